@@ -1,0 +1,23 @@
+// Two projects: `unit` (pure code, no servers; fast) and `e2e` (real servers and the real
+// Pulumi engine, started by the test bed). `npm test` runs both; each can run alone.
+/** @type {import('jest').Config} */
+const swc = ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }];
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testEnvironment: "node",
+      transform: { "^.+\\.ts$": swc },
+      testMatch: ["<rootDir>/packages/*/src/**/*.test.ts", "<rootDir>/test/unit/**/*.test.ts"],
+      moduleNameMapper: { "^@vamp-pulumi/provider$": "<rootDir>/packages/provider/src/index.ts" },
+    },
+    {
+      displayName: "e2e",
+      testEnvironment: "node",
+      transform: { "^.+\\.ts$": swc },
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      moduleNameMapper: { "^@vamp-pulumi/provider$": "<rootDir>/packages/provider/src/index.ts" },
+      slowTestThreshold: 60,
+    },
+  ],
+};

@@ -1,0 +1,1 @@
+export { StoreEntry, type StoreEntryArgs } from "./store-entry";

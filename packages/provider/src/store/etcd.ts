@@ -1,0 +1,67 @@
+import { Etcd3 } from "etcd3";
+import type { EtcdConnection, StoreCredentials } from "./connection";
+import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError } from "./types";
+
+/** etcd v3 adapter: revisions are the keys' mod_revision; CAS through etcd transactions. */
+export class EtcdStore implements KeyValueStore {
+  private readonly client: Etcd3;
+
+  constructor(connection: EtcdConnection, credentials: StoreCredentials = {}) {
+    this.client = new Etcd3({
+      hosts: connection.endpoints,
+      auth:
+        credentials.username && credentials.password
+          ? { username: credentials.username, password: credentials.password }
+          : undefined,
+      // Fail fast: a provider call or an agent loop must not hang on a dead endpoint.
+      defaultCallOptions: () => ({ deadline: Date.now() + 5000 }),
+    });
+  }
+
+  async get(key: string): Promise<KvEntry | undefined> {
+    const res = await this.client.get(key).exec();
+    const kv = res.kvs[0];
+    return kv ? { key, value: kv.value.toString(), revision: String(kv.mod_revision) } : undefined;
+  }
+
+  async list(prefix: string): Promise<KvEntry[]> {
+    const res = await this.client.getAll().prefix(prefix).exec();
+    return res.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value.toString(), revision: String(kv.mod_revision) }));
+  }
+
+  async put(key: string, value: string, expect?: ExpectedRevision): Promise<string> {
+    if (expect === undefined) {
+      const res = await this.client.put(key).value(value).exec();
+      return String(res.header.revision);
+    }
+    const txn = this.guard(key, expect).then(this.client.put(key).value(value));
+    const res = await txn.commit();
+    if (!res.succeeded) throw await this.conflict(key, expect);
+    return String(res.header.revision);
+  }
+
+  async delete(key: string, expect?: ExpectedRevision): Promise<boolean> {
+    if (expect === undefined) {
+      const res = await this.client.delete().key(key).exec();
+      return Number(res.deleted) > 0;
+    }
+    const res = await this.guard(key, expect).then(this.client.delete().key(key)).commit();
+    if (!res.succeeded) throw await this.conflict(key, expect);
+    return expect !== null;
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+
+  private guard(key: string, expect: string | null) {
+    return expect === null
+      ? this.client.if(key, "Create", "==", 0)
+      : this.client.if(key, "Mod", "==", Number(expect));
+  }
+
+  private async conflict(key: string, expect: string | null): Promise<RevisionConflictError> {
+    const now = await this.get(key);
+    return new RevisionConflictError(key, expect, now ? now.revision : null);
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./types";
+export * from "./connection";
+export { EtcdStore } from "./etcd";
+export { openStore, withStore } from "./factory";

@@ -1,0 +1,47 @@
+/**
+ * One key-value store interface for every backend (etcd, ZooKeeper, Vault KV v2, memory).
+ * Values are strings (the gateway specs are JSON); each entry carries the store's own
+ * revision token so writers can compare-and-swap and readers can tell what changed.
+ */
+
+/** A stored value and the store's revision of it (etcd mod_revision, ZooKeeper version, Vault version). */
+export interface KvEntry {
+  key: string;
+  value: string;
+  revision: string;
+}
+
+/**
+ * Compare-and-swap condition for a write: `undefined` writes unconditionally, `null` requires
+ * that the key does not exist, a string requires the key to be at exactly that revision.
+ */
+export type ExpectedRevision = string | null | undefined;
+
+/** Raised when a compare-and-swap write finds another revision than the one expected. */
+export class RevisionConflictError extends Error {
+  constructor(
+    public readonly key: string,
+    public readonly expected: string | null,
+    public readonly actual: string | null,
+  ) {
+    super(
+      `store key ${key}: expected ${expected === null ? "no entry" : `revision ${expected}`}, ` +
+        `found ${actual === null ? "no entry" : `revision ${actual}`} (someone else wrote it; refresh and retry)`,
+    );
+    this.name = "RevisionConflictError";
+  }
+}
+
+/** The operations the providers and the agent need from a key-value store. */
+export interface KeyValueStore {
+  /** The entry at `key`, or undefined when there is none. */
+  get(key: string): Promise<KvEntry | undefined>;
+  /** Every entry whose key starts with `prefix`. */
+  list(prefix: string): Promise<KvEntry[]>;
+  /** Writes `value`; with `expect` set, only if the current revision matches. Returns the new revision. */
+  put(key: string, value: string, expect?: ExpectedRevision): Promise<string>;
+  /** Deletes `key`; with `expect` set, only at that revision. Resolves false when there was nothing to delete. */
+  delete(key: string, expect?: ExpectedRevision): Promise<boolean>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+/**
+ * The test side of testbed/testbed.sh: the same paths and endpoints, read from `testbed.sh env`
+ * so there is one source of truth. Tests fail loudly when a server is not up: nothing skips.
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+let loaded: Record<string, string> | undefined;
+
+/** The test bed's environment (PATH with the Pulumi CLI, endpoints), applied to process.env once. */
+export function testbedEnv(): Record<string, string> {
+  if (loaded) return loaded;
+  const text = execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "env"], { encoding: "utf8" });
+  const env: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^export ([A-Z_]+)="(.*)"$/.exec(line);
+    if (!m) continue;
+    // Expand the two forms testbed.sh emits: $VAR and ${VAR:-default}.
+    const value = m[2]
+      .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, n: string, d: string) => process.env[n] || d)
+      .replace(/\$([A-Z_]+)/g, (_, n: string) => process.env[n] ?? "");
+    env[m[1]] = value;
+    process.env[m[1]] = value;
+  }
+  loaded = env;
+  return env;
+}
+
+/** Fails with the fix when a test-bed service does not answer. */
+export function requireServices(...services: string[]): void {
+  let status = "";
+  try {
+    status = execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "status"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch (e) {
+    status = String((e as { stdout?: string }).stdout ?? "");
+  }
+  const down = services.filter((s) => !new RegExp(`^${s}: up`, "m").test(status));
+  if (down.length) {
+    throw new Error(`test bed services not running: ${down.join(", ")}. Start them with: npm run testbed -- start ${down.join(" ")}\n${status}`);
+  }
+}
+
+/** The etcd endpoint of the test bed. */
+export function etcdEndpoint(): string {
+  return testbedEnv().VAMP_ETCD_ENDPOINT;
+}

@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
+# the servers as plain processes on 127.0.0.1.
+#
+#   testbed.sh install            apt packages, Pulumi CLI + Node.js language host (cached)
+#   testbed.sh start [svc...]     etcd zookeeper mariadb (default: all); waits until each answers
+#   testbed.sh stop  [svc...]
+#   testbed.sh status
+#   testbed.sh env                prints the environment (PATH, PULUMI_*) to eval
+#
+# Idempotent: a second install takes seconds. Everything built lives under $VAMP_CACHE, keyed by
+# version; Go builds share the user's GOMODCACHE/GOCACHE.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=versions.env
+. "$here/versions.env"
+
+VAMP_CACHE=${VAMP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vamp-pulumi}
+VAMP_RUN=${VAMP_RUN:-${TMPDIR:-/tmp}/vamp-testbed}
+PULUMI_DIR="$VAMP_CACHE/pulumi-$PULUMI_VERSION"
+LANGHOST_DIR="$VAMP_CACHE/pulumi-language-nodejs-$PULUMI_LANGUAGE_NODEJS_SDK_VERSION"
+
+log() { printf '[testbed %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+now_ms() { date +%s%3N; }
+
+# ---------------------------------------------------------------------------------------------
+# install
+
+install_apt() {
+  local missing=()
+  for p in $APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then log "apt: all present"; return; fi
+  log "apt: installing ${missing[*]}"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  log "apt: done"
+}
+
+# Builds a Go wrapper module: $1 dir, $2 go.mod body, $3 import path, $4 output binary, $5 ldflags
+go_build_wrapper() {
+  local dir=$1 gomod=$2 pkg=$3 out=$4 ldflags=$5
+  have go || die "go is not on PATH (needed to build $out)"
+  mkdir -p "$dir/src"
+  printf '%s\n' "$gomod" > "$dir/src/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" > "$dir/src/tools.go"
+  ( cd "$dir/src"
+    log "go mod tidy in $dir/src"
+    GOFLAGS=-mod=mod go mod tidy >"$dir/tidy.log" 2>&1 || { tail -20 "$dir/tidy.log"; die "go mod tidy failed for $pkg"; }
+    log "go build $pkg (minutes on 2 cores; log: $dir/build.log)"
+    local t0; t0=$(date +%s)
+    CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dir/bin/$out.tmp" "$pkg" >"$dir/build.log" 2>&1 \
+      || { tail -20 "$dir/build.log"; die "go build failed for $pkg"; }
+    mv "$dir/bin/$out.tmp" "$dir/bin/$out"
+    log "built $out in $(( $(date +%s) - t0 )) s"
+  )
+}
+
+install_pulumi_cli() {
+  if [ -x "$PULUMI_DIR/bin/pulumi" ]; then log "pulumi $PULUMI_VERSION: cached"; return; fi
+  local v=${PULUMI_VERSION} cr=${PULUMI_CLIPBOARD_REPLACE}
+  go_build_wrapper "$PULUMI_DIR" "module vamp.local/testbed/pulumi
+
+go 1.24
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 $v
+	github.com/pulumi/pulumi/sdk/v3 $v
+)
+
+replace github.com/atotto/clipboard => ${cr%@*} ${cr#*@}" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$v"
+}
+
+install_language_host() {
+  if [ -x "$LANGHOST_DIR/bin/pulumi-language-nodejs" ]; then log "pulumi-language-nodejs: cached"; return; fi
+  local v=$PULUMI_LANGUAGE_NODEJS_SDK_VERSION
+  go_build_wrapper "$LANGHOST_DIR" "module vamp.local/testbed/langhost
+
+go 1.24
+
+require github.com/pulumi/pulumi/sdk/v3 $v
+
+replace golang.org/x/text => golang.org/x/text $PULUMI_LANGUAGE_NODEJS_XTEXT" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs "-s -w"
+}
+
+# The engine finds plugins on PATH: the language host and the two shims sit next to the CLI.
+install_shims() {
+  local bin="$PULUMI_DIR/bin" sdk_dist
+  cp "$LANGHOST_DIR/bin/pulumi-language-nodejs" "$bin/"
+  # pulumi-resource-pulumi-nodejs runs dynamic providers; it resolves @pulumi/pulumi from the
+  # program's directory at run time, so the copy from the pinned npm package serves every program.
+  local npm_shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  [ -f "$npm_shim" ] || die "run 'npm ci' first: $npm_shim is missing"
+  install -m 755 "$npm_shim" "$bin/pulumi-resource-pulumi-nodejs"
+  sdk_dist="$(go env GOMODCACHE)/github.com/pulumi/pulumi/sdk/v3@$PULUMI_LANGUAGE_NODEJS_SDK_VERSION/nodejs/dist"
+  [ -f "$sdk_dist/pulumi-analyzer-policy" ] || die "policy shim not found in $sdk_dist"
+  install -m 755 "$sdk_dist/pulumi-analyzer-policy" "$bin/pulumi-analyzer-policy"
+}
+
+cmd_install() {
+  local t0; t0=$(date +%s)
+  install_apt
+  if [ -n "${VAMP_PULUMI_BIN:-}" ]; then
+    log "using the pulumi CLI in VAMP_PULUMI_BIN=$VAMP_PULUMI_BIN"
+  else
+    install_language_host
+    install_pulumi_cli
+    install_shims
+  fi
+  "$PULUMI_DIR/bin/pulumi" version >/dev/null || die "pulumi does not run"
+  log "install done in $(( $(date +%s) - t0 )) s; cache $VAMP_CACHE ($(du -sh "$VAMP_CACHE" 2>/dev/null | cut -f1))"
+}
+
+# ---------------------------------------------------------------------------------------------
+# services: plain processes on 127.0.0.1, data under $VAMP_RUN/<svc>
+
+ETCD_PORT=${VAMP_ETCD_PORT:-12379}
+ZK_PORT=${VAMP_ZK_PORT:-12181}
+MYSQL_PORT=${VAMP_MYSQL_PORT:-13306}
+HAPROXY_PORT=${VAMP_HAPROXY_PORT:-18404}
+ALL_SERVICES="etcd zookeeper mariadb haproxy"
+
+pidfile() { echo "$VAMP_RUN/$1/pid"; }
+running() { local p; p=$(cat "$(pidfile "$1")" 2>/dev/null) && kill -0 "$p" 2>/dev/null; }
+
+# wait_for <svc> <seconds> <probe command...>
+wait_for() {
+  local svc=$1 limit=$2; shift 2
+  local t0; t0=$(now_ms)
+  while ! "$@" >/dev/null 2>&1; do
+    running "$svc" || { tail -20 "$VAMP_RUN/$svc/log" >&2; die "$svc exited during start-up (log: $VAMP_RUN/$svc/log)"; }
+    [ $(( $(now_ms) - t0 )) -lt $(( limit * 1000 )) ] || die "$svc did not answer within ${limit}s (log: $VAMP_RUN/$svc/log)"
+    sleep 0.1
+  done
+  log "$svc ready in $(( $(now_ms) - t0 )) ms"
+}
+
+spawn() { # spawn <svc> <cmd...>: detached, output to the service log, pid recorded
+  local svc=$1; shift
+  setsid "$@" >>"$VAMP_RUN/$svc/log" 2>&1 < /dev/null &
+  echo $! > "$(pidfile "$svc")"
+}
+
+probe_etcd() { ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$ETCD_PORT" endpoint health; }
+probe_zookeeper() { echo srvr | socat -T1 - "TCP:127.0.0.1:$ZK_PORT" | grep -q Mode; }
+probe_mariadb() { mariadb-admin --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot ping; }
+probe_haproxy() { printf 'GET /healthz HTTP/1.0\r\n\r\n' | socat -T1 - "TCP:127.0.0.1:$HAPROXY_PORT" | grep -q '200'; }
+
+start_etcd() {
+  local d=$VAMP_RUN/etcd
+  spawn etcd etcd --name vamp-testbed --data-dir "$d/data" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
+    --initial-cluster "vamp-testbed=http://127.0.0.1:$((ETCD_PORT + 1))"
+  wait_for etcd 20 probe_etcd
+}
+
+start_zookeeper() {
+  local d=$VAMP_RUN/zookeeper
+  mkdir -p "$d/data"
+  cat > "$d/zoo.cfg" <<CFG
+tickTime=2000
+dataDir=$d/data
+clientPort=$ZK_PORT
+clientPortAddress=127.0.0.1
+admin.enableServer=false
+4lw.commands.whitelist=ruok,srvr,stat
+CFG
+  spawn zookeeper java -Xmx256m -Dzookeeper.log.dir="$d" -cp /etc/zookeeper/conf_example:/usr/share/java/zookeeper.jar \
+    org.apache.zookeeper.server.ZooKeeperServerMain "$d/zoo.cfg"
+  wait_for zookeeper 30 probe_zookeeper
+}
+
+start_mariadb() {
+  local d=$VAMP_RUN/mariadb
+  if [ ! -d "$d/data/mysql" ]; then
+    mkdir -p "$d/data"
+    mariadb-install-db --no-defaults --datadir="$d/data" --user="$(id -un)" --auth-root-authentication-method=normal \
+      >>"$d/log" 2>&1 || die "mariadb-install-db failed (log: $d/log)"
+  fi
+  spawn mariadb mariadbd --no-defaults --datadir="$d/data" --user="$(id -un)" --bind-address=127.0.0.1 \
+    --port="$MYSQL_PORT" --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-log-bin
+  wait_for mariadb 30 probe_mariadb
+}
+
+start_haproxy() {
+  local d=$VAMP_RUN/haproxy
+  cat > "$d/haproxy.cfg" <<CFG
+global
+  stats socket $d/admin.sock mode 600 level admin expose-fd listeners
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 10s
+  timeout server 10s
+frontend health
+  bind 127.0.0.1:$HAPROXY_PORT
+  monitor-uri /healthz
+CFG
+  spawn haproxy haproxy -W -S "$d/master.sock,mode,600" -f "$d/haproxy.cfg"
+  wait_for haproxy 10 probe_haproxy
+}
+
+cmd_start() {
+  local svcs=${*:-$ALL_SERVICES}
+  for s in $svcs; do
+    mkdir -p "$VAMP_RUN/$s"
+    if running "$s"; then log "$s: already running (pid $(cat "$(pidfile "$s")"))"; continue; fi
+    "start_$s"
+  done
+}
+
+cmd_stop() {
+  local svcs=${*:-$ALL_SERVICES}
+  for s in $svcs; do
+    local p; p=$(cat "$(pidfile "$s")" 2>/dev/null) || { log "$s: not running"; continue; }
+    if kill -0 "$p" 2>/dev/null; then
+      kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL -- "-$p" 2>/dev/null || true
+      log "$s: stopped"
+    fi
+    rm -f "$(pidfile "$s")"
+  done
+}
+
+cmd_status() {
+  local rc=0
+  for s in $ALL_SERVICES; do
+    if running "$s" && "probe_$s" >/dev/null 2>&1; then echo "$s: up (pid $(cat "$(pidfile "$s")"))"
+    else echo "$s: down"; rc=1; fi
+  done
+  if [ -x "$PULUMI_DIR/bin/pulumi" ]; then echo "pulumi: $("$PULUMI_DIR/bin/pulumi" version) ($PULUMI_DIR/bin)"; else echo "pulumi: not installed"; rc=1; fi
+  return $rc
+}
+
+# Environment for the engine: no account, no update checks, no plugin downloads.
+cmd_env() {
+  local bin=${VAMP_PULUMI_BIN:-$PULUMI_DIR/bin}
+  cat <<ENV
+export PATH="$bin:\$PATH"
+export PULUMI_HOME="\${PULUMI_HOME:-$VAMP_CACHE/pulumi-home}"
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export VAMP_PULUMI_BIN_DIR="$bin"
+export VAMP_ETCD_ENDPOINT="http://127.0.0.1:$ETCD_PORT"
+export VAMP_ZK_ENDPOINT="127.0.0.1:$ZK_PORT"
+export VAMP_MYSQL_ENDPOINT="127.0.0.1:$MYSQL_PORT"
+export VAMP_TESTBED_RUN="$VAMP_RUN"
+ENV
+}
+
+main() {
+  local cmd=${1:-}; shift || true
+  case "$cmd" in
+    install) cmd_install ;;
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    restart) cmd_stop "$@"; cmd_start "$@" ;;
+    status) cmd_status ;;
+    env) cmd_env ;;
+    *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
+  esac
+}
+main "$@"
