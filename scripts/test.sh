@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The README's second command: installs what is missing, starts the test bed's servers, builds,
+# type-checks and runs every test suite (unit, then end-to-end against the real servers and the
+# real Pulumi engine). Servers this script started are stopped again at the end.
+#   npm test                 everything
+#   npm test -- unit|e2e     one project
+#   npm test -- e2e <path>   a subset (extra args go to jest)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/scripts/lib.sh"
+
+t0=$(date +%s)
+ensure_node_modules
+ensure_testbed
+
+services="etcd zookeeper mariadb haproxy"
+started=()
+for s in $services; do
+  if ! bash "$root/testbed/testbed.sh" status 2>/dev/null | grep -q "^$s: up"; then
+    bash "$root/testbed/testbed.sh" start "$s"
+    started+=("$s")
+  fi
+done
+cleanup() { [ ${#started[@]} -eq 0 ] || bash "$root/testbed/testbed.sh" stop "${started[@]}"; }
+trap cleanup EXIT
+
+ensure_build
+log "typecheck tests"
+(cd "$root" && npx --no-install tsc -p test --noEmit)
+
+projects=(--selectProjects unit e2e)
+case "${1:-}" in
+  unit|e2e) projects=(--selectProjects "$1"); shift ;;
+esac
+report=$(mktemp)
+set +e
+(cd "$root" && npx --no-install jest "${projects[@]}" --runInBand --json --outputFile="$report" "$@")
+rc=$?
+set -e
+# Jest's own summary is not a line CI reads; print the plain one.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$report" || echo "tests: 0 passed, 1 failed"
+rm -f "$report"
+log "done in $(( $(date +%s) - t0 )) s (exit $rc)"
+exit $rc
