@@ -3,11 +3,13 @@
 
 log() { printf '[vamp %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# npm ci when node_modules is missing or older than the lock file.
+# Installs node_modules from the lock file when missing or older than the lock file.
+# `npm install`, not `npm ci`: the registry mirror here lacks other platforms' optional binaries
+# (@swc/core-darwin-*, ...), which the lock file then omits and `npm ci` rejects as out of sync.
 ensure_node_modules() {
   if [ ! -d "$root/node_modules/@pulumi/pulumi" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
-    log "npm ci"
-    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+    log "npm install (from package-lock.json)"
+    (cd "$root" && npm install --no-audit --no-fund --loglevel=error)
   fi
 }
 
