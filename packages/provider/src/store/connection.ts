@@ -11,8 +11,15 @@ export interface EtcdConnection {
   endpoints: string[];
 }
 
+/** ZooKeeper 3.5+. */
+export interface ZooKeeperConnection {
+  kind: "zookeeper";
+  /** `host:port` of each server, e.g. `["127.0.0.1:2181"]`. */
+  servers: string[];
+}
+
 /** The connection of any supported store; more kinds join this union as adapters land. */
-export type StoreConnection = EtcdConnection;
+export type StoreConnection = EtcdConnection | ZooKeeperConnection;
 
 /** Credentials, passed as Pulumi secrets and never written in plain text. */
 export interface StoreCredentials {
@@ -21,7 +28,12 @@ export interface StoreCredentials {
   token?: string;
 }
 
-export const STORE_KINDS = ["etcd"] as const;
+export const STORE_KINDS = ["etcd", "zookeeper"] as const;
+
+const LIST_FIELD: Record<(typeof STORE_KINDS)[number], { field: string; pattern: RegExp; example: string }> = {
+  etcd: { field: "endpoints", pattern: /^https?:\/\/[^/\s]+$/, example: "http://127.0.0.1:2379" },
+  zookeeper: { field: "servers", pattern: /^[^\s/:]+:\d{1,5}$/, example: "127.0.0.1:2181" },
+};
 
 /** A problem with one field of a connection: the path names the field. */
 export interface FieldProblem {
@@ -43,16 +55,18 @@ export function validateStoreConnection(value: unknown, path: string): FieldProb
   if (!STORE_KINDS.includes(v.kind as (typeof STORE_KINDS)[number])) {
     return [{ path: `${path}.kind`, message: `unknown store kind ${JSON.stringify(v.kind)}; supported: ${STORE_KINDS.join(", ")}` }];
   }
+  const { field, pattern, example } = LIST_FIELD[v.kind as (typeof STORE_KINDS)[number]];
   const problems: FieldProblem[] = [];
   for (const key of Object.keys(v)) {
-    if (!["kind", "endpoints"].includes(key)) problems.push({ path: `${path}.${key}`, message: `unknown field for an ${v.kind} store` });
+    if (!["kind", field].includes(key)) problems.push({ path: `${path}.${key}`, message: `unknown field for a ${v.kind} store (expected kind, ${field})` });
   }
-  if (!Array.isArray(v.endpoints) || v.endpoints.length === 0) {
-    problems.push({ path: `${path}.endpoints`, message: `must list at least one URL such as "http://127.0.0.1:2379", got ${JSON.stringify(v.endpoints)}` });
+  const list = v[field];
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.push({ path: `${path}.${field}`, message: `must list at least one address such as "${example}", got ${JSON.stringify(list)}` });
   } else {
-    v.endpoints.forEach((e, i) => {
-      if (typeof e !== "string" || !/^https?:\/\/[^/\s]+$/.test(e)) {
-        problems.push({ path: `${path}.endpoints[${i}]`, message: `must be a URL like "http://host:2379", got ${JSON.stringify(e)}` });
+    list.forEach((e, i) => {
+      if (typeof e !== "string" || !pattern.test(e)) {
+        problems.push({ path: `${path}.${field}[${i}]`, message: `must look like "${example}", got ${JSON.stringify(e)}` });
       }
     });
   }

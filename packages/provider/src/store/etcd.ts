@@ -1,6 +1,6 @@
 import { Etcd3 } from "etcd3";
 import type { EtcdConnection, StoreCredentials } from "./connection";
-import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError } from "./types";
+import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type StoreWatch } from "./types";
 
 /** etcd v3 adapter: revisions are the keys' mod_revision; CAS through etcd transactions. */
 export class EtcdStore implements KeyValueStore {
@@ -24,8 +24,8 @@ export class EtcdStore implements KeyValueStore {
     return kv ? { key, value: kv.value.toString(), revision: String(kv.mod_revision) } : undefined;
   }
 
-  async list(prefix: string): Promise<KvEntry[]> {
-    const res = await this.client.getAll().prefix(prefix).exec();
+  async list(dir: string): Promise<KvEntry[]> {
+    const res = await this.client.getAll().prefix(`${dir}/`).exec();
     return res.kvs.map((kv) => ({ key: kv.key.toString(), value: kv.value.toString(), revision: String(kv.mod_revision) }));
   }
 
@@ -48,6 +48,19 @@ export class EtcdStore implements KeyValueStore {
     const res = await this.guard(key, expect).then(this.client.delete().key(key)).commit();
     if (!res.succeeded) throw await this.conflict(key, expect);
     return expect !== null;
+  }
+
+  async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
+    // etcd3's watcher reconnects by itself and resumes from the last revision it saw;
+    // "connected" after a disconnect means we may have missed events, so signal a re-read.
+    const watcher = await this.client.watch().prefix(`${dir}/`).create();
+    let lost = false;
+    watcher.on("put", () => onChange());
+    watcher.on("delete", () => onChange());
+    watcher.on("disconnected", () => { lost = true; });
+    watcher.on("connected", () => { if (lost) { lost = false; onChange(); } });
+    watcher.on("error", (err: Error) => onError?.(err));
+    return { close: () => watcher.cancel() };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { StoreConnection, StoreCredentials } from "./connection";
 import { EtcdStore } from "./etcd";
 import type { KeyValueStore } from "./types";
+import { ZooKeeperStore } from "./zookeeper";
 
 /**
  * Opens the store a connection names. Unknown kinds throw: a silent fallback would write
@@ -14,6 +15,8 @@ export function openStore(connection: StoreConnection, credentials: StoreCredent
   switch (connection.kind) {
     case "etcd":
       return new EtcdStore(connection, credentials);
+    case "zookeeper":
+      return new ZooKeeperStore(connection);
     default:
       throw new Error(`unknown store kind ${JSON.stringify((connection as { kind: unknown }).kind)}`);
   }

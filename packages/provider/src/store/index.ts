@@ -2,3 +2,5 @@ export * from "./types";
 export * from "./connection";
 export { EtcdStore } from "./etcd";
 export { openStore, withStore } from "./factory";
+export { ZooKeeperStore } from "./zookeeper";
+export { MemoryStore } from "./memory";

@@ -36,12 +36,24 @@ export class RevisionConflictError extends Error {
 export interface KeyValueStore {
   /** The entry at `key`, or undefined when there is none. */
   get(key: string): Promise<KvEntry | undefined>;
-  /** Every entry whose key starts with `prefix`. */
-  list(prefix: string): Promise<KvEntry[]>;
+  /** Every entry below the directory `dir` (keys starting with `dir + "/"`), at any depth. */
+  list(dir: string): Promise<KvEntry[]>;
   /** Writes `value`; with `expect` set, only if the current revision matches. Returns the new revision. */
   put(key: string, value: string, expect?: ExpectedRevision): Promise<string>;
   /** Deletes `key`; with `expect` set, only at that revision. Resolves false when there was nothing to delete. */
   delete(key: string, expect?: ExpectedRevision): Promise<boolean>;
+  /**
+   * Calls `onChange` whenever something below `dir` may have changed, and after the store comes
+   * back from an outage. Level-triggered on purpose: the caller re-reads with {@link list}, so a
+   * missed or coalesced event can never leave it behind. `onError` hears connection trouble;
+   * the watch keeps retrying with backoff until closed.
+   */
+  watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch>;
   /** Releases connections. */
+  close(): Promise<void>;
+}
+
+/** A running watch. */
+export interface StoreWatch {
   close(): Promise<void>;
 }

@@ -1,0 +1,169 @@
+import * as zk from "node-zookeeper-client";
+import type { ZooKeeperConnection } from "./connection";
+import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type StoreWatch } from "./types";
+
+type Client = zk.Client;
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * ZooKeeper adapter. Keys are znode paths; an entry is a znode with data (parents created on
+ * the way have none and are not entries). The revision is `<creation zxid>.<version>`, so a
+ * node deleted and created again never matches an old revision.
+ */
+export class ZooKeeperStore implements KeyValueStore {
+  private client: Client;
+  private ready: Promise<void>;
+
+  constructor(private readonly connection: ZooKeeperConnection) {
+    ({ client: this.client, ready: this.ready } = this.connect());
+  }
+
+  async get(key: string): Promise<KvEntry | undefined> {
+    const c = await this.session();
+    const res = await call<[Buffer | undefined, zk.Stat]>((cb) => c.getData(key, cb), [zk.Exception.NO_NODE]);
+    if (!res || res[0] === undefined || res[0] === null) return undefined;
+    return { key, value: res[0].toString(), revision: revisionOf(res[1]) };
+  }
+
+  async list(dir: string): Promise<KvEntry[]> {
+    const c = await this.session();
+    const out: KvEntry[] = [];
+    const walk = async (path: string): Promise<void> => {
+      const children = await call<[string[]]>((cb) => c.getChildren(path, cb), [zk.Exception.NO_NODE]);
+      for (const child of (children?.[0] ?? []).sort()) {
+        const p = `${path}/${child}`;
+        const e = await this.get(p);
+        if (e) out.push(e);
+        await walk(p);
+      }
+    };
+    await walk(dir);
+    return out;
+  }
+
+  async put(key: string, value: string, expect?: ExpectedRevision): Promise<string> {
+    const c = await this.session();
+    const data = Buffer.from(value);
+    const current = await call<[Buffer | undefined, zk.Stat]>((cb) => c.getData(key, cb), [zk.Exception.NO_NODE]);
+    const isEntry = !!current && current[0] !== undefined && current[0] !== null;
+    const actual = isEntry ? revisionOf(current[1]) : null;
+    if (expect !== undefined && expect !== actual) throw new RevisionConflictError(key, expect, actual);
+    if (!current) {
+      await call((cb) => c.mkdirp(parentOf(key), cb));
+      const created = await call((cb) => c.create(key, data, cb), [zk.Exception.NODE_EXISTS]);
+      if (!created) throw new RevisionConflictError(key, expect ?? null, (await this.get(key))?.revision ?? null);
+      const now = await this.get(key);
+      if (!now) throw new Error(`zookeeper: ${key} vanished right after it was created`);
+      return now.revision;
+    }
+    // Version-checked write: a concurrent writer makes this fail with BAD_VERSION.
+    const res = await call<[zk.Stat]>((cb) => c.setData(key, data, current[1].version, cb), [zk.Exception.BAD_VERSION, zk.Exception.NO_NODE]);
+    if (!res) throw new RevisionConflictError(key, expect ?? actual, (await this.get(key))?.revision ?? null);
+    return revisionOf(res[0]);
+  }
+
+  async delete(key: string, expect?: ExpectedRevision): Promise<boolean> {
+    const c = await this.session();
+    const current = await this.get(key);
+    const actual = current?.revision ?? null;
+    if (expect !== undefined && expect !== actual) throw new RevisionConflictError(key, expect, actual);
+    if (!current) return false;
+    const version = Number(actual!.split(".")[1]);
+    const res = await call((cb) => c.remove(key, version, cb), [zk.Exception.NO_NODE, zk.Exception.BAD_VERSION, zk.Exception.NOT_EMPTY]);
+    if (res) return true;
+    // A node with children (a gateway dir) keeps existing as a parent: clear its data instead.
+    const again = await call<[Buffer | undefined, zk.Stat]>((cb) => c.getData(key, cb), [zk.Exception.NO_NODE]);
+    if (!again) return true;
+    if (expect !== undefined && revisionOf(again[1]) !== expect) throw new RevisionConflictError(key, expect, revisionOf(again[1]));
+    await call((cb) => c.setData(key, null as unknown as Buffer, again[1].version, cb));
+    return true;
+  }
+
+  async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
+    let closed = false;
+    let backoff = 100;
+    // ZooKeeper watches fire once: every event re-walks the tree to arm them again, then signals.
+    const arm = async (): Promise<void> => {
+      if (closed) return;
+      try {
+        const c = await this.session();
+        const fire = () => { if (!closed) void arm().then(() => !closed && onChange()); };
+        const walk = async (path: string): Promise<void> => {
+          const exists = await call<[zk.Stat | null]>((cb) => c.exists(path, fire, cb));
+          if (!exists?.[0]) return;
+          await call((cb) => c.getData(path, fire, cb), [zk.Exception.NO_NODE]);
+          const children = await call<[string[]]>((cb) => c.getChildren(path, fire, cb), [zk.Exception.NO_NODE]);
+          for (const child of children?.[0] ?? []) await walk(`${path}/${child}`);
+        };
+        await walk(dir);
+        backoff = 100;
+      } catch (err) {
+        onError?.(err as Error);
+        if (!closed) setTimeout(() => void arm().then(() => !closed && onChange()), (backoff = Math.min(backoff * 2, 5000)));
+      }
+    };
+    await arm();
+    // After a disconnect the session may have lost events: re-arm and signal on reconnect.
+    const onState = (state: zk.State) => {
+      if (state === zk.State.SYNC_CONNECTED && !closed) void arm().then(() => !closed && onChange());
+    };
+    this.client.on("state", onState);
+    return {
+      close: async () => {
+        closed = true;
+        this.client.removeListener("state", onState);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+
+  private connect(): { client: Client; ready: Promise<void> } {
+    const client = zk.createClient(this.connection.servers.join(","), { sessionTimeout: 10000, spinDelay: 200, retries: 2 });
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`zookeeper: no connection to ${this.connection.servers.join(",")} within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+      client.once("connected", () => { clearTimeout(timer); resolve(); });
+    });
+    ready.catch(() => undefined); // reported by the first caller of session()
+    client.on("expired", () => {
+      // An expired session never comes back: open a new one for the next call.
+      ({ client: this.client, ready: this.ready } = this.connect());
+    });
+    client.connect();
+    return { client, ready };
+  }
+
+  private async session(): Promise<Client> {
+    await this.ready;
+    return this.client;
+  }
+}
+
+function revisionOf(stat: zk.Stat): string {
+  return `${stat.czxid.toString("hex")}.${stat.version}`;
+}
+
+function parentOf(key: string): string {
+  const i = key.lastIndexOf("/");
+  return i <= 0 ? "/" : key.slice(0, i);
+}
+
+/**
+ * Promisifies a node-zookeeper-client call. Errors whose code is in `tolerated` resolve to
+ * undefined (NO_NODE on a read means "absent", not failure).
+ */
+function call<T extends unknown[] = unknown[]>(
+  fn: (cb: (err: Error | zk.Exception | null, ...rest: unknown[]) => void) => void,
+  tolerated: number[] = [],
+): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    fn((err, ...rest) => {
+      if (!err) return resolve(rest as T);
+      const code = "getCode" in err ? err.getCode() : undefined;
+      if (code !== undefined && tolerated.includes(code)) return resolve(undefined);
+      reject(new Error(`zookeeper: ${"message" in err ? err.message : String(err)}`));
+    });
+  });
+}
