@@ -1,0 +1,142 @@
+import { execFile, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { promisify } from "node:util";
+import { socketCommand } from "./socket";
+
+const execFileP = promisify(execFile);
+
+/** What `show proc` on the master socket says. */
+export interface ProcState {
+  masterPid: number;
+  reloads: number;
+  failedReloads: number;
+  workers: number[];
+  oldWorkers: number[];
+}
+
+/** Parses the master CLI's `show proc` (HAProxy 2.6 layout). */
+export function parseShowProc(text: string): ProcState {
+  const state: ProcState = { masterPid: 0, reloads: 0, failedReloads: 0, workers: [], oldWorkers: [] };
+  let section: "workers" | "old" | "other" = "other";
+  for (const line of text.split("\n")) {
+    if (line.startsWith("# workers")) section = "workers";
+    else if (line.startsWith("# old workers")) section = "old";
+    else if (line.startsWith("#")) section = "other";
+    const m = /^(\d+)\s+(master|worker)\s+(\d+)(?:\s+\[failed: (\d+)\])?/.exec(line);
+    if (!m) continue;
+    if (m[2] === "master") {
+      state.masterPid = Number(m[1]);
+      state.reloads = Number(m[3]);
+      state.failedReloads = Number(m[4] ?? 0);
+    } else if (section === "old") state.oldWorkers.push(Number(m[1]));
+    else state.workers.push(Number(m[1]));
+  }
+  return state;
+}
+
+export interface HaproxyMasterOptions {
+  /** The haproxy binary; default `haproxy` from PATH. */
+  binary?: string;
+  /** The configuration file the master (re)reads on every reload. */
+  configPath: string;
+  /** The master CLI socket. */
+  masterSocket: string;
+  /** Where HAProxy's own output goes. */
+  logPath?: string;
+}
+
+/**
+ * HAProxy in master-worker mode, driven through its master socket: started detached (it keeps
+ * serving when the agent restarts), reloaded seamlessly (the new worker takes the listening
+ * sockets over; old workers finish their connections), never hard-stopped by a reload.
+ */
+export class HaproxyMaster {
+  readonly binary: string;
+
+  constructor(readonly options: HaproxyMasterOptions) {
+    this.binary = options.binary ?? "haproxy";
+  }
+
+  /** Checks a configuration file with `haproxy -c`; resolves to the error text, or undefined when valid. */
+  async check(configPath: string): Promise<string | undefined> {
+    try {
+      await execFileP(this.binary, ["-c", "-q", "-f", configPath], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+      return undefined;
+    } catch (e) {
+      const err = e as { stderr?: string; stdout?: string; message: string };
+      return (err.stderr || err.stdout || err.message).trim();
+    }
+  }
+
+  /** The master's state, or undefined when no master answers on the socket. */
+  async state(): Promise<ProcState | undefined> {
+    try {
+      const s = parseShowProc(await socketCommand(this.options.masterSocket, "show proc", 2000));
+      return s.masterPid ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Starts a detached master with the current configuration file and waits for its first worker. */
+  async start(timeoutMs = 10_000): Promise<ProcState> {
+    const out = this.options.logPath ? fs.openSync(this.options.logPath, "a") : "ignore";
+    const child = spawn(this.binary, ["-W", "-S", `${this.options.masterSocket},mode,600`, "-f", this.options.configPath], {
+      detached: true,
+      stdio: ["ignore", out, out],
+    });
+    child.unref();
+    if (typeof out === "number") fs.closeSync(out);
+    const t0 = Date.now();
+    for (;;) {
+      const s = await this.state();
+      if (s && s.workers.length) return s;
+      if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode} at start (see ${this.options.logPath ?? "its output"})`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`haproxy did not start within ${timeoutMs} ms`);
+      await sleep(25);
+    }
+  }
+
+  /**
+   * Seamless reload: the master re-reads the configuration file and forks a new worker.
+   * Resolves when the new worker runs; throws (old workers keep serving) when the reload fails.
+   */
+  async reload(timeoutMs = 10_000): Promise<ProcState> {
+    const before = await this.state();
+    if (!before) throw new Error(`no haproxy master answers on ${this.options.masterSocket}`);
+    await socketCommand(this.options.masterSocket, "reload", timeoutMs);
+    const t0 = Date.now();
+    for (;;) {
+      const s = await this.state();
+      if (s && s.failedReloads > before.failedReloads) throw new Error("haproxy refused the new configuration at reload; the previous workers keep serving");
+      if (s && s.reloads > before.reloads && s.workers.length && !s.workers.some((w) => before.workers.includes(w))) return s;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`haproxy reload did not complete within ${timeoutMs} ms`);
+      await sleep(10);
+    }
+  }
+
+  /** Stops the master and its workers (SIGUSR1: soft stop, connections finish). */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    const s = await this.state();
+    if (!s) return;
+    try {
+      process.kill(s.masterPid, "SIGUSR1");
+    } catch {
+      return;
+    }
+    const t0 = Date.now();
+    while (Date.now() - t0 < timeoutMs) {
+      try {
+        process.kill(s.masterPid, 0);
+      } catch {
+        return;
+      }
+      await sleep(20);
+    }
+    process.kill(s.masterPid, "SIGKILL");
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
