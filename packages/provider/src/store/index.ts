@@ -4,3 +4,5 @@ export { EtcdStore } from "./etcd";
 export { openStore, withStore } from "./factory";
 export { ZooKeeperStore } from "./zookeeper";
 export { MemoryStore } from "./memory";
+export * from "./layout";
+export * from "./record";
