@@ -6,12 +6,13 @@
  */
 import * as path from "node:path";
 import { EtcdStore } from "../../packages/provider/src/store/etcd";
-import { newTestStack, type TestStack } from "../support/pulumi";
+import { newTestStack, stateFileText, type TestStack } from "../support/pulumi";
 import { etcdEndpoint, requireServices } from "../support/testbed";
 
 jest.setTimeout(300_000);
 
 const program = path.join(__dirname, "programs", "store-entry");
+const STORE_TOKEN = "s3cr3t-token-that-must-never-show";
 
 describe("real engine: StoreEntry through preview, up, refresh, update, drift, destroy", () => {
   let t: TestStack;
@@ -25,6 +26,7 @@ describe("real engine: StoreEntry through preview, up, refresh, update, drift, d
       etcdEndpoint: { value: etcdEndpoint() },
       key: { value: key },
       value: { value: "v1" },
+      storeToken: { value: STORE_TOKEN, secret: true },
     });
   });
 
@@ -47,6 +49,13 @@ describe("real engine: StoreEntry through preview, up, refresh, update, drift, d
     expect(entry?.value).toBe("v1");
     expect(res.outputs.revision.value).toBe(entry?.revision);
     expect(res.outputs.key.value).toBe(key);
+  });
+
+  it("keeps the store credentials secret in the state file", async () => {
+    const state = stateFileText(t).replace(/\s+/g, "");
+    expect(state).toContain(key); // the state is readable...
+    expect(state).not.toContain(STORE_TOKEN); // ...but the token is only there encrypted
+    expect(state).toMatch(/"credentials":\{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","ciphertext":/);
   });
 
   it("refresh right after up reports no changes", async () => {

@@ -57,8 +57,21 @@ export async function newTestStack(programDir: string, config: ConfigMap = {}): 
   };
 }
 
-/** The stack's exported state file as text (for grepping secrets). */
-export async function exportedState(stack: Stack): Promise<string> {
-  const d = await stack.exportStack();
-  return JSON.stringify(d.deployment);
+/**
+ * The stack's state file as it lies on disk (for grepping secrets). Not `exportStack()`: the
+ * Automation API exports with secrets decrypted.
+ */
+export function stateFileText(t: TestStack): string {
+  const dir = path.join(t.backendDir, ".pulumi", "stacks");
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === `${t.stack.name}.json`) files.push(p);
+    }
+  };
+  walk(dir);
+  if (files.length !== 1) throw new Error(`expected one state file for ${t.stack.name} under ${dir}, found ${files.length}`);
+  return fs.readFileSync(files[0], "utf8");
 }

@@ -117,7 +117,11 @@ export class ZooKeeperStore implements KeyValueStore {
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    try {
+      this.client.close();
+    } catch {
+      // never connected: nothing to release
+    }
   }
 
   private connect(): { client: Client; ready: Promise<void> } {

@@ -6,6 +6,8 @@ const entry = new StoreEntry("entry", {
   store: { kind: "etcd", endpoints: [config.require("etcdEndpoint")] },
   key: config.require("key"),
   value: config.require("value"),
+  // A secret the store does not need (etcd without auth): proves credentials stay encrypted in state.
+  credentials: { token: config.requireSecret("storeToken") },
 });
 
 export const key = entry.key;
