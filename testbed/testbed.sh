@@ -2,7 +2,8 @@
 # The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
 # the servers as plain processes on 127.0.0.1.
 #
-#   testbed.sh install            apt packages, Pulumi CLI + Node.js language host (cached)
+#   testbed.sh install [core] [kubernetes]   apt packages, Pulumi CLI + language host (core, the
+#                                 default); kube-apiserver/controller-manager/scheduler + kwok
 #   testbed.sh start [svc...]     etcd zookeeper mariadb (default: all); waits until each answers
 #   testbed.sh stop  [svc...]
 #   testbed.sh status
@@ -91,6 +92,48 @@ replace golang.org/x/text => golang.org/x/text $PULUMI_LANGUAGE_NODEJS_XTEXT" \
     github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs "-s -w"
 }
 
+KUBE_DIR="$VAMP_CACHE/kubernetes-${KUBERNETES_VERSION}"
+KWOK_DIR="$VAMP_CACHE/kwok-${KWOK_VERSION}"
+
+install_kubernetes() {
+  if [ -x "$KUBE_DIR/bin/kube-apiserver" ] && [ -x "$KUBE_DIR/bin/kube-controller-manager" ] && [ -x "$KUBE_DIR/bin/kube-scheduler" ]; then
+    log "kubernetes $KUBERNETES_VERSION: cached"; return
+  fi
+  have go || die "go is not on PATH (needed to build kubernetes)"
+  local v=$KUBERNETES_VERSION minor gomod
+  minor=${v#v1.}
+  gomod=$(go mod download -json "k8s.io/kubernetes@$v" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [ -f "$gomod" ] || die "could not download k8s.io/kubernetes@$v"
+  mkdir -p "$KUBE_DIR/src" "$KUBE_DIR/bin"
+  {
+    printf 'module vamp.local/testbed/kubernetes\n\ngo 1.24\n\nrequire k8s.io/kubernetes %s\n\n' "$v"
+    # Each staging module is published as v0.<minor>.<patch> of the same release.
+    grep -oE '^\s*k8s.io/[a-z0-9-]+ => \./staging/src/k8s.io/[a-z0-9-]+' "$gomod" | awk -v m="v0.$minor" '{print "replace " $1 " => " $1 " " m}'
+  } > "$KUBE_DIR/src/go.mod"
+  printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager"\n\t_ "k8s.io/kubernetes/cmd/kube-scheduler"\n)\n' > "$KUBE_DIR/src/tools.go"
+  ( cd "$KUBE_DIR/src"
+    log "go mod tidy in $KUBE_DIR/src"
+    GOFLAGS=-mod=mod go mod tidy >"$KUBE_DIR/tidy.log" 2>&1 || { tail -20 "$KUBE_DIR/tidy.log"; die "go mod tidy failed for kubernetes"; }
+    log "go build kube-apiserver, kube-controller-manager, kube-scheduler (about 10 CPU-minutes; log: $KUBE_DIR/build.log)"
+    local t0 ld; t0=$(date +%s)
+    ld="-s -w -X k8s.io/component-base/version.gitVersion=$v -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor%%.*} -X k8s.io/client-go/pkg/version.gitVersion=$v"
+    CGO_ENABLED=0 go build -trimpath -ldflags "$ld" -o "$KUBE_DIR/bin/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
+      >"$KUBE_DIR/build.log" 2>&1 || { tail -20 "$KUBE_DIR/build.log"; die "kubernetes build failed"; }
+    log "built kubernetes in $(( $(date +%s) - t0 )) s"
+  )
+}
+
+install_kwok() {
+  if [ -x "$KWOK_DIR/bin/kwok" ]; then log "kwok $KWOK_VERSION: cached"; return; fi
+  have go || die "go is not on PATH (needed to build kwok)"
+  log "go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION (about 4 CPU-minutes)"
+  local t0; t0=$(date +%s)
+  mkdir -p "$KWOK_DIR/bin"
+  CGO_ENABLED=0 GOBIN="$KWOK_DIR/bin" go install -trimpath -ldflags '-s -w' "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" >"$KWOK_DIR/build.log" 2>&1 \
+    || { tail -20 "$KWOK_DIR/build.log"; die "kwok build failed"; }
+  log "built kwok in $(( $(date +%s) - t0 )) s"
+}
+
 # The engine finds plugins on PATH: the language host and the two shims sit next to the CLI.
 install_shims() {
   local bin="$PULUMI_DIR/bin" sdk_dist
@@ -105,8 +148,12 @@ install_shims() {
   install -m 755 "$sdk_dist/pulumi-analyzer-policy" "$bin/pulumi-analyzer-policy"
 }
 
+# install [core] [kubernetes]: core is apt + the Pulumi engine; kubernetes adds the API server,
+# controller manager, scheduler and kwok (only the suites that need a cluster use them).
 cmd_install() {
-  local t0; t0=$(date +%s)
+  local t0 parts=${*:-core}; t0=$(date +%s)
+  if [[ " $parts " == *" kubernetes "* ]]; then install_kubernetes; install_kwok; fi
+  [[ " $parts " == *" core "* ]] || { log "install done in $(( $(date +%s) - t0 )) s"; return; }
   install_apt
   if [ -n "${VAMP_PULUMI_BIN:-}" ]; then
     log "using the pulumi CLI in VAMP_PULUMI_BIN=$VAMP_PULUMI_BIN"
@@ -261,7 +308,7 @@ ENV
 main() {
   local cmd=${1:-}; shift || true
   case "$cmd" in
-    install) cmd_install ;;
+    install) cmd_install "$@" ;;
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
     restart) cmd_stop "$@"; cmd_start "$@" ;;
