@@ -173,7 +173,10 @@ ETCD_PORT=${VAMP_ETCD_PORT:-12379}
 ZK_PORT=${VAMP_ZK_PORT:-12181}
 MYSQL_PORT=${VAMP_MYSQL_PORT:-13306}
 HAPROXY_PORT=${VAMP_HAPROXY_PORT:-18404}
+KUBE_PORT=${VAMP_KUBE_PORT:-16443}
 ALL_SERVICES="etcd zookeeper mariadb haproxy"
+# Not started by default: needs `install kubernetes` first.
+OPTIONAL_SERVICES="kubernetes"
 
 pidfile() { echo "$VAMP_RUN/$1/pid"; }
 running() { local p; p=$(cat "$(pidfile "$1")" 2>/dev/null) && kill -0 "$p" 2>/dev/null; }
@@ -200,6 +203,102 @@ probe_etcd() { ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$ETCD_PORT" e
 probe_zookeeper() { echo srvr | socat -T1 - "TCP:127.0.0.1:$ZK_PORT" | grep -q Mode; }
 probe_mariadb() { mariadb-admin --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot ping; }
 probe_haproxy() { printf 'GET /healthz HTTP/1.0\r\n\r\n' | socat -T1 - "TCP:127.0.0.1:$HAPROXY_PORT" | grep -q '200'; }
+
+probe_kubernetes() {
+  local k=$VAMP_RUN/kubernetes/pki
+  curl -sf --cacert "$k/ca.crt" --cert "$k/admin.crt" --key "$k/admin.key" "https://127.0.0.1:$KUBE_PORT/readyz" | grep -q ok
+}
+
+# A CA and client/serving certificates for a loopback-only cluster.
+kube_pki() {
+  local k=$1
+  [ -f "$k/admin.crt" ] && return
+  mkdir -p "$k"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$k/ca.key" -out "$k/ca.crt" -days 30 -subj "/CN=vamp-testbed-ca" 2>/dev/null
+  openssl genrsa -out "$k/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$k/sa.key" -pubout -out "$k/sa.pub" 2>/dev/null
+  local name subj ext
+  for name in apiserver admin controller-manager scheduler; do
+    case $name in
+      apiserver) subj="/CN=kube-apiserver" ;;
+      admin) subj="/O=system:masters/CN=vamp-testbed-admin" ;;
+      controller-manager) subj="/CN=system:kube-controller-manager" ;;
+      scheduler) subj="/CN=system:kube-scheduler" ;;
+    esac
+    openssl req -newkey rsa:2048 -nodes -keyout "$k/$name.key" -out "$k/$name.csr" -subj "$subj" 2>/dev/null
+    ext="$k/$name.ext"
+    if [ $name = apiserver ]; then
+      printf 'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n' > "$ext"
+    else
+      printf 'extendedKeyUsage=clientAuth\n' > "$ext"
+    fi
+    openssl x509 -req -in "$k/$name.csr" -CA "$k/ca.crt" -CAkey "$k/ca.key" -CAcreateserial -out "$k/$name.crt" -days 30 -extfile "$ext" 2>/dev/null
+  done
+}
+
+kubeconfig() { # kubeconfig <file> <cert name>
+  local k=$VAMP_RUN/kubernetes/pki
+  cat > "$1" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: vamp-testbed
+  cluster: { server: "https://127.0.0.1:$KUBE_PORT", certificate-authority: "$k/ca.crt" }
+users:
+- name: $2
+  user: { client-certificate: "$k/$2.crt", client-key: "$k/$2.key" }
+contexts:
+- name: vamp-testbed
+  context: { cluster: vamp-testbed, user: $2 }
+current-context: vamp-testbed
+KC
+}
+
+start_kubernetes() {
+  local d=$VAMP_RUN/kubernetes k=$VAMP_RUN/kubernetes/pki b=$KUBE_DIR/bin
+  [ -x "$b/kube-apiserver" ] && [ -x "$KWOK_DIR/bin/kwok" ] || die "kubernetes is not installed: run 'testbed.sh install kubernetes'"
+  running etcd || cmd_start etcd
+  kube_pki "$k"
+  for n in admin controller-manager scheduler; do kubeconfig "$d/$n.kubeconfig" "$n"; done
+  # The cluster's objects live under their own prefix of the test bed's etcd.
+  spawn kubernetes "$b/kube-apiserver" --etcd-servers="http://127.0.0.1:$ETCD_PORT" --etcd-prefix=/vamp-testbed-kubernetes \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$KUBE_PORT" \
+    --tls-cert-file="$k/apiserver.crt" --tls-private-key-file="$k/apiserver.key" --client-ca-file="$k/ca.crt" \
+    --authorization-mode=RBAC --service-account-key-file="$k/sa.pub" --service-account-signing-key-file="$k/sa.key" \
+    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/12 --allow-privileged=true
+  wait_for kubernetes 60 probe_kubernetes
+  mkdir -p "$VAMP_RUN/kube-controller-manager" "$VAMP_RUN/kube-scheduler" "$VAMP_RUN/kwok"
+  spawn kube-controller-manager "$b/kube-controller-manager" --kubeconfig="$d/controller-manager.kubeconfig" \
+    --authentication-kubeconfig="$d/controller-manager.kubeconfig" --authorization-kubeconfig="$d/controller-manager.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port=$((KUBE_PORT + 1)) --leader-elect=false \
+    --service-account-private-key-file="$k/sa.key" --root-ca-file="$k/ca.crt" \
+    --cluster-signing-cert-file="$k/ca.crt" --cluster-signing-key-file="$k/ca.key" --use-service-account-credentials=true
+  spawn kube-scheduler "$b/kube-scheduler" --kubeconfig="$d/scheduler.kubeconfig" \
+    --authentication-kubeconfig="$d/scheduler.kubeconfig" --authorization-kubeconfig="$d/scheduler.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port=$((KUBE_PORT + 2)) --leader-elect=false
+  # kwok plays the kubelets: its configuration plus the Stage objects shipped in its module.
+  local stages; stages="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage"
+  [ -d "$stages" ] || go mod download "sigs.k8s.io/kwok@$KWOK_VERSION"
+  {
+    cat <<KW
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  nodeLeaseParallelism: 4
+  podPlayStageParallelism: 4
+  nodePlayStageParallelism: 4
+  enablePodsOnNodeSyncStreamWatch: true
+KW
+    for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+      printf -- '---\n'; cat "$stages/$f"
+    done
+  } > "$VAMP_RUN/kwok/kwok.yaml"
+  spawn kwok "$KWOK_DIR/bin/kwok" --kubeconfig="$d/admin.kubeconfig" --config="$VAMP_RUN/kwok/kwok.yaml" \
+    --manage-all-nodes=true --server-address=127.0.0.1:$((KUBE_PORT + 3))
+  wait_for kube-controller-manager 30 curl -sfk "https://127.0.0.1:$((KUBE_PORT + 1))/healthz"
+  wait_for kube-scheduler 30 curl -sfk "https://127.0.0.1:$((KUBE_PORT + 2))/healthz"
+  running kwok || die "kwok exited (log: $VAMP_RUN/kwok/log)"
+}
 
 start_etcd() {
   local d=$VAMP_RUN/etcd
@@ -266,7 +365,8 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local svcs=${*:-$ALL_SERVICES}
+  local svcs=${*:-$ALL_SERVICES $OPTIONAL_SERVICES}
+  svcs=${svcs//kubernetes/kwok kube-scheduler kube-controller-manager kubernetes}
   for s in $svcs; do
     local p; p=$(cat "$(pidfile "$s")" 2>/dev/null) || { log "$s: not running"; continue; }
     if kill -0 "$p" 2>/dev/null; then
@@ -281,6 +381,9 @@ cmd_stop() {
 
 cmd_status() {
   local rc=0
+  for s in $OPTIONAL_SERVICES; do
+    running "$s" && "probe_$s" >/dev/null 2>&1 && echo "$s: up (pid $(cat "$(pidfile "$s")"))"
+  done
   for s in $ALL_SERVICES; do
     if running "$s" && "probe_$s" >/dev/null 2>&1; then echo "$s: up (pid $(cat "$(pidfile "$s")"))"
     else echo "$s: down"; rc=1; fi
@@ -302,6 +405,7 @@ export VAMP_ETCD_ENDPOINT="http://127.0.0.1:$ETCD_PORT"
 export VAMP_ZK_ENDPOINT="127.0.0.1:$ZK_PORT"
 export VAMP_MYSQL_ENDPOINT="127.0.0.1:$MYSQL_PORT"
 export VAMP_TESTBED_RUN="$VAMP_RUN"
+export VAMP_KUBECONFIG="$VAMP_RUN/kubernetes/admin.kubeconfig"
 ENV
 }
 
