@@ -1,1 +1,1 @@
-export { StoreEntry, type StoreEntryArgs } from "./store-entry";
+export { StoreEntry, type StoreEntryArgs, type StoreCredentialsArgs } from "./store-entry";

@@ -1,1 +1,1 @@
-export { StoreEntry, type StoreEntryArgs } from "./resource";
+export { StoreEntry, type StoreEntryArgs, type StoreCredentialsArgs } from "./resource";

@@ -2,12 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StoreConnection, StoreCredentials } from "../../store/connection";
 import { delegatingProvider } from "../delegate";
 
+/** {@link StoreCredentials} whose fields may be outputs (e.g. `config.requireSecret("token")`). */
+export type StoreCredentialsArgs = { [K in keyof StoreCredentials]?: pulumi.Input<string> };
+
 /** Arguments of {@link StoreEntry}. */
 export interface StoreEntryArgs {
   /** Where the entry lives, e.g. `{ kind: "etcd", endpoints: ["http://127.0.0.1:2379"] }`. */
   store: pulumi.Input<StoreConnection>;
   /** Credentials for the store; kept secret in the state file. */
-  credentials?: pulumi.Input<StoreCredentials>;
+  credentials?: pulumi.Input<StoreCredentialsArgs>;
   /** Absolute key, e.g. `/vamp/acme/dev/settings`. Changing it replaces the entry. */
   key: pulumi.Input<string>;
   /** The value to hold. */
