@@ -18,8 +18,19 @@ export interface ZooKeeperConnection {
   servers: string[];
 }
 
-/** The connection of any supported store; more kinds join this union as adapters land. */
-export type StoreConnection = EtcdConnection | ZooKeeperConnection;
+/** Vault KV v2; the token comes as a credential (a Pulumi secret). */
+export interface VaultConnection {
+  kind: "vault";
+  /** Vault's address, e.g. `"https://vault.example.com:8200"`. */
+  address: string;
+  /** The KV v2 mount; default `secret`. */
+  mount?: string;
+  /** Vault cannot watch: how often the agent polls, ms (default 1000). */
+  pollIntervalMs?: number;
+}
+
+/** The connection of any supported store. */
+export type StoreConnection = EtcdConnection | ZooKeeperConnection | VaultConnection;
 
 /** Credentials, passed as Pulumi secrets and never written in plain text. */
 export interface StoreCredentials {
@@ -28,9 +39,9 @@ export interface StoreCredentials {
   token?: string;
 }
 
-export const STORE_KINDS = ["etcd", "zookeeper"] as const;
+export const STORE_KINDS = ["etcd", "zookeeper", "vault"] as const;
 
-const LIST_FIELD: Record<(typeof STORE_KINDS)[number], { field: string; pattern: RegExp; example: string }> = {
+const LIST_FIELD: Record<"etcd" | "zookeeper", { field: string; pattern: RegExp; example: string }> = {
   etcd: { field: "endpoints", pattern: /^https?:\/\/[^/\s]+$/, example: "http://127.0.0.1:2379" },
   zookeeper: { field: "servers", pattern: /^[^\s/:]+:\d{1,5}$/, example: "127.0.0.1:2181" },
 };
@@ -55,7 +66,8 @@ export function validateStoreConnection(value: unknown, path: string): FieldProb
   if (!STORE_KINDS.includes(v.kind as (typeof STORE_KINDS)[number])) {
     return [{ path: `${path}.kind`, message: `unknown store kind ${JSON.stringify(v.kind)}; supported: ${STORE_KINDS.join(", ")}` }];
   }
-  const { field, pattern, example } = LIST_FIELD[v.kind as (typeof STORE_KINDS)[number]];
+  if (v.kind === "vault") return validateVault(v, path);
+  const { field, pattern, example } = LIST_FIELD[v.kind as "etcd" | "zookeeper"];
   const problems: FieldProblem[] = [];
   for (const key of Object.keys(v)) {
     if (!["kind", field].includes(key)) problems.push({ path: `${path}.${key}`, message: `unknown field for a ${v.kind} store (expected kind, ${field})` });
@@ -69,6 +81,23 @@ export function validateStoreConnection(value: unknown, path: string): FieldProb
         problems.push({ path: `${path}.${field}[${i}]`, message: `must look like "${example}", got ${JSON.stringify(e)}` });
       }
     });
+  }
+  return problems;
+}
+
+function validateVault(v: Record<string, unknown>, path: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const key of Object.keys(v)) {
+    if (!["kind", "address", "mount", "pollIntervalMs"].includes(key)) problems.push({ path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs)" });
+  }
+  if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address)) {
+    problems.push({ path: `${path}.address`, message: `must be a URL like "https://vault:8200", got ${JSON.stringify(v.address)}` });
+  }
+  if (v.mount !== undefined && (typeof v.mount !== "string" || !/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(v.mount))) {
+    problems.push({ path: `${path}.mount`, message: `must be a mount path like "secret", got ${JSON.stringify(v.mount)}` });
+  }
+  if (v.pollIntervalMs !== undefined && (typeof v.pollIntervalMs !== "number" || v.pollIntervalMs < 50)) {
+    problems.push({ path: `${path}.pollIntervalMs`, message: `must be a number of milliseconds >= 50, got ${JSON.stringify(v.pollIntervalMs)}` });
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 import type { StoreConnection, StoreCredentials } from "./connection";
 import { EtcdStore } from "./etcd";
 import type { KeyValueStore } from "./types";
+import { VaultStore } from "./vault";
 import { ZooKeeperStore } from "./zookeeper";
 
 /**
@@ -17,6 +18,8 @@ export function openStore(connection: StoreConnection, credentials: StoreCredent
       return new EtcdStore(connection, credentials);
     case "zookeeper":
       return new ZooKeeperStore(connection);
+    case "vault":
+      return new VaultStore(connection, credentials);
     default:
       throw new Error(`unknown store kind ${JSON.stringify((connection as { kind: unknown }).kind)}`);
   }

@@ -4,5 +4,6 @@ export { EtcdStore } from "./etcd";
 export { openStore, withStore } from "./factory";
 export { ZooKeeperStore } from "./zookeeper";
 export { MemoryStore } from "./memory";
+export { VaultStore } from "./vault";
 export * from "./layout";
 export * from "./record";
