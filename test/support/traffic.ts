@@ -118,3 +118,16 @@ export class LoadClient {
     return this.tally;
   }
 }
+
+/** A TCP port free on 127.0.0.1 right now (for HAProxy binds in tests). */
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}

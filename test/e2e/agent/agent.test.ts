@@ -1,0 +1,144 @@
+/**
+ * The gateway agent against real stores and a real HAProxy, under load from a concurrent client.
+ * Every scenario asserts 0 failed requests; weight changes must not reload HAProxy.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EtcdStore, ZooKeeperStore, type KeyValueStore } from "../../../packages/provider/src/store";
+import { REPO_ROOT, requireServices, testbedEnv } from "../../support/testbed";
+import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../../support/traffic";
+import { splitSpec, startAgent, until, writeGateway, type AgentUnderTest } from "./harness";
+
+jest.setTimeout(180_000);
+
+const testbed = (...args: string[]) => execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), ...args], { stdio: "pipe" });
+
+const stores: [string, () => KeyValueStore, string][] = [
+  ["etcd", () => new EtcdStore({ kind: "etcd", endpoints: [testbedEnv().VAMP_ETCD_ENDPOINT] }), "etcd"],
+  ["zookeeper", () => new ZooKeeperStore({ kind: "zookeeper", servers: [testbedEnv().VAMP_ZK_ENDPOINT] }), "zookeeper"],
+];
+
+describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
+  let store: KeyValueStore;
+  let a: Backend, b: Backend, c: Backend;
+  let t: AgentUnderTest;
+  const tenant = { organization: "e2e", environment: `agent${Date.now().toString(36)}` };
+  let port: number;
+  let url: string;
+  const addr = (x: Backend) => `127.0.0.1:${x.port}`;
+
+  beforeAll(async () => {
+    requireServices(service);
+    store = openStore();
+    [a, b, c] = await Promise.all([startBackend("a"), startBackend("b"), startBackend("c")]);
+    port = await freePort();
+    url = `http://127.0.0.1:${port}/`;
+    await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 100, [addr(b)]: 0 }));
+    t = await startAgent(store, tenant);
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+    for (const e of (await store?.list(`/vamp/${tenant.organization}/${tenant.environment}`)) ?? []) await store.delete(e.key);
+    await store?.close();
+    await Promise.all([a, b, c].map((x) => x?.close()));
+  });
+
+  it("serves the stored gateway at start", async () => {
+    const tally = await sendRequests(url, 200);
+    expect(tally.failed).toBe(0);
+    expect(tally.byBackend).toEqual({ a: 200 });
+  });
+
+  it("applies 100 consecutive weight changes with 0 failed requests and no reload", async () => {
+    const before = await t.agent.haproxy.state();
+    const load = new LoadClient(url, 4).start();
+    for (let i = 1; i <= 100; i++) {
+      const wa = i % 2 ? 90 : 10;
+      await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: wa, [addr(b)]: 100 - wa }));
+      await until(() => t.agent.getStatus().counters.runtimeUpdates >= i, 2000, `weight change ${i} applied`);
+    }
+    const tally = await load.stop();
+    const after = await t.agent.haproxy.state();
+    console.log(`[agent ${_name}] 100 weight changes: ${tally.total} requests, ${tally.failed} failed, reloads ${t.agent.getStatus().counters.reloads}`);
+    expect(tally.failed).toBe(0);
+    expect(after?.masterPid).toBe(before?.masterPid);
+    expect(after?.workers).toEqual(before?.workers);
+    expect(t.agent.getStatus().counters.reloads).toBe(0);
+    // the last write (i = 100: a 10 / b 90) is what HAProxy serves
+    const s = shares(await sendRequests(url, 2000));
+    expect(s.b).toBeGreaterThan(85);
+  });
+
+  it("applies 20 structural changes with 0 failed requests on the gateway that stayed", async () => {
+    const load = new LoadClient(url, 4).start();
+    const extraPort = await freePort();
+    for (let i = 0; i < 20; i++) {
+      const reloads = t.agent.getStatus().counters.reloads;
+      if (i % 2 === 0) {
+        // add a route to the gateway under load and a second gateway
+        await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 50, [addr(b)]: 50, [addr(c)]: 0 }));
+        await writeGateway(store, tenant, "shop/extra", splitSpec(extraPort, { [addr(c)]: 100 }));
+      } else {
+        await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 50, [addr(b)]: 50 }));
+        await store.delete(`/vamp/${tenant.organization}/${tenant.environment}/gateways/${encodeURIComponent("shop/extra")}`);
+      }
+      await until(() => t.agent.getStatus().counters.reloads > reloads, 5000, `structural change ${i} reloaded`);
+    }
+    const tally = await load.stop();
+    console.log(`[agent ${_name}] 20 structural changes: ${tally.total} requests, ${tally.failed} failed, reloads ${t.agent.getStatus().counters.reloads}`);
+    expect(tally.failed).toBe(0);
+    expect(t.agent.getStatus().counters.reloads).toBeGreaterThanOrEqual(20);
+  });
+
+  it("rejects an invalid gateway and keeps serving the previous one", async () => {
+    const rejected = t.agent.getStatus().counters.rejected;
+    await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 70, [addr(b)]: 70 })); // sums to 140
+    await until(() => t.agent.getStatus().counters.rejected > rejected, 3000, "invalid gateway rejected");
+    expect(t.agent.getStatus().rejected["shop/web"].join(" ")).toMatch(/weight/i);
+    const tally = await sendRequests(url, 1000);
+    expect(tally.failed).toBe(0);
+    expect(Math.abs(shares(tally).a - 50)).toBeLessThan(8); // still the last good 50/50
+  });
+
+  it("keeps serving through a 30 s store outage and converges within 2 s after it", async () => {
+    await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 100, [addr(b)]: 0 }));
+    await until(async () => (await sendRequests(url, 50)).byBackend.a === 50, 3000, "100% on a");
+    const load = new LoadClient(url, 4).start();
+    testbed("stop", service);
+    try {
+      await new Promise((r) => setTimeout(r, 30_000));
+      expect(t.agent.getStatus().storeHealthy).toBe(false);
+    } finally {
+      testbed("start", service);
+    }
+    await store.close();
+    store = openStore();
+    await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 0, [addr(b)]: 100 }));
+    const written = performance.now();
+    const probe = new LoadClient(url, 2);
+    let firstB = 0;
+    probe.onAnswer = (backend, at) => { if (backend === "b" && !firstB) firstB = at; };
+    probe.start();
+    await until(() => firstB > 0, 10_000, "change after the outage applied");
+    await probe.stop();
+    const tally = await load.stop();
+    console.log(`[agent ${_name}] outage: ${tally.total} requests, ${tally.failed} failed; change applied ${Math.round(firstB - written)} ms after the write`);
+    expect(tally.failed).toBe(0);
+    expect(firstB - written).toBeLessThan(2000);
+  });
+
+  it("restarts without a failed request and without an empty configuration", async () => {
+    const load = new LoadClient(url, 4).start();
+    const workDir = t.workDir;
+    await t.stop({ keepHaproxy: true });
+    const cfgWhileDown = fs.readFileSync(path.join(workDir, "haproxy.cfg"), "utf8");
+    expect(cfgWhileDown).toContain(String(port));
+    t = await startAgent(store, tenant, { workDir });
+    const tally = await load.stop();
+    expect(tally.failed).toBe(0);
+    expect(fs.readFileSync(path.join(workDir, "haproxy.cfg"), "utf8")).toContain(String(port));
+    expect(t.agent.getStatus().ready).toBe(true);
+  });
+});

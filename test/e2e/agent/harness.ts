@@ -1,0 +1,73 @@
+/**
+ * An agent under test: a real HAProxy driven by a real GatewayAgent, reading a real store,
+ * with real HTTP backends behind it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { GatewayAgent, type AgentEvent } from "../../../packages/provider/src/agent";
+import { defaultEngine } from "../../../packages/provider/src/agent/default-engine";
+import { encodeRecord, gatewayKey, type KeyValueStore, type Tenant } from "../../../packages/provider/src/store";
+
+export interface RouteSpec {
+  weight?: number;
+  condition?: string;
+  conditionStrength?: number;
+}
+
+/** A gateway record's spec routing to local backends: `{ "127.0.0.1:port": weight }`. */
+export function splitSpec(port: number, routes: Record<string, number | RouteSpec>): Record<string, unknown> {
+  return {
+    port: `${port}/http`,
+    routes: Object.fromEntries(
+      Object.entries(routes).map(([addr, r]) => {
+        const spec = typeof r === "number" ? { weight: r } : r;
+        const out: Record<string, unknown> = {};
+        if (spec.weight !== undefined) out.weight = `${spec.weight}%`;
+        if (spec.condition !== undefined) out.condition = spec.condition;
+        if (spec.conditionStrength !== undefined) out.condition_strength = `${spec.conditionStrength}%`;
+        return [`[${addr}]`, out];
+      }),
+    ),
+  };
+}
+
+export async function writeGateway(store: KeyValueStore, tenant: Tenant, name: string, spec: Record<string, unknown>): Promise<string> {
+  return store.put(gatewayKey(tenant, name), encodeRecord({ apiVersion: "vamp.io/v1", kind: "Gateway", name, spec }));
+}
+
+export interface AgentUnderTest {
+  agent: GatewayAgent;
+  workDir: string;
+  events: AgentEvent[];
+  stop(opts?: { keepHaproxy?: boolean }): Promise<void>;
+}
+
+export async function startAgent(store: KeyValueStore, tenant: Tenant, opts: { workDir?: string; watch?: boolean; resyncMs?: number; runtimeWeights?: boolean } = {}): Promise<AgentUnderTest> {
+  const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "vamp-agent-"));
+  const events: AgentEvent[] = [];
+  const agent = new GatewayAgent({ tenant, store, engine: defaultEngine(), workDir, watch: opts.watch, resyncMs: opts.resyncMs, runtimeWeights: opts.runtimeWeights, log: (e) => events.push(e) });
+  await agent.start();
+  return {
+    agent,
+    workDir,
+    events,
+    async stop(o = {}) {
+      await agent.stop();
+      if (!o.keepHaproxy) {
+        await agent.haproxy.stop();
+        fs.rmSync(workDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Resolves when `cond` holds, polling every 5 ms; throws after `timeoutMs`. */
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    if (await cond()) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
