@@ -1,0 +1,1 @@
+export { readDocuments, readGateways, KINDS, type RawArtifact } from "./read";

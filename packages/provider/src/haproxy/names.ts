@@ -1,0 +1,43 @@
+/**
+ * Stable HAProxy names derived from gateway and route names. Deterministic (the same gateway
+ * gets the same backend on every host and every render) and injective in practice: a readable
+ * part plus a hash of the full text, so `shop/web` and `shop.web` never meet.
+ */
+import { fnv1a } from "./hash";
+
+/** `shop/web` → `shop_web_8c0b3e2a`: letters, digits and `_`, at most 24 + 9 characters. */
+export function ident(text: string): string {
+  const readable = text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 24);
+  return `${readable || "x"}_${fnv1a(text)}`;
+}
+
+/** The names of one gateway's proxies, servers and internal sockets. */
+export function gatewayNames(gateway: string) {
+  const g = `g_${ident(gateway)}`;
+  return {
+    frontend: g,
+    split: `${g}__split`,
+    splitIn: `${g}__split_in`,
+    vhostBackend: `${g}__vh`,
+    /** The internal listener every gateway has, for chaining and virtual hosts. */
+    inSocket: `abns@vamp_${g}`,
+    splitSocket: `abns@vamp_${g}__split`,
+    cookie: `VAMP_${fnv1a(gateway)}`,
+    route(key: string) {
+      const r = ident(key);
+      return {
+        /** The route's server in the split backend (and its sticky cookie value). */
+        server: `r_${r}`,
+        conditional: `${g}__c_${r}`,
+        listen: `${g}__r_${r}`,
+        socket: `abns@vamp_${g}__r_${r}`,
+        instanceCookie: `VAMPI_${fnv1a(`${gateway}\u0000${key}`)}`,
+      };
+    },
+  };
+}
+
+/** A server name for an instance: its own name when it has one, else its address. */
+export function instanceServer(i: { host: string; port: number; name?: string }): string {
+  return `s_${ident(i.name ?? `${i.host}:${i.port}`)}`;
+}
