@@ -2,8 +2,19 @@
  * @vamp-pulumi/provider: Vamp gateways and routes as Pulumi dynamic resources, the gateway
  * engine behind them, the key-value stores they write to, and the gateway agent.
  */
-// --- gateway engine (model, dsl, condition language, validation, HAProxy renderer)
+// --- gateway engine: model, DSL, condition language, selectors, validation, HAProxy renderer
+export * from "./model";
+export * from "./dsl";
+export * from "./condition";
+export * from "./selector";
+export * from "./validation";
+export * from "./haproxy";
 
-// --- stores and dynamic resources
+// --- stores, HAProxy control, the gateway agent
 export * from "./store";
+export * from "./proxy";
+export * from "./agent";
+export { defaultEngine } from "./agent/default-engine";
+
+// --- Pulumi dynamic resources
 export * from "./dynamic";

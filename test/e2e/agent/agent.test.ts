@@ -20,6 +20,16 @@ const stores: [string, () => KeyValueStore, string][] = [
 ];
 
 describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
+  // Clients still running when a test fails are stopped here, so a failure never hangs the suite.
+  const loads: LoadClient[] = [];
+  const startLoad = (u: string, n = 4) => {
+    const l = new LoadClient(u, n, 120_000).start();
+    loads.push(l);
+    return l;
+  };
+  afterEach(async () => {
+    await Promise.all(loads.splice(0).map((l) => l.stop()));
+  });
   let store: KeyValueStore;
   let a: Backend, b: Backend, c: Backend;
   let t: AgentUnderTest;
@@ -35,7 +45,8 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
     port = await freePort();
     url = `http://127.0.0.1:${port}/`;
     await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 100, [addr(b)]: 0 }));
-    t = await startAgent(store, tenant);
+    // The agent has its own client, as it would in its own process.
+    t = await startAgent(openStore(), tenant);
   });
 
   afterAll(async () => {
@@ -53,7 +64,7 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
 
   it("applies 100 consecutive weight changes with 0 failed requests and no reload", async () => {
     const before = await t.agent.haproxy.state();
-    const load = new LoadClient(url, 4).start();
+    const load = startLoad(url);
     for (let i = 1; i <= 100; i++) {
       const wa = i % 2 ? 90 : 10;
       await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: wa, [addr(b)]: 100 - wa }));
@@ -72,7 +83,7 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
   });
 
   it("applies 20 structural changes with 0 failed requests on the gateway that stayed", async () => {
-    const load = new LoadClient(url, 4).start();
+    const load = startLoad(url);
     const extraPort = await freePort();
     for (let i = 0; i < 20; i++) {
       const reloads = t.agent.getStatus().counters.reloads;
@@ -105,7 +116,7 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
   it("keeps serving through a 30 s store outage and converges within 2 s after it", async () => {
     await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 100, [addr(b)]: 0 }));
     await until(async () => (await sendRequests(url, 50)).byBackend.a === 50, 3000, "100% on a");
-    const load = new LoadClient(url, 4).start();
+    const load = startLoad(url);
     testbed("stop", service);
     try {
       await new Promise((r) => setTimeout(r, 30_000));
@@ -113,15 +124,15 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
     } finally {
       testbed("start", service);
     }
-    await store.close();
-    store = openStore();
     await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 0, [addr(b)]: 100 }));
     const written = performance.now();
-    const probe = new LoadClient(url, 2);
     let firstB = 0;
+    const probe = new LoadClient(url, 2, 30_000);
     probe.onAnswer = (backend, at) => { if (backend === "b" && !firstB) firstB = at; };
-    probe.start();
-    await until(() => firstB > 0, 10_000, "change after the outage applied");
+    loads.push(probe.start());
+    await until(() => firstB > 0, 10_000, "change after the outage applied").catch((e: Error) => {
+      throw new Error(`${e.message}; agent status ${JSON.stringify(t.agent.getStatus())}; last events ${JSON.stringify(t.events.slice(-5))}`);
+    });
     await probe.stop();
     const tally = await load.stop();
     console.log(`[agent ${_name}] outage: ${tally.total} requests, ${tally.failed} failed; change applied ${Math.round(firstB - written)} ms after the write`);
@@ -130,12 +141,12 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
   });
 
   it("restarts without a failed request and without an empty configuration", async () => {
-    const load = new LoadClient(url, 4).start();
+    const load = startLoad(url);
     const workDir = t.workDir;
     await t.stop({ keepHaproxy: true });
     const cfgWhileDown = fs.readFileSync(path.join(workDir, "haproxy.cfg"), "utf8");
     expect(cfgWhileDown).toContain(String(port));
-    t = await startAgent(store, tenant, { workDir });
+    t = await startAgent(openStore(), tenant, { workDir });
     const tally = await load.stop();
     expect(tally.failed).toBe(0);
     expect(fs.readFileSync(path.join(workDir, "haproxy.cfg"), "utf8")).toContain(String(port));

@@ -43,10 +43,11 @@ export interface AgentUnderTest {
   stop(opts?: { keepHaproxy?: boolean }): Promise<void>;
 }
 
+/** Starts an agent on `store` (which it owns: stop() closes it). */
 export async function startAgent(store: KeyValueStore, tenant: Tenant, opts: { workDir?: string; watch?: boolean; resyncMs?: number; runtimeWeights?: boolean } = {}): Promise<AgentUnderTest> {
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "vamp-agent-"));
   const events: AgentEvent[] = [];
-  const agent = new GatewayAgent({ tenant, store, engine: defaultEngine(), workDir, watch: opts.watch, resyncMs: opts.resyncMs, runtimeWeights: opts.runtimeWeights, log: (e) => events.push(e) });
+  const agent = new GatewayAgent({ tenant, store, engine: defaultEngine({ bind: "127.0.0.1" }), workDir, watch: opts.watch, resyncMs: opts.resyncMs, runtimeWeights: opts.runtimeWeights, log: (e) => events.push(e) });
   await agent.start();
   return {
     agent,
@@ -54,6 +55,7 @@ export async function startAgent(store: KeyValueStore, tenant: Tenant, opts: { w
     events,
     async stop(o = {}) {
       await agent.stop();
+      await store.close();
       if (!o.keepHaproxy) {
         await agent.haproxy.stop();
         fs.rmSync(workDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fnv1a } from "../haproxy/hash";
 import { HaproxyMaster } from "../proxy/master";
 import { RuntimeApi } from "../proxy/runtime-api";
 import { gatewayNameOf, gatewaysDir, type Tenant } from "../store/layout";
@@ -105,11 +106,16 @@ export class GatewayAgent<G = unknown> {
         this.storeError(e as Error); // the resync timer retries; the watch is set up on the next success
       }
     }
+    if (!fs.existsSync(this.files.serverState)) fs.writeFileSync(this.files.serverState, "1\n"); // an empty state file of format version 1
     await this.sync();
-    if (!this.status.ready && !(await this.haproxy.state()) && fs.existsSync(this.files.config)) {
-      await this.haproxy.start();
-      this.status.ready = true;
-      this.log({ event: "started-from-disk", message: `store unreachable; serving the last good configuration ${this.files.config}` });
+    if (!this.status.ready && !this.status.storeHealthy && !(await this.haproxy.state()) && fs.existsSync(this.files.config)) {
+      try {
+        await this.haproxy.start();
+        this.status.ready = true;
+        this.log({ event: "started-from-disk", message: `store unreachable; serving the last good configuration ${this.files.config}` });
+      } catch (e) {
+        this.applyError(`start from the last good configuration failed: ${(e as Error).message}`);
+      }
     }
     this.schedule(this.options.resyncMs ?? (wantWatch ? 10_000 : 5_000));
   }
@@ -175,13 +181,13 @@ export class GatewayAgent<G = unknown> {
       this.backoffMs = 100;
     } catch (e) {
       this.storeError(e as Error);
-      this.backoffMs = Math.min(this.backoffMs * 2, 5000);
+      this.backoffMs = Math.min(this.backoffMs * 2, 1000);
       return; // nothing changes while the store is away
     }
     const gateways = this.compile(entries);
     let rendered: RenderedConfig;
     try {
-      rendered = this.options.engine.render(gateways.map((g) => g.gateway), { statsSocket: this.files.statsSocket, serverStateFile: this.files.serverState });
+      rendered = this.options.engine.render(gateways.map((g) => g.gateway), { statsSocket: this.files.statsSocket, serverStateFile: this.files.serverState, instance: fnv1a(path.resolve(this.options.workDir)) });
     } catch (e) {
       return this.applyError(`render failed: ${(e as Error).message}`);
     }

@@ -8,7 +8,7 @@ import type { GatewayEngine } from "./engine";
  * The gateway engine of this package behind the agent's interface: records are validated one
  * by one (so one bad record keeps its last good version), the set is resolved and rendered.
  */
-export function defaultEngine(options: Omit<RenderOptions, "statsSocket" | "serverStateFile"> = {}): GatewayEngine<Gateway> {
+export function defaultEngine(options: Omit<RenderOptions, "statsSocket" | "serverStateFile" | "instance"> = {}): GatewayEngine<Gateway> {
   const vhostPort = (gs: Gateway[]) => (gs.some((g) => g.virtualHosts.length) ? options.virtualHostsPort ?? 80 : undefined);
   return {
     compile(record) {
@@ -22,7 +22,7 @@ export function defaultEngine(options: Omit<RenderOptions, "statsSocket" | "serv
     render(gateways, paths) {
       const set = resolveSet(gateways, { virtualHostsPort: vhostPort(gateways) });
       if (set.errors.length) throw new Error(set.errors.map(formatError).join("; "));
-      return renderConfig(set.gateways, { ...options, statsSocket: paths.statsSocket, serverStateFile: paths.serverStateFile });
+      return renderConfig(set.gateways, { ...options, statsSocket: paths.statsSocket, serverStateFile: paths.serverStateFile, instance: paths.instance });
     },
   };
 }

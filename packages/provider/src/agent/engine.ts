@@ -22,6 +22,8 @@ export interface RenderedConfig {
 export interface RenderPaths {
   statsSocket: string;
   serverStateFile: string;
+  /** Scopes HAProxy's internal socket names to this agent. */
+  instance: string;
 }
 
 export interface GatewayEngine<G = unknown> {

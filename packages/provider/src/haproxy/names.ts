@@ -11,17 +11,22 @@ export function ident(text: string): string {
   return `${readable || "x"}_${fnv1a(text)}`;
 }
 
-/** The names of one gateway's proxies, servers and internal sockets. */
-export function gatewayNames(gateway: string) {
+/**
+ * The names of one gateway's proxies, servers and internal sockets. Abstract sockets are shared
+ * by every process of a network namespace, so their names carry `instance`: two HAProxys on one
+ * host (two agents, two tenants) never take each other's sockets.
+ */
+export function gatewayNames(gateway: string, instance = "") {
   const g = `g_${ident(gateway)}`;
+  const sock = `abns@vamp${instance ? `_${instance}` : ""}_${g}`;
   return {
     frontend: g,
     split: `${g}__split`,
     splitIn: `${g}__split_in`,
     vhostBackend: `${g}__vh`,
     /** The internal listener every gateway has, for chaining and virtual hosts. */
-    inSocket: `abns@vamp_${g}`,
-    splitSocket: `abns@vamp_${g}__split`,
+    inSocket: sock,
+    splitSocket: `${sock}__split`,
     cookie: `VAMP_${fnv1a(gateway)}`,
     route(key: string) {
       const r = ident(key);
@@ -30,7 +35,7 @@ export function gatewayNames(gateway: string) {
         server: `r_${r}`,
         conditional: `${g}__c_${r}`,
         listen: `${g}__r_${r}`,
-        socket: `abns@vamp_${g}__r_${r}`,
+        socket: `${sock}__r_${r}`,
         instanceCookie: `VAMPI_${fnv1a(`${gateway}\u0000${key}`)}`,
       };
     },

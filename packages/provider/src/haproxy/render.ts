@@ -34,6 +34,8 @@ export interface RenderOptions {
   /** A `monitor-uri /health` frontend on this port. */
   healthPort?: number;
   maxconn?: number;
+  /** Scopes the internal abstract sockets to this HAProxy (letters and digits); the agent sets it. */
+  instance?: string;
 }
 
 export interface RenderResult {
@@ -60,7 +62,8 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
 
   line("# Rendered by @vamp-pulumi/provider. Do not edit: the gateway agent rewrites it.");
   line("global");
-  line(`  maxconn ${opts.maxconn ?? 20000}`);
+  // Without maxconn HAProxy sizes itself from the file-descriptor limit it is given.
+  if (opts.maxconn) line(`  maxconn ${opts.maxconn}`);
   if (opts.log !== false) line(opts.log && opts.log !== "stdout" ? `  log ${opts.log} local0` : "  log stdout format raw local0");
   if (opts.statsSocket) line(`  stats socket ${opts.statsSocket} mode 600 level admin expose-fd listeners`);
   if (opts.serverStateFile) line(`  server-state-file ${opts.serverStateFile}`);
@@ -71,6 +74,9 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
   line("  mode http");
   line("  log global");
   line("  option dontlognull");
+  // On reload, old workers answer the next request on an idle keep-alive connection with
+  // "Connection: close" instead of closing it under the client's feet (HAProxy >= 2.4 default).
+  line("  option idle-close-on-response");
   line("  timeout connect 5s");
   line("  timeout client 50s");
   line("  timeout server 50s");
@@ -85,8 +91,9 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
 
   const sorted = [...gateways].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const vhostGateways = sorted.filter((g) => g.virtualHosts.length);
-  if (vhostGateways.length) renderVirtualHosts(vhostGateways, bind(opts.virtualHostsPort ?? 80), line);
-  for (const g of sorted) renderGateway(g, bind(g.port.number), line, weights, routes);
+  const names = (gateway: string) => gatewayNames(gateway, opts.instance);
+  if (vhostGateways.length) renderVirtualHosts(vhostGateways, bind(opts.virtualHostsPort ?? 80), line, names);
+  for (const g of sorted) renderGateway(g, bind(g.port.number), line, weights, routes, names);
 
   const text = out.join("\n") + "\n";
   const fingerprint = createHash("sha256").update(text.replace(/ weight \d+/g, " weight _")).digest("hex");
@@ -94,8 +101,9 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
 }
 
 type Line = (...parts: string[]) => void;
+type Names = (gateway: string) => ReturnType<typeof gatewayNames>;
 
-function renderVirtualHosts(gateways: ResolvedGateway[], address: string, line: Line): void {
+function renderVirtualHosts(gateways: ResolvedGateway[], address: string, line: Line, gatewayNames: Names): void {
   line("");
   line("frontend vamp_virtual_hosts");
   line("  mode http");
@@ -118,7 +126,7 @@ function renderVirtualHosts(gateways: ResolvedGateway[], address: string, line: 
   }
 }
 
-function renderGateway(g: ResolvedGateway, address: string, line: Line, weights: ServerWeight[], routes: RenderResult["routes"]): void {
+function renderGateway(g: ResolvedGateway, address: string, line: Line, weights: ServerWeight[], routes: RenderResult["routes"], gatewayNames: Names): void {
   const n = gatewayNames(g.name);
   const mode = g.port.protocol;
   const conditional = g.routes.filter((r) => r.condition);
@@ -171,10 +179,10 @@ function renderGateway(g: ResolvedGateway, address: string, line: Line, weights:
     weights.push({ backend: rn.conditional, server: "split", weight: 100 - r.conditionStrength });
   }
 
-  for (const r of g.routes) renderRoute(g, r, line, routes);
+  for (const r of g.routes) renderRoute(g, r, line, routes, gatewayNames);
 }
 
-function renderRoute(g: ResolvedGateway, r: ResolvedRoute, line: Line, routes: RenderResult["routes"]): void {
+function renderRoute(g: ResolvedGateway, r: ResolvedRoute, line: Line, routes: RenderResult["routes"], gatewayNames: Names): void {
   const n = gatewayNames(g.name);
   const rn = n.route(r.key);
   const mode = g.port.protocol;

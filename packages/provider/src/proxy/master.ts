@@ -115,12 +115,12 @@ export class HaproxyMaster {
     }
   }
 
-  /** Stops the master and its workers (SIGUSR1: soft stop, connections finish). */
+  /** Stops the master and its workers now (SIGTERM): for tear-down, not for updates. */
   async stop(timeoutMs = 10_000): Promise<void> {
     const s = await this.state();
     if (!s) return;
     try {
-      process.kill(s.masterPid, "SIGUSR1");
+      process.kill(s.masterPid, "SIGTERM");
     } catch {
       return;
     }

@@ -1,4 +1,5 @@
-import { Etcd3 } from "etcd3";
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, type IBackoff } from "cockatiel";
+import { Etcd3, isRecoverableError } from "etcd3";
 import type { EtcdConnection, StoreCredentials } from "./connection";
 import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type StoreWatch } from "./types";
 
@@ -15,6 +16,13 @@ export class EtcdStore implements KeyValueStore {
           : undefined,
       // Fail fast: a provider call or an agent loop must not hang on a dead endpoint.
       defaultCallOptions: () => ({ deadline: Date.now() + 5000 }),
+      // etcd3's defaults keep a failed host out for 5 s and back watches off up to 30 s; an
+      // agent must converge within a second or two of the store's return.
+      faultHandling: {
+        host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 500, breaker: new ConsecutiveBreaker(3) }),
+        // etcd3 types this as IBackoff but uses it as a factory, which ExponentialBackoff is.
+        watchBackoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) as unknown as IBackoff<unknown>,
+      },
     });
   }
 

@@ -81,31 +81,53 @@ export class ZooKeeperStore implements KeyValueStore {
 
   async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
     let closed = false;
+    let arming = false;
+    let again = false;
     let backoff = 100;
-    // ZooKeeper watches fire once: every event re-walks the tree to arm them again, then signals.
-    const arm = async (): Promise<void> => {
+    // ZooKeeper watches fire once. One stable watcher function (the client de-duplicates it per
+    // path) re-walks the tree to arm them again, coalescing events that arrive meanwhile.
+    const fire = (): void => {
       if (closed) return;
+      if (arming) {
+        again = true;
+        return;
+      }
+      void rearm();
+    };
+    const arm = async (): Promise<void> => {
+      const c = await this.session();
+      const walk = async (path: string): Promise<void> => {
+        const exists = await call<[zk.Stat | null]>((cb) => c.exists(path, fire, cb));
+        if (!exists?.[0]) return;
+        await call((cb) => c.getData(path, fire, cb), [zk.Exception.NO_NODE]);
+        const children = await call<[string[]]>((cb) => c.getChildren(path, fire, cb), [zk.Exception.NO_NODE]);
+        for (const child of children?.[0] ?? []) await walk(`${path}/${child}`);
+      };
+      await walk(dir);
+    };
+    const rearm = async (): Promise<void> => {
+      arming = true;
       try {
-        const c = await this.session();
-        const fire = () => { if (!closed) void arm().then(() => !closed && onChange()); };
-        const walk = async (path: string): Promise<void> => {
-          const exists = await call<[zk.Stat | null]>((cb) => c.exists(path, fire, cb));
-          if (!exists?.[0]) return;
-          await call((cb) => c.getData(path, fire, cb), [zk.Exception.NO_NODE]);
-          const children = await call<[string[]]>((cb) => c.getChildren(path, fire, cb), [zk.Exception.NO_NODE]);
-          for (const child of children?.[0] ?? []) await walk(`${path}/${child}`);
-        };
-        await walk(dir);
+        do {
+          again = false;
+          await arm();
+        } while (again && !closed);
         backoff = 100;
+        if (!closed) onChange();
       } catch (err) {
         onError?.(err as Error);
-        if (!closed) setTimeout(() => void arm().then(() => !closed && onChange()), (backoff = Math.min(backoff * 2, 5000)));
+        if (!closed) setTimeout(fire, (backoff = Math.min(backoff * 2, 1000)));
+      } finally {
+        arming = false;
       }
     };
-    await arm();
+    await arm().catch((err: Error) => {
+      onError?.(err);
+      setTimeout(fire, backoff);
+    });
     // After a disconnect the session may have lost events: re-arm and signal on reconnect.
     const onState = (state: zk.State) => {
-      if (state === zk.State.SYNC_CONNECTED && !closed) void arm().then(() => !closed && onChange());
+      if (state === zk.State.SYNC_CONNECTED) fire();
     };
     this.client.on("state", onState);
     return {
@@ -154,6 +176,9 @@ function parentOf(key: string): string {
   return i <= 0 ? "/" : key.slice(0, i);
 }
 
+/** How long one call may wait; the client queues calls while disconnected, without limit. */
+const CALL_TIMEOUT_MS = 5000;
+
 /**
  * Promisifies a node-zookeeper-client call. Errors whose code is in `tolerated` resolve to
  * undefined (NO_NODE on a read means "absent", not failure).
@@ -163,7 +188,9 @@ function call<T extends unknown[] = unknown[]>(
   tolerated: number[] = [],
 ): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`zookeeper: no answer within ${CALL_TIMEOUT_MS} ms (disconnected?)`)), CALL_TIMEOUT_MS);
     fn((err, ...rest) => {
+      clearTimeout(timer);
       if (!err) return resolve(rest as T);
       const code = "getCode" in err ? err.getCode() : undefined;
       if (code !== undefined && tolerated.includes(code)) return resolve(undefined);
