@@ -3,7 +3,9 @@
  * engine behind them, the key-value stores they write to, and the gateway agent.
  */
 // --- gateway engine: model, DSL, condition language, selectors, validation, HAProxy renderer
-export * from "./model";
+// The model's Gateway and Route are definitions; `Gateway` at the top level is the resource.
+export type { Gateway as GatewayDefinition, Route as RouteDefinition, Port, Protocol, Sticky, Instance, RouteTarget, Condition, Rewrite, ValidationError } from "./model";
+export { formatError } from "./model";
 export * from "./dsl";
 export * from "./condition";
 export * from "./selector";

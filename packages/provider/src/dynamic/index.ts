@@ -1,1 +1,2 @@
 export { StoreEntry, type StoreEntryArgs, type StoreCredentialsArgs } from "./store-entry";
+export * from "./gateway";

@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * vamp-gateway-agent: keeps a local HAProxy in step with one tenant's gateways in a key-value
+ * store. Example:
+ *
+ *   vamp-gateway-agent --store etcd --endpoints http://127.0.0.1:2379 \
+ *     --organization acme --environment prod --work-dir /var/lib/vamp-agent --listen 127.0.0.1:19100
+ *
+ * Credentials come from the environment (VAMP_STORE_USERNAME, VAMP_STORE_PASSWORD,
+ * VAMP_STORE_TOKEN), never from the command line where `ps` would show them.
+ */
+import { parseArgs } from "node:util";
+import { GatewayAgent } from "../agent/agent";
+import { defaultEngine } from "../agent/default-engine";
+import { serveHealth } from "../agent/health";
+import { validateStoreConnection, type StoreConnection } from "../store/connection";
+import { openStore } from "../store/factory";
+import { validateTenant } from "../store/layout";
+
+const USAGE = `usage: vamp-gateway-agent --store etcd|zookeeper --endpoints A[,B] --organization O --environment E
+                          [--work-dir DIR] [--listen HOST:PORT] [--bind ADDR] [--virtual-hosts-port N]
+                          [--haproxy PATH] [--poll] [--resync-ms N]
+  --listen   the agent's health/metrics endpoint (default 127.0.0.1:19100, loopback only)
+  --bind     the address gateway ports bind to (default all addresses)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      store: { type: "string", default: "etcd" },
+      endpoints: { type: "string" },
+      organization: { type: "string" },
+      environment: { type: "string" },
+      "work-dir": { type: "string", default: "/var/lib/vamp-gateway-agent" },
+      listen: { type: "string", default: "127.0.0.1:19100" },
+      haproxy: { type: "string" },
+      bind: { type: "string" },
+      "virtual-hosts-port": { type: "string" },
+      poll: { type: "boolean", default: false },
+      "resync-ms": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const list = (values.endpoints ?? "").split(",").filter(Boolean);
+  const connection = (values.store === "zookeeper" ? { kind: "zookeeper", servers: list } : { kind: values.store, endpoints: list }) as StoreConnection;
+  const tenant = { organization: values.organization ?? "", environment: values.environment ?? "" };
+  const problems = [...validateStoreConnection(connection, "--store/--endpoints"), ...validateTenant(tenant)];
+  const [host, portText] = (values.listen ?? "").split(/:(?=\d+$)/);
+  if (!host || !/^\d+$/.test(portText ?? "")) problems.push({ path: "--listen", message: `must be HOST:PORT, got ${JSON.stringify(values.listen)}` });
+  if (problems.length) {
+    for (const p of problems) console.error(`${p.path}: ${p.message}`);
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const store = openStore(connection, { username: process.env.VAMP_STORE_USERNAME, password: process.env.VAMP_STORE_PASSWORD, token: process.env.VAMP_STORE_TOKEN });
+  const agent = new GatewayAgent({
+    tenant,
+    store,
+    engine: defaultEngine({ bind: values.bind, virtualHostsPort: values["virtual-hosts-port"] ? Number(values["virtual-hosts-port"]) : undefined }),
+    workDir: values["work-dir"]!,
+    haproxyBinary: values.haproxy,
+    watch: !values.poll,
+    resyncMs: values["resync-ms"] ? Number(values["resync-ms"]) : undefined,
+  });
+  const server = await serveHealth({ getStatus: () => agent.getStatus(), stats: () => agent.runtime.stats() }, { host, port: Number(portText) });
+  await agent.start();
+  const shutdown = async () => {
+    // HAProxy keeps serving: the agent's absence must never interrupt traffic.
+    await agent.stop();
+    server.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown());
+}
+
+main().catch((e: Error) => {
+  console.error(`vamp-gateway-agent: ${e.message}`);
+  process.exit(1);
+});

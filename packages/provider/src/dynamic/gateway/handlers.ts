@@ -1,0 +1,108 @@
+/**
+ * The run-time side of {@link Gateway}: validates with the gateway engine at preview, writes
+ * the structured record to the store with compare-and-swap, reads it back for drift.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { validateStoreConnection } from "../../store/connection";
+import { withStore } from "../../store/factory";
+import { gatewayKey, validateTenant } from "../../store/layout";
+import { decodeRecord, encodeRecord, RECORD_API_VERSION, stableStringify, type GatewayRecord } from "../../store/record";
+import { validateGateway } from "../../validation/gateway";
+import { toCheckFailures } from "../failures";
+import { fromDsl, normalizeSpec, toDsl, type GatewayInputs, type GatewaySpecInputs } from "./args";
+
+export interface GatewayOutputs extends GatewayInputs {
+  /** The store key of the record. */
+  key: string;
+  /** The store's revision of the record as last written or read. */
+  revision: string;
+}
+
+const IDENTITY = ["store", "organization", "environment", "gatewayName"] as const;
+const SPEC = ["port", "sticky", "virtualHosts", "selector", "routes"] as const;
+
+function nameOf(inputs: { gatewayName?: string }): string {
+  return inputs.gatewayName ?? "";
+}
+
+function specOf(inputs: Partial<GatewayInputs>): GatewaySpecInputs {
+  const spec: Partial<GatewaySpecInputs> = {};
+  for (const f of SPEC) if (inputs[f] !== undefined) (spec as Record<string, unknown>)[f] = inputs[f];
+  return spec as GatewaySpecInputs;
+}
+
+function record(inputs: GatewayInputs): GatewayRecord {
+  return { apiVersion: RECORD_API_VERSION, kind: "Gateway", name: nameOf(inputs), spec: toDsl(specOf(inputs)), writer: "pulumi" };
+}
+
+export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  const problems = [...validateStoreConnection(news.store, "store"), ...validateTenant(news as Partial<GatewayInputs>)];
+  const name = nameOf(news as { gatewayName?: string });
+  const v = validateGateway(toDsl(news as Partial<GatewaySpecInputs>), `gateway ${name}`, { name });
+  for (const e of v.errors) problems.push({ path: dslPathToArg(e.path), message: e.message });
+  const failures = toCheckFailures(problems);
+  return failures.length ? { inputs: news, failures } : { inputs: news };
+}
+
+/** `routes["[a:1]"].condition_strength` → `routes["[a:1]"].conditionStrength`: name the program's field. */
+function dslPathToArg(path: string): string {
+  const map: Record<string, string> = { condition_strength: "conditionStrength", virtual_hosts: "virtualHosts", name: "gatewayName" };
+  return path.replace(/(^|\.)([a-z_]+)/g, (m, dot: string, key: string) => (map[key] ? `${dot}${map[key]}` : m)) || "routes";
+}
+
+export async function diff(_id: string, olds: GatewayOutputs, news: GatewayInputs): Promise<pulumi.dynamic.DiffResult> {
+  const replaces = IDENTITY.filter((f) => stableStringify(olds[f] ?? null) !== stableStringify(news[f] ?? null));
+  const before = normalizeSpec(specOf(olds));
+  const after = normalizeSpec(specOf(news));
+  const updates = SPEC.filter((f) => stableStringify(before[f] ?? null) !== stableStringify(after[f] ?? null));
+  const credentials = stableStringify(olds.credentials ?? null) !== stableStringify(news.credentials ?? null) ? ["credentials"] : [];
+  const changed = [...replaces, ...updates, ...credentials];
+  // A renamed gateway is written under its new key before the old record goes, so traffic on
+  // the old one never stops; the agent takes the new one as soon as its port is free.
+  return { changes: changed.length > 0, replaces: [...replaces], stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: false };
+}
+
+export async function create(inputs: GatewayInputs): Promise<pulumi.dynamic.CreateResult> {
+  const rec = record(inputs);
+  const key = gatewayKey(inputs, rec.name);
+  return withStore(inputs.store, inputs.credentials, async (store) => {
+    const value = encodeRecord(rec);
+    const existing = await store.get(key);
+    if (existing && existing.value !== value) {
+      throw new Error(`gateway "${rec.name}" already exists at ${key} with another definition (revision ${existing.revision}); another stack or the reconciler owns it. Delete it or import it.`);
+    }
+    const revision = existing ? existing.revision : await store.put(key, value, null);
+    const outs: GatewayOutputs = { ...inputs, key, revision };
+    return { id: key, outs };
+  });
+}
+
+export async function read(id: string, props: GatewayOutputs): Promise<pulumi.dynamic.ReadResult> {
+  return withStore(props.store, props.credentials, async (store) => {
+    const entry = await store.get(props.key ?? id);
+    if (!entry) return {};
+    const rec = decodeRecord(entry.key, entry.value);
+    // Report what is really there, in the program's shape, so refresh shows a hand-edited weight.
+    const spec = fromDsl(rec.spec);
+    const declared = normalizeSpec(specOf(props));
+    const same = stableStringify(declared) === stableStringify(spec);
+    const outs: GatewayOutputs = { ...props, revision: entry.revision };
+    if (!same) for (const f of SPEC) (outs as unknown as Record<string, unknown>)[f] = spec[f];
+    return { id, props: outs };
+  });
+}
+
+export async function update(_id: string, olds: GatewayOutputs, news: GatewayInputs): Promise<pulumi.dynamic.UpdateResult> {
+  const rec = record(news);
+  return withStore(news.store, news.credentials, async (store) => {
+    const revision = await store.put(olds.key, encodeRecord(rec), olds.revision);
+    return { outs: { ...news, key: olds.key, revision } };
+  });
+}
+
+async function deleteGateway(_id: string, props: GatewayOutputs): Promise<void> {
+  await withStore(props.store, props.credentials, async (store) => {
+    await store.delete(props.key);
+  });
+}
+export { deleteGateway as delete };

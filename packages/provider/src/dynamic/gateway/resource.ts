@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StoreConnection } from "../../store/connection";
+import { delegatingProvider } from "../delegate";
+import type { StoreCredentialsArgs } from "../store-entry/resource";
+import type { GatewayRouteSpec } from "./args";
+
+/** One route of a {@link Gateway}; every field may be an output. */
+export type GatewayRouteArgs = { [K in keyof GatewayRouteSpec]?: pulumi.Input<GatewayRouteSpec[K]> };
+
+/** Arguments of {@link Gateway}. */
+export interface GatewayArgs {
+  /** The key-value store the gateway agents of the environment read. */
+  store: pulumi.Input<StoreConnection>;
+  /** Store credentials (a Vault token, an etcd password); kept secret in the state file. */
+  credentials?: pulumi.Input<StoreCredentialsArgs>;
+  /** The tenant: organization and environment (DNS labels). Changing either replaces the gateway. */
+  organization: pulumi.Input<string>;
+  environment: pulumi.Input<string>;
+  /** The gateway's name (1-4 `/`-separated segments); default the resource name. */
+  gatewayName?: pulumi.Input<string>;
+  /** `9050` (http), `"9050/http"` or `"9050/tcp"`; omitted: assigned from 40000-45000. */
+  port?: pulumi.Input<number | string>;
+  /** Keep a client on its route (`route`) or on its instance too (`instance`); http only. */
+  sticky?: pulumi.Input<"route" | "instance">;
+  /** Host names served through the shared virtual-host port; http only. */
+  virtualHosts?: pulumi.Input<pulumi.Input<string>[]>;
+  /** A selector (`label(app)(shop) && label(version)((.*))`) for the reconciler. */
+  selector?: pulumi.Input<string>;
+  /** Routes keyed by target: `"[host:port]"`, another gateway's name, or a selector capture. */
+  routes: pulumi.Input<Record<string, pulumi.Input<GatewayRouteArgs>>>;
+}
+
+const provider = delegatingProvider("dist/dynamic/gateway/handlers");
+
+/**
+ * A Vamp gateway: an HAProxy frontend with weighted and conditional routes, written as a
+ * structured record to the tenant's key-value store, where the gateway agents pick it up.
+ * `pulumi preview` validates it with the gateway engine (errors name the field); a weight
+ * change is applied by the agents without an HAProxy reload.
+ *
+ * @example
+ * import { Gateway } from "@vamp-pulumi/provider";
+ * new Gateway("shop", {
+ *   store: { kind: "etcd", endpoints: ["http://etcd.vamp:2379"] },
+ *   organization: "acme",
+ *   environment: "prod",
+ *   port: 9050,
+ *   routes: {
+ *     "[10.0.0.11:8080]": { weight: 90 },
+ *     "[10.0.0.12:8080]": { weight: 10, condition: "has cookie beta", conditionStrength: 100 },
+ *   },
+ * });
+ */
+export class Gateway extends pulumi.dynamic.Resource {
+  /** The store key of the gateway's record. */
+  public declare readonly key: pulumi.Output<string>;
+  /** The store's revision of the record as last written or read. */
+  public declare readonly revision: pulumi.Output<string>;
+  public declare readonly gatewayName: pulumi.Output<string>;
+  public declare readonly routes: pulumi.Output<Record<string, GatewayRouteSpec>>;
+
+  constructor(name: string, args: GatewayArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      { key: undefined, revision: undefined, credentials: undefined, ...args, gatewayName: args.gatewayName ?? name },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
+      "vamp",
+      "Gateway",
+    );
+  }
+}
