@@ -87,8 +87,14 @@ export async function read(id: string, props: GatewayOutputs): Promise<pulumi.dy
     const declared = normalizeSpec(specOf(props));
     const same = stableStringify(declared) === stableStringify(spec);
     const outs: GatewayOutputs = { ...props, revision: entry.revision };
-    if (!same) for (const f of SPEC) (outs as unknown as Record<string, unknown>)[f] = spec[f];
-    return { id, props: outs };
+    if (!same) {
+      for (const f of SPEC) {
+        // The engine's wire format has no `undefined`: absent fields are removed, not set.
+        if (spec[f] === undefined) delete (outs as unknown as Record<string, unknown>)[f];
+        else (outs as unknown as Record<string, unknown>)[f] = spec[f];
+      }
+    }
+    return { id, props: JSON.parse(JSON.stringify(outs)) as GatewayOutputs };
   });
 }
 

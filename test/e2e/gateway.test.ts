@@ -1,0 +1,120 @@
+/**
+ * The Gateway resource end to end: the real engine writes to a real etcd, the real agent
+ * applies it to a real HAProxy, traffic from a concurrent client moves as declared.
+ */
+import * as path from "node:path";
+import { EtcdStore } from "../../packages/provider/src/store";
+import { newTestStack, type TestStack } from "../support/pulumi";
+import { etcdEndpoint, requireServices } from "../support/testbed";
+import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../support/traffic";
+import { startAgent, until, type AgentUnderTest } from "./agent/harness";
+
+jest.setTimeout(300_000);
+
+describe("Gateway resource: real engine, etcd, agent and HAProxy", () => {
+  let t: TestStack;
+  let etcd: EtcdStore;
+  let agent: AgentUnderTest;
+  let stable: Backend, canary: Backend;
+  let url: string;
+  const environment = `gw${Date.now().toString(36)}`;
+  const tenant = { organization: "e2e", environment };
+  const key = `/vamp/e2e/${environment}/gateways/shop%2Fweb`;
+
+  beforeAll(async () => {
+    requireServices("etcd");
+    etcd = new EtcdStore({ kind: "etcd", endpoints: [etcdEndpoint()] });
+    [stable, canary] = await Promise.all([startBackend("stable"), startBackend("canary")]);
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/`;
+    agent = await startAgent(new EtcdStore({ kind: "etcd", endpoints: [etcdEndpoint()] }), tenant);
+    t = await newTestStack(path.join(__dirname, "programs", "gateway"), {
+      etcdEndpoint: { value: etcdEndpoint() },
+      environment: { value: environment },
+      port: { value: String(port) },
+      stable: { value: `127.0.0.1:${stable.port}` },
+      canary: { value: `127.0.0.1:${canary.port}` },
+      canaryWeight: { value: "10" },
+    });
+  });
+
+  afterAll(async () => {
+    await t?.cleanup();
+    await agent?.stop();
+    await etcd?.delete(key);
+    await etcd?.close();
+    await Promise.all([stable, canary].map((b) => b?.close()));
+  });
+
+  it("preview writes nothing to the store", async () => {
+    const res = await t.stack.preview();
+    expect(res.changeSummary.create).toBe(2);
+    expect(await etcd.get(key)).toBeUndefined();
+  });
+
+  it("up creates the gateway and traffic follows the declared 90/10 split (±2 points over 5,000 requests)", async () => {
+    await t.stack.up();
+    await until(async () => (await sendRequests(url, 20)).failed === 0, 5000, "gateway serving");
+    const tally = await sendRequests(url, 5000);
+    const s = shares(tally);
+    console.log(`[gateway e2e] declared 90/10, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)} over ${tally.total}`);
+    expect(tally.failed).toBe(0);
+    expect(Math.abs(s.stable - 90)).toBeLessThanOrEqual(2);
+    expect(Math.abs(s.canary - 10)).toBeLessThanOrEqual(2);
+  });
+
+  it("refresh right after up reports no changes", async () => {
+    const res = await t.stack.refresh();
+    expect(res.summary.resourceChanges?.update ?? 0).toBe(0);
+  });
+
+  it("a weight change through up moves traffic with 0 failed requests and no HAProxy reload", async () => {
+    const reloads = agent.agent.getStatus().counters.reloads;
+    const pids = await agent.agent.haproxy.state();
+    const load = new LoadClient(url, 4, 120_000).start();
+    await t.stack.setConfig("canaryWeight", { value: "50" });
+    const up = await t.stack.up();
+    const rev = String(up.outputs.revision.value);
+    await until(() => agent.agent.getStatus().revisions["shop/web"] === rev, 5000, "agent applied the new revision");
+    const during = await load.stop();
+    const s = shares(await sendRequests(url, 5000));
+    console.log(`[gateway e2e] declared 50/50, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)}; ${during.total} requests during the update, ${during.failed} failed`);
+    expect(during.failed).toBe(0);
+    expect(Math.abs(s.canary - 50)).toBeLessThanOrEqual(2);
+    expect(agent.agent.getStatus().counters.reloads).toBe(reloads);
+    expect((await agent.agent.haproxy.state())?.workers).toEqual(pids?.workers);
+  });
+
+  it("an out-of-band weight change shows as drift, and the next up restores the declared weight", async () => {
+    const entry = (await etcd.get(key))!;
+    const record = JSON.parse(entry.value);
+    const routes = record.spec.routes as Record<string, { weight: string }>;
+    routes[`[127.0.0.1:${canary.port}]`].weight = "0%";
+    routes[`[127.0.0.1:${stable.port}]`].weight = "100%";
+    await etcd.put(key, JSON.stringify(record));
+    const refresh = await t.stack.refresh();
+    expect(refresh.summary.resourceChanges?.update).toBe(1);
+    const up = await t.stack.up();
+    expect(up.summary.resourceChanges?.update).toBe(1);
+    const restored = JSON.parse((await etcd.get(key))!.value);
+    expect(restored.spec.routes[`[127.0.0.1:${canary.port}]`].weight).toBe("50%");
+  });
+
+  it("invalid args fail preview with the field path, and nothing serving changes", async () => {
+    const before = (await etcd.get(key))!.revision;
+    await t.stack.setConfig("canaryWeight", { value: "70" });
+    await t.stack.setConfig("condition", { value: "user-agent = = Firefox" });
+    await expect(t.stack.preview()).rejects.toThrow(/routes\[.*\]\.condition.*user-agent = = Firefox/s);
+    await t.stack.setConfig("condition", { value: "" });
+    await t.stack.removeConfig("condition");
+    await t.stack.setConfig("canaryWeight", { value: "50" });
+    expect((await etcd.get(key))!.revision).toBe(before);
+    expect((await sendRequests(url, 100)).failed).toBe(0);
+  });
+
+  it("destroy leaves the store clean and HAProxy no longer serves the gateway", async () => {
+    await t.stack.destroy();
+    expect(await etcd.get(key)).toBeUndefined();
+    await until(async () => (await sendRequests(url, 5)).failed === 5, 5000, "gateway gone from HAProxy");
+  });
+});
