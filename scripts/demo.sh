@@ -50,8 +50,9 @@ if [ "$action" = destroy ]; then
   bash testbed/testbed.sh start etcd
   pulumi stack select local 2>/dev/null && pulumi destroy --yes --skip-preview
   stop_bg agent; stop_bg stable; stop_bg canary
-  [ -S "$demo_run/agent/master.sock" ] && echo "show proc" | socat - "$demo_run/agent/master.sock" >/dev/null 2>&1 \
-    && pkill -f "haproxy -W -S $demo_run/agent/master.sock" || true
+  # HAProxy outlives the agent on purpose; stop its master through the master socket.
+  master=$(echo "show proc" | socat - "$demo_run/agent/master.sock" 2>/dev/null | awk '$2 == "master" { print $1 }')
+  [ -z "$master" ] || kill "$master"
   log "demo stopped"
   exit 0
 fi
