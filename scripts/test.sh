@@ -15,8 +15,10 @@ ensure_testbed
 
 services="etcd zookeeper mariadb haproxy"
 started=()
+# status exits non-zero when any service is down; only its lines matter here.
+status=$(bash "$root/testbed/testbed.sh" status 2>/dev/null || true)
 for s in $services; do
-  if ! bash "$root/testbed/testbed.sh" status 2>/dev/null | grep -q "^$s: up"; then
+  if ! grep -q "^$s: up" <<<"$status"; then
     bash "$root/testbed/testbed.sh" start "$s"
     started+=("$s")
   fi

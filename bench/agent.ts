@@ -1,0 +1,99 @@
+/**
+ * Propagation latency of the gateway agent: from the store write of a weight change to the
+ * first request served by the newly weighted route, under a concurrent keep-alive client.
+ *   npm run bench:agent [-- --changes 200 --baseline-changes 20]
+ * For each store (etcd, ZooKeeper) with the agent as built (watch + Runtime API), and, in the
+ * same run, a Vamp-style baseline (poll every 5 s, full reload on every change) on etcd.
+ * Last line: propagation_p99_ms=<etcd p99> baseline_p99_ms=<n> failed_requests=<n>
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { GatewayAgent } from "../packages/provider/src/agent/agent";
+import { defaultEngine } from "../packages/provider/src/agent/default-engine";
+import { EtcdStore, ZooKeeperStore, encodeRecord, gatewayKey, type KeyValueStore } from "../packages/provider/src/store";
+import { testbedEnv, REPO_ROOT } from "../test/support/testbed";
+import { freePort, LoadClient, startBackend } from "../test/support/traffic";
+
+const { values } = parseArgs({ options: { changes: { type: "string", default: "200" }, "baseline-changes": { type: "string", default: "20" } } });
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+async function measure(label: string, open: () => KeyValueStore, changes: number, baseline: boolean) {
+  const tenant = { organization: "bench", environment: `a${Date.now().toString(36)}` };
+  const [a, b] = await Promise.all([startBackend("a"), startBackend("b")]);
+  const port = await freePort();
+  const writer = open();
+  const spec = (wa: number) => ({ port: `${port}/http`, routes: { [`[127.0.0.1:${a.port}]`]: { weight: `${wa}%` }, [`[127.0.0.1:${b.port}]`]: { weight: `${100 - wa}%` } } });
+  const write = (wa: number) => writer.put(gatewayKey(tenant, "bench/web"), encodeRecord({ apiVersion: "vamp.io/v1", kind: "Gateway", name: "bench/web", spec: spec(wa) }));
+  await write(100);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "vamp-bench-agent-"));
+  const agentStore = open();
+  const agent = new GatewayAgent({
+    tenant,
+    store: agentStore,
+    engine: defaultEngine({ bind: "127.0.0.1" }),
+    workDir,
+    watch: !baseline,
+    resyncMs: baseline ? 5000 : undefined,
+    runtimeWeights: !baseline,
+    log: () => undefined,
+  });
+  await agent.start();
+  const load = new LoadClient(`http://127.0.0.1:${port}/`, 4, 30 * 60_000);
+  let want = "a";
+  let since = 0;
+  let hit = 0;
+  load.onAnswer = (backend, at) => {
+    if (backend === want && at >= since && !hit) hit = at;
+  };
+  load.start();
+  await new Promise((r) => setTimeout(r, 300));
+  const samples: number[] = [];
+  for (let i = 0; i < changes; i++) {
+    want = want === "a" ? "b" : "a";
+    hit = 0;
+    since = performance.now();
+    await write(want === "a" ? 100 : 0);
+    while (!hit) {
+      if (performance.now() - since > 15_000) throw new Error(`${label}: change ${i} not effective within 15 s`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    samples.push(hit - since);
+  }
+  const tally = await load.stop();
+  const status = agent.getStatus();
+  await agent.stop();
+  await agent.haproxy.stop();
+  await Promise.all([writer.close(), agentStore.close(), a.close(), b.close()]);
+  fs.rmSync(workDir, { recursive: true, force: true });
+  return { label, samples, failed: tally.failed, requests: tally.total, reloads: status.counters.reloads, runtime: status.counters.runtimeUpdates };
+}
+
+async function main(): Promise<void> {
+  execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "start", "etcd", "zookeeper"], { stdio: "inherit" });
+  const env = testbedEnv();
+  const etcd = () => new EtcdStore({ kind: "etcd", endpoints: [env.VAMP_ETCD_ENDPOINT] });
+  const zk = () => new ZooKeeperStore({ kind: "zookeeper", servers: [env.VAMP_ZK_ENDPOINT] });
+  const n = Number(values.changes);
+  const runs = [await measure("etcd", etcd, n, false), await measure("zookeeper", zk, n, false), await measure("baseline (etcd, poll 5 s, reload)", etcd, Number(values["baseline-changes"]), true)];
+  console.log("store                              | changes |  p50 ms |  p99 ms |  max ms | reloads | runtime | requests | failed");
+  for (const r of runs) {
+    console.log(
+      `${r.label.padEnd(34)} | ${String(r.samples.length).padStart(7)} | ${pct(r.samples, 50).toFixed(1).padStart(7)} | ${pct(r.samples, 99).toFixed(1).padStart(7)} | ${Math.max(...r.samples).toFixed(1).padStart(7)} | ${String(r.reloads).padStart(7)} | ${String(r.runtime).padStart(7)} | ${String(r.requests).padStart(8)} | ${r.failed}`,
+    );
+  }
+  const failed = runs.reduce((s, r) => s + r.failed, 0);
+  console.log(`propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[2].samples, 99).toFixed(1)} failed_requests=${failed}`);
+  process.exit(0);
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});
