@@ -72,6 +72,7 @@ async function measure(label: string, open: () => KeyValueStore, changes: number
   await agent.haproxy.stop();
   await Promise.all([writer.close(), agentStore.close(), a.close(), b.close()]);
   fs.rmSync(workDir, { recursive: true, force: true });
+  if (tally.failed) console.log(`${label}: failures: ${[...new Set(tally.errors)].join("; ")}`);
   return { label, samples, failed: tally.failed, requests: tally.total, reloads: status.counters.reloads, runtime: status.counters.runtimeUpdates };
 }
 

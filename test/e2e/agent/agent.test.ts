@@ -82,6 +82,18 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
     expect(s.b).toBeGreaterThan(85);
   });
 
+  it("flips 100/0 to 0/100 and back 100 times with 0 failed requests (no moment without a server)", async () => {
+    const load = startLoad(url);
+    const before = t.agent.getStatus().counters.runtimeUpdates;
+    for (let i = 1; i <= 100; i++) {
+      const wa = i % 2 ? 0 : 100;
+      await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: wa, [addr(b)]: 100 - wa }));
+      await until(() => t.agent.getStatus().counters.runtimeUpdates >= before + i, 2000, `flip ${i} applied`);
+    }
+    const tally = await load.stop();
+    expect(tally.failed).toBe(0);
+  });
+
   it("applies 20 structural changes with 0 failed requests on the gateway that stayed", async () => {
     const load = startLoad(url);
     const extraPort = await freePort();

@@ -25,6 +25,11 @@ describe("planApply", () => {
     expect(plan).toEqual({ action: "runtime", changes: [w("gw_split", "r1", 80)] });
   });
 
+  it("raises weights before it lowers others, so a backend never has all weights at 0", () => {
+    const flip = planApply({ fingerprint: "f1", weights: [w("gw_split", "r1", 100), w("gw_split", "r2", 0)] }, true, rendered("f1", [w("gw_split", "r1", 0), w("gw_split", "r2", 100)]));
+    expect(flip).toEqual({ action: "runtime", changes: [w("gw_split", "r2", 100), w("gw_split", "r1", 0)] });
+  });
+
   it("reloads on a structural change, with a reason", () => {
     const plan = planApply(applied, true, rendered("f2"));
     expect(plan.action).toBe("reload");

@@ -29,5 +29,9 @@ export function planApply(applied: AppliedState | undefined, haproxyRunning: boo
   if (applied.fingerprint !== next.fingerprint) return { action: "reload", reason: "structural change (gateways, routes, servers or options)" };
   const before = new Map(applied.weights.map((w) => [`${w.backend}/${w.server}`, w.weight]));
   const changes = next.weights.filter((w) => before.get(`${w.backend}/${w.server}`) !== w.weight);
+  // Raise weights before lowering others: flipping 100/0 to 0/100 the other way round leaves a
+  // moment where every server of the backend has weight 0 and HAProxy answers 503.
+  const rise = (w: ServerWeight) => w.weight - (before.get(`${w.backend}/${w.server}`) ?? 0);
+  changes.sort((x, y) => rise(y) - rise(x));
   return changes.length ? { action: "runtime", changes } : { action: "none" };
 }
