@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { EtcdStore, ZooKeeperStore, type KeyValueStore } from "../../../packages/provider/src/store";
 import { REPO_ROOT, requireServices, testbedEnv } from "../../support/testbed";
 import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../../support/traffic";
+import { serveHealth } from "../../../packages/provider/src/agent/health";
 import { splitSpec, startAgent, until, writeGateway, type AgentUnderTest } from "./harness";
 
 jest.setTimeout(180_000);
@@ -113,6 +114,32 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
     console.log(`[agent ${_name}] 20 structural changes: ${tally.total} requests, ${tally.failed} failed, reloads ${t.agent.getStatus().counters.reloads}`);
     expect(tally.failed).toBe(0);
     expect(t.agent.getStatus().counters.reloads).toBeGreaterThanOrEqual(20);
+  });
+
+  it("reports liveness, readiness, the applied revisions and per-route metrics over HTTP", async () => {
+    const listen = { host: "127.0.0.1", port: await freePort() };
+    const server = await serveHealth({ getStatus: () => t.agent.getStatus(), stats: () => t.agent.runtime.stats() }, listen);
+    try {
+      await sendRequests(url, 300);
+      const base = `http://${listen.host}:${listen.port}`;
+      const get = async (p: string) => {
+        const r = await fetch(base + p);
+        return { status: r.status, text: await r.text() };
+      };
+      expect((await get("/healthz")).status).toBe(200);
+      expect((await get("/readyz")).status).toBe(200);
+      const status = JSON.parse((await get("/status")).text);
+      const entry = await store.get(`/vamp/${tenant.organization}/${tenant.environment}/gateways/shop%2Fweb`);
+      expect(status.revisions["shop/web"]).toBe(entry?.revision);
+      const metrics = (await get("/metrics")).text;
+      const served = [...metrics.matchAll(/^vamp_route_requests_total\{gateway="shop\/web",route="([^"]+)"\} (\d+)$/gm)];
+      expect(served.map((m) => m[1]).sort()).toEqual([`[${addr(a)}]`, `[${addr(b)}]`, `[${addr(c)}]`].filter((r) => metrics.includes(r)).sort());
+      expect(served.reduce((sum, m) => sum + Number(m[2]), 0)).toBeGreaterThanOrEqual(300);
+      expect(metrics).toMatch(/^vamp_route_http_5xx_total\{gateway="shop\/web",route="[^"]+"\} 0$/m);
+      expect(metrics).toMatch(/^vamp_agent_reloads_total \d+$/m);
+    } finally {
+      server.close();
+    }
   });
 
   it("rejects an invalid gateway and keeps serving the previous one", async () => {

@@ -1,4 +1,5 @@
 import type { ConditionError, ConditionNode, Subject } from "./ast";
+import { parseBoolean } from "../expression/boolean";
 import { scan, type Token } from "./scanner";
 
 /*
@@ -28,11 +29,19 @@ class Parser {
 
   parse(): ConditionNode | undefined {
     const node = this.or();
-    if (node && this.peek().kind !== "end") {
-      const t = this.peek();
-      this.fail(t, `unexpected "${t.text}" after a complete condition (missing "and" or "or"?)`);
-    }
+    const t = this.peek();
+    if (node && t.kind !== "end") this.fail(t, `unexpected "${t.text}" after a complete condition (missing "and" or "or"?)`);
     return this.errors.length ? undefined : node;
+  }
+
+  private or(): ConditionNode | undefined {
+    return parseBoolean<ConditionNode>({
+      atOr: () => this.peek().kind === "or" || this.word(this.peek()) === "or",
+      atAnd: () => this.peek().kind === "and" || this.word(this.peek()) === "and",
+      atNot: () => this.peek().kind === "bang" || this.word(this.peek()) === "not",
+      skip: () => void this.next(),
+      primary: () => this.primary(),
+    });
   }
 
   private peek(): Token {
@@ -43,38 +52,6 @@ class Parser {
   }
   private word(t: Token): string {
     return t.kind === "word" ? t.text.toLowerCase() : "";
-  }
-
-  private or(): ConditionNode | undefined {
-    let left = this.and();
-    while (left && (this.peek().kind === "or" || this.word(this.peek()) === "or")) {
-      this.next();
-      const right = this.and();
-      if (!right) return undefined;
-      left = { type: "or", left, right };
-    }
-    return left;
-  }
-
-  private and(): ConditionNode | undefined {
-    let left = this.unary();
-    while (left && (this.peek().kind === "and" || this.word(this.peek()) === "and")) {
-      this.next();
-      const right = this.unary();
-      if (!right) return undefined;
-      left = { type: "and", left, right };
-    }
-    return left;
-  }
-
-  private unary(): ConditionNode | undefined {
-    const t = this.peek();
-    if (t.kind === "bang" || this.word(t) === "not") {
-      this.next();
-      const operand = this.unary();
-      return operand && { type: "not", operand };
-    }
-    return this.primary();
   }
 
   private primary(): ConditionNode | undefined {

@@ -1,3 +1,4 @@
+import { parseBoolean } from "../expression/boolean";
 import type { SelectorError, SelectorField, SelectorNode } from "./ast";
 
 /*
@@ -82,34 +83,13 @@ class Parser {
   }
 
   private or(): SelectorNode | undefined {
-    let left = this.and();
-    while (left && this.isOp(["or", "||", "|"])) {
-      this.s.next();
-      const right = this.and();
-      if (!right) return undefined;
-      left = { type: "or", left, right };
-    }
-    return left;
-  }
-
-  private and(): SelectorNode | undefined {
-    let left = this.unary();
-    while (left && this.isOp(["and", "&&", "&"])) {
-      this.s.next();
-      const right = this.unary();
-      if (!right) return undefined;
-      left = { type: "and", left, right };
-    }
-    return left;
-  }
-
-  private unary(): SelectorNode | undefined {
-    if (this.isOp(["not", "!"])) {
-      this.s.next();
-      const operand = this.unary();
-      return operand && { type: "not", operand };
-    }
-    return this.primary();
+    return parseBoolean<SelectorNode>({
+      atOr: () => this.isOp(["or", "||", "|"]),
+      atAnd: () => this.isOp(["and", "&&", "&"]),
+      atNot: () => this.isOp(["not", "!"]),
+      skip: () => void this.s.next(),
+      primary: () => this.primary(),
+    });
   }
 
   private primary(): SelectorNode | undefined {
