@@ -88,7 +88,7 @@ export class GatewayAgent<G = unknown> {
       log: path.join(d, "haproxy.log"),
     };
     this.haproxy = new HaproxyMaster({ binary: options.haproxyBinary, configPath: this.files.config, masterSocket: this.files.masterSocket, logPath: this.files.log });
-    this.runtime = new RuntimeApi(this.files.statsSocket);
+    this.runtime = new RuntimeApi(this.files.masterSocket, { viaMaster: true });
   }
 
   /**
