@@ -128,9 +128,9 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
       };
       expect((await get("/healthz")).status).toBe(200);
       expect((await get("/readyz")).status).toBe(200);
-      const status = JSON.parse((await get("/status")).text);
       const entry = await store.get(`/vamp/${tenant.organization}/${tenant.environment}/gateways/shop%2Fweb`);
-      expect(status.revisions["shop/web"]).toBe(entry?.revision);
+      // The status reports the revision the agent applied; it catches up with the store's.
+      await until(async () => JSON.parse((await get("/status")).text).revisions["shop/web"] === entry?.revision, 3000, "status shows the stored revision");
       const metrics = (await get("/metrics")).text;
       const served = [...metrics.matchAll(/^vamp_route_requests_total\{gateway="shop\/web",route="([^"]+)"\} (\d+)$/gm)];
       expect(served.map((m) => m[1]).sort()).toEqual([`[${addr(a)}]`, `[${addr(b)}]`, `[${addr(c)}]`].filter((r) => metrics.includes(r)).sort());
