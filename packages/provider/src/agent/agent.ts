@@ -191,9 +191,11 @@ export class GatewayAgent<G = unknown> {
     } catch (e) {
       return this.applyError(`render failed: ${(e as Error).message}`);
     }
-    await this.apply(rendered, gateways.length);
-    this.status.revisions = Object.fromEntries(gateways.map((g) => [g.name, g.revision]));
-    this.status.routes = rendered.routes;
+    // The status reports only what HAProxy really runs: a failed apply leaves it as it was.
+    if (await this.apply(rendered, gateways.length)) {
+      this.status.revisions = Object.fromEntries(gateways.map((g) => [g.name, g.revision]));
+      this.status.routes = rendered.routes;
+    }
   }
 
   /** Per gateway: the new record if it is valid, else its last good version, else nothing. */
@@ -247,7 +249,8 @@ export class GatewayAgent<G = unknown> {
     this.log({ event: "rejected", gateway: name, errors, keptLastGood: !!good });
   }
 
-  private async apply(next: RenderedConfig, gatewayCount: number): Promise<void> {
+  /** Applies a rendered configuration; resolves to whether HAProxy now runs it. */
+  private async apply(next: RenderedConfig, gatewayCount: number): Promise<boolean> {
     const t0 = Date.now();
     const state = await this.haproxy.state();
     let plan = planApply(this.applied, !!state, next);
@@ -262,7 +265,8 @@ export class GatewayAgent<G = unknown> {
         const problem = await this.haproxy.check(this.files.candidate);
         if (problem) {
           this.status.counters.reloadFailures++;
-          return this.applyError(`the rendered configuration fails haproxy -c; keeping the running one: ${problem}`);
+          this.applyError(`the rendered configuration fails haproxy -c; keeping the running one: ${problem}`);
+          return false;
         }
         if (plan.action === "reload") {
           // Runtime-only state (drained servers) survives the reload through the state file.
@@ -277,7 +281,8 @@ export class GatewayAgent<G = unknown> {
       }
     } catch (e) {
       if (plan.action !== "runtime") this.status.counters.reloadFailures++;
-      return this.applyError(`${plan.action} failed: ${(e as Error).message}`);
+      this.applyError(`${plan.action} failed: ${(e as Error).message}`);
+      return false;
     }
     this.applied = { fingerprint: next.fingerprint, weights: next.weights };
     if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(this.applied));
@@ -294,6 +299,7 @@ export class GatewayAgent<G = unknown> {
         gateways: gatewayCount,
       });
     }
+    return true;
   }
 
   private storeError(e: Error): void {
