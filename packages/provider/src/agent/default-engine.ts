@@ -2,6 +2,7 @@ import { formatError, type Gateway } from "../model/gateway";
 import { renderConfig, type RenderOptions } from "../haproxy/render";
 import { validateGateway } from "../validation/gateway";
 import { resolveSet } from "../validation/set";
+import { effectiveSpec } from "../store/ownership";
 import type { GatewayEngine } from "./engine";
 
 /**
@@ -12,7 +13,7 @@ export function defaultEngine(options: Omit<RenderOptions, "statsSocket" | "serv
   const vhostPort = (gs: Gateway[]) => (gs.some((g) => g.virtualHosts.length) ? options.virtualHostsPort ?? 80 : undefined);
   return {
     compile(record) {
-      const r = validateGateway(record.spec, `gateway ${record.name}`, { name: record.name });
+      const r = validateGateway(effectiveSpec(record), `gateway ${record.name}`, { name: record.name });
       if (r.gateway && r.gateway.name !== record.name) return { errors: [`gateway ${record.name}: name: the record's spec names another gateway (${r.gateway.name})`] };
       return { gateway: r.gateway, errors: r.errors.map(formatError) };
     },

@@ -1,2 +1,3 @@
 export { StoreEntry, type StoreEntryArgs, type StoreCredentialsArgs } from "./store-entry";
 export * from "./gateway";
+export * from "./route";

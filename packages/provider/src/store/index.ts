@@ -7,3 +7,5 @@ export { MemoryStore } from "./memory";
 export { VaultStore } from "./vault";
 export * from "./layout";
 export * from "./record";
+export * from "./ownership";
+export { updateEntry, type EntryChange, type UpdateOptions } from "./update";

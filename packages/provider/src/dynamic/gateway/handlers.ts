@@ -6,7 +6,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { validateStoreConnection } from "../../store/connection";
 import { withStore } from "../../store/factory";
 import { gatewayKey, validateTenant } from "../../store/layout";
+import { gatewayView, gatewayWrite } from "../../store/ownership";
 import { decodeRecord, encodeRecord, RECORD_API_VERSION, stableStringify, type GatewayRecord } from "../../store/record";
+import { updateEntry } from "../../store/update";
 import { validateGateway } from "../../validation/gateway";
 import { toCheckFailures } from "../failures";
 import { fromDsl, normalizeSpec, toDsl, type GatewayInputs, type GatewaySpecInputs } from "./args";
@@ -63,17 +65,30 @@ export async function diff(_id: string, olds: GatewayOutputs, news: GatewayInput
 }
 
 export async function create(inputs: GatewayInputs): Promise<pulumi.dynamic.CreateResult> {
-  const rec = record(inputs);
-  const key = gatewayKey(inputs, rec.name);
+  const key = gatewayKey(inputs, nameOf(inputs));
+  const revision = await write(inputs, key, true);
+  const outs: GatewayOutputs = { ...inputs, key, revision };
+  return { id: key, outs };
+}
+
+/**
+ * Writes the declared gateway with compare-and-swap, keeping what other writers own (fields a
+ * `Route` manages, discovered instances). On create, a record that holds another definition
+ * belongs to someone else: refuse rather than take it over.
+ */
+async function write(inputs: GatewayInputs, key: string, creating: boolean): Promise<string> {
+  const declared = record(inputs);
   return withStore(inputs.store, inputs.credentials, async (store) => {
-    const value = encodeRecord(rec);
-    const existing = await store.get(key);
-    if (existing && existing.value !== value) {
-      throw new Error(`gateway "${rec.name}" already exists at ${key} with another definition (revision ${existing.revision}); another stack or the reconciler owns it. Delete it or import it.`);
-    }
-    const revision = existing ? existing.revision : await store.put(key, value, null);
-    const outs: GatewayOutputs = { ...inputs, key, revision };
-    return { id: key, outs };
+    const res = await updateEntry(store, key, (cur) => {
+      const current = cur ? decodeRecord(key, cur.value) : undefined;
+      if (creating && current && stableStringify(gatewayView(current, declared.spec)) !== stableStringify(declared.spec)) {
+        throw new Error(
+          `gateway "${declared.name}" already exists at ${key} with another definition (revision ${cur!.revision}); another stack or a hand-written record owns it. Delete it or import it.`,
+        );
+      }
+      return { put: encodeRecord(gatewayWrite(declared, current)) };
+    });
+    return res.revision!;
   });
 }
 
@@ -82,8 +97,9 @@ export async function read(id: string, props: GatewayOutputs): Promise<pulumi.dy
     const entry = await store.get(props.key ?? id);
     if (!entry) return {};
     const rec = decodeRecord(entry.key, entry.value);
-    // Report what is really there, in the program's shape, so refresh shows a hand-edited weight.
-    const spec = fromDsl(rec.spec);
+    // Report what is really there, in the program's shape, so refresh shows a hand-edited
+    // weight; fields a Route resource manages are that Route's to report, not drift here.
+    const spec = fromDsl(gatewayView(rec, toDsl(specOf(props))));
     const declared = normalizeSpec(specOf(props));
     const same = stableStringify(declared) === stableStringify(spec);
     const outs: GatewayOutputs = { ...props, revision: entry.revision };
@@ -99,11 +115,8 @@ export async function read(id: string, props: GatewayOutputs): Promise<pulumi.dy
 }
 
 export async function update(_id: string, olds: GatewayOutputs, news: GatewayInputs): Promise<pulumi.dynamic.UpdateResult> {
-  const rec = record(news);
-  return withStore(news.store, news.credentials, async (store) => {
-    const revision = await store.put(olds.key, encodeRecord(rec), olds.revision);
-    return { outs: { ...news, key: olds.key, revision } };
-  });
+  const revision = await write(news, olds.key, false);
+  return { outs: { ...news, key: olds.key, revision } };
 }
 
 async function deleteGateway(_id: string, props: GatewayOutputs): Promise<void> {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StoreConnection } from "../../store/connection";
 import { delegatingProvider } from "../delegate";
-import type { StoreCredentialsArgs } from "../store-entry/resource";
+import { secretCredentials, type StoreCredentialsArgs } from "../credentials";
 import type { GatewayRouteSpec } from "./args";
 
 /** One route of a {@link Gateway}; every field may be an output. */
@@ -63,7 +63,7 @@ export class Gateway extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { key: undefined, revision: undefined, credentials: undefined, ...args, gatewayName: args.gatewayName ?? name },
+      { key: undefined, revision: undefined, ...args, credentials: secretCredentials(args.credentials), gatewayName: args.gatewayName ?? name },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
       "vamp",
       "Gateway",

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StoreConnection, StoreCredentials } from "../../store/connection";
+import type { StoreConnection } from "../../store/connection";
+import { secretCredentials, type StoreCredentialsArgs } from "../credentials";
 import { delegatingProvider } from "../delegate";
 
-/** {@link StoreCredentials} whose fields may be outputs (e.g. `config.requireSecret("token")`). */
-export type StoreCredentialsArgs = { [K in keyof StoreCredentials]?: pulumi.Input<string> };
+export type { StoreCredentialsArgs } from "../credentials";
 
 /** Arguments of {@link StoreEntry}. */
 export interface StoreEntryArgs {
@@ -41,7 +41,7 @@ export class StoreEntry extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { revision: undefined, credentials: undefined, ...args },
+      { revision: undefined, ...args, credentials: secretCredentials(args.credentials) },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
       "vamp",
       "StoreEntry",

@@ -1,0 +1,1 @@
+export { Route, type RouteArgs } from "./resource";

@@ -1,0 +1,81 @@
+import { effectiveSpec, gatewayView, gatewayWrite, OwnershipError, routeRelease, routeWrite } from "./ownership";
+import type { GatewayRecord } from "./record";
+
+const rec = (spec: Record<string, unknown>, extra: Partial<GatewayRecord> = {}): GatewayRecord => ({ apiVersion: "vamp.io/v1", kind: "Gateway", name: "shop", spec, writer: "pulumi", ...extra });
+const A = "[10.0.0.1:80]";
+const B = "[10.0.0.2:80]";
+
+describe("routeWrite", () => {
+  it("sets only the fields given and records the owner", () => {
+    const next = routeWrite(rec({ routes: { [A]: { weight: "90%" }, [B]: { weight: "10%", condition: "has cookie x" } } }), B, "p/s/canary", { weight: "20%" });
+    expect(next.spec.routes).toEqual({ [A]: { weight: "90%" }, [B]: { weight: "20%", condition: "has cookie x" } });
+    expect(next.managers).toEqual({ [B]: { owner: "p/s/canary", fields: ["weight"] } });
+  });
+
+  it("removes a field the Route managed and no longer sets", () => {
+    const first = routeWrite(rec({ routes: { [A]: {}, [B]: {} } }), B, "o", { weight: "20%", condition: "has cookie x" });
+    const second = routeWrite(first, B, "o", { weight: "30%" });
+    expect((second.spec.routes as Record<string, unknown>)[B]).toEqual({ weight: "30%" });
+    expect(second.managers![B].fields).toEqual(["weight"]);
+  });
+
+  it("refuses an unknown route, naming the gateway's routes", () => {
+    expect(() => routeWrite(rec({ routes: { [A]: {} } }), "[1.1.1.1:1]", "o", { weight: "1%" })).toThrow(OwnershipError);
+    expect(() => routeWrite(rec({ routes: { [A]: {} } }), "[1.1.1.1:1]", "o", { weight: "1%" })).toThrow(/route: gateway "shop" has no route "\[1.1.1.1:1\]" \(its routes: "\[10.0.0.1:80\]"\)/);
+  });
+
+  it("refuses a route another Route manages", () => {
+    const owned = routeWrite(rec({ routes: { [A]: {} } }), A, "stack-a/r", { weight: "100%" });
+    expect(() => routeWrite(owned, A, "stack-b/r", { weight: "50%" })).toThrow(/managed by stack-a\/r/);
+  });
+});
+
+describe("gatewayWrite", () => {
+  it("keeps the fields a Route manages and drops the gateway's own stale values", () => {
+    const current = routeWrite(rec({ port: "9050/http", routes: { [A]: { weight: "90%" }, [B]: { weight: "10%" } } }), B, "o", { weight: "30%" });
+    const declared = rec({ port: "9051/http", routes: { [A]: {}, [B]: { weight: "10%", condition: "has cookie y" } } });
+    const next = gatewayWrite(declared, current);
+    expect(next.spec.port).toBe("9051/http");
+    expect(next.spec.routes).toEqual({ [A]: {}, [B]: { weight: "30%", condition: "has cookie y" } });
+    expect(next.managers).toEqual(current.managers);
+  });
+
+  it("drops the manager of a route the gateway no longer declares", () => {
+    const current = routeWrite(rec({ routes: { [A]: {}, [B]: {} } }), B, "o", { weight: "30%" });
+    const next = gatewayWrite(rec({ routes: { [A]: {} } }), current);
+    expect(next.managers).toBeUndefined();
+    expect(next.spec.routes).toEqual({ [A]: {} });
+  });
+
+  it("keeps discovered instances of a selector gateway, and only of one", () => {
+    const discovered = { routes: { "(1)": [{ host: "10.1.0.1", port: 80 }] }, writer: "reconciler" };
+    const current = rec({ selector: "label(v)((.*))", routes: {} }, { discovered });
+    expect(gatewayWrite(rec({ selector: "label(v)((.*))", routes: { "(1)": { weight: "100%" } } }), current).discovered).toEqual(discovered);
+    expect(gatewayWrite(rec({ routes: { [A]: {} } }), current).discovered).toBeUndefined();
+  });
+});
+
+describe("gatewayView", () => {
+  it("shows managed fields as declared and everything else as stored", () => {
+    let current = routeWrite(rec({ routes: { [A]: { weight: "90%" }, [B]: { weight: "10%" } } }), B, "o", { weight: "30%" });
+    current = { ...current, spec: { ...current.spec, routes: { ...(current.spec.routes as object), [A]: { weight: "70%" } } } };
+    expect(gatewayView(current, { routes: { [A]: { weight: "90%" }, [B]: { weight: "10%" } } }).routes).toEqual({ [A]: { weight: "70%" }, [B]: { weight: "10%" } });
+  });
+});
+
+describe("routeRelease", () => {
+  it("keeps the values and removes only its own manager", () => {
+    const owned = routeWrite(rec({ routes: { [A]: {}, [B]: {} } }), B, "o", { weight: "30%" });
+    expect(routeRelease(owned, B, "someone-else")).toBe(owned);
+    const released = routeRelease(owned, B, "o");
+    expect(released.managers).toBeUndefined();
+    expect((released.spec.routes as Record<string, unknown>)[B]).toEqual({ weight: "30%" });
+  });
+});
+
+describe("effectiveSpec", () => {
+  it("is the spec itself without a selector", () => {
+    const r = rec({ routes: { [A]: {} } }, { discovered: { routes: { "(1)": [] }, writer: "x" } });
+    expect(effectiveSpec(r)).toBe(r.spec);
+  });
+});
