@@ -2,8 +2,9 @@
  * Propagation latency of the gateway agent: from the store write of a weight change to the
  * first request served by the newly weighted route, under a concurrent keep-alive client.
  *   npm run bench:agent [-- --changes 200 --baseline-changes 20]
- * For each store (etcd, ZooKeeper) with the agent as built (watch + Runtime API), and, in the
- * same run, a Vamp-style baseline (poll every 5 s, full reload on every change) on etcd.
+ * For each store (etcd, ZooKeeper, Vault KV v2 polled every 100 ms: Vault cannot watch) with the
+ * agent as built (watch + Runtime API), and, in the same run, a Vamp-style baseline (poll every
+ * 5 s, full reload on every change) on etcd.
  * Last line: propagation_p99_ms=<etcd p99> baseline_p99_ms=<n> failed_requests=<n>
  */
 import { execFileSync } from "node:child_process";
@@ -13,8 +14,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { GatewayAgent } from "../packages/provider/src/agent/agent";
 import { defaultEngine } from "../packages/provider/src/agent/default-engine";
-import { EtcdStore, ZooKeeperStore, encodeRecord, gatewayKey, type KeyValueStore } from "../packages/provider/src/store";
-import { testbedEnv, REPO_ROOT } from "../test/support/testbed";
+import { EtcdStore, VaultStore, ZooKeeperStore, encodeRecord, gatewayKey, type KeyValueStore } from "../packages/provider/src/store";
+import { testbedEnv, REPO_ROOT, vaultToken } from "../test/support/testbed";
 import { freePort, LoadClient, startBackend } from "../test/support/traffic";
 
 const { values } = parseArgs({ options: { changes: { type: "string", default: "200" }, "baseline-changes": { type: "string", default: "20" } } });
@@ -77,12 +78,18 @@ async function measure(label: string, open: () => KeyValueStore, changes: number
 }
 
 async function main(): Promise<void> {
-  execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "start", "etcd", "zookeeper"], { stdio: "inherit" });
+  execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "start", "etcd", "zookeeper", "vault"], { stdio: "inherit" });
   const env = testbedEnv();
   const etcd = () => new EtcdStore({ kind: "etcd", endpoints: [env.VAMP_ETCD_ENDPOINT] });
   const zk = () => new ZooKeeperStore({ kind: "zookeeper", servers: [env.VAMP_ZK_ENDPOINT] });
+  const vault = () => new VaultStore({ kind: "vault", address: env.VAMP_VAULT_ADDR, pollIntervalMs: 100 }, { token: vaultToken() });
   const n = Number(values.changes);
-  const runs = [await measure("etcd", etcd, n, false), await measure("zookeeper", zk, n, false), await measure("baseline (etcd, poll 5 s, reload)", etcd, Number(values["baseline-changes"]), true)];
+  const runs = [
+    await measure("etcd", etcd, n, false),
+    await measure("zookeeper", zk, n, false),
+    await measure("vault (poll 100 ms)", vault, n, false),
+    await measure("baseline (etcd, poll 5 s, reload)", etcd, Number(values["baseline-changes"]), true),
+  ];
   console.log("store                              | changes |  p50 ms |  p99 ms |  max ms | reloads | runtime | requests | failed");
   for (const r of runs) {
     console.log(
@@ -90,7 +97,7 @@ async function main(): Promise<void> {
     );
   }
   const failed = runs.reduce((s, r) => s + r.failed, 0);
-  console.log(`propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[2].samples, 99).toFixed(1)} failed_requests=${failed}`);
+  console.log(`propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[3].samples, 99).toFixed(1)} failed_requests=${failed}`);
   process.exit(0);
 }
 

@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 done
 
 ensure_node_modules
-ensure_testbed
+ensure_testbed core
 ensure_build
 demo_run="$VAMP_TESTBED_RUN/demo"
 mkdir -p "$demo_run"

@@ -18,7 +18,8 @@ ensure_build() {
   (cd "$root" && npx --no-install tsc -b)
 }
 
+# ensure_testbed [parts...]: installs the test bed's parts (default core + vault).
 ensure_testbed() {
-  bash "$root/testbed/testbed.sh" install
+  bash "$root/testbed/testbed.sh" install "$@"
   eval "$(bash "$root/testbed/testbed.sh" env)"
 }

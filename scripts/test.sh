@@ -11,9 +11,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 t0=$(date +%s)
 ensure_node_modules
-ensure_testbed
+# Kubernetes (API server, scheduler, controller manager, kwok) serves the selector suite.
+ensure_testbed core vault kubernetes
 
-services="etcd zookeeper mariadb haproxy"
+services="etcd zookeeper mariadb haproxy vault kubernetes"
 started=()
 # status exits non-zero when any service is down; only its lines matter here.
 status=$(bash "$root/testbed/testbed.sh" status 2>/dev/null || true)

@@ -2,9 +2,11 @@
 # The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
 # the servers as plain processes on 127.0.0.1.
 #
-#   testbed.sh install [core] [kubernetes]   apt packages, Pulumi CLI + language host (core, the
-#                                 default); kube-apiserver/controller-manager/scheduler + kwok
-#   testbed.sh start [svc...]     etcd zookeeper mariadb (default: all); waits until each answers
+#   testbed.sh install [core] [vault] [kubernetes]   apt packages, Pulumi CLI + language host
+#                                 (core); the Vault server (vault); kube-apiserver/controller-
+#                                 manager/scheduler + kwok (kubernetes). Default: core vault
+#   testbed.sh start [svc...]     etcd zookeeper mariadb haproxy vault (default: all); kubernetes
+#                                 on request; waits until each answers
 #   testbed.sh stop  [svc...]
 #   testbed.sh status
 #   testbed.sh env                prints the environment (PATH, PULUMI_*) to eval
@@ -92,6 +94,24 @@ replace golang.org/x/text => golang.org/x/text $PULUMI_LANGUAGE_NODEJS_XTEXT" \
     github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs "-s -w"
 }
 
+VAULT_DIR="$VAMP_CACHE/vault-${VAULT_VERSION}"
+
+install_vault() {
+  if [ -x "$VAULT_DIR/bin/vault" ]; then log "vault $VAULT_VERSION: cached"; return; fi
+  # Vault's own go.mod replaces sdk and api with its source tree, which a dependency build
+  # ignores; pin the published versions that match the code instead.
+  GONOSUMDB='github.com/hashicorp/*' go_build_wrapper "$VAULT_DIR" "module vamp.local/testbed/vault
+
+go 1.20
+
+require github.com/hashicorp/vault $VAULT_VERSION
+
+replace github.com/hashicorp/vault/sdk => github.com/hashicorp/vault/sdk $VAULT_SDK_VERSION
+
+replace github.com/hashicorp/vault/api => github.com/hashicorp/vault/api $VAULT_API_VERSION" \
+    github.com/hashicorp/vault vault "-s -w"
+}
+
 KUBE_DIR="$VAMP_CACHE/kubernetes-${KUBERNETES_VERSION}"
 KWOK_DIR="$VAMP_CACHE/kwok-${KWOK_VERSION}"
 
@@ -151,8 +171,9 @@ install_shims() {
 # install [core] [kubernetes]: core is apt + the Pulumi engine; kubernetes adds the API server,
 # controller manager, scheduler and kwok (only the suites that need a cluster use them).
 cmd_install() {
-  local t0 parts=${*:-core}; t0=$(date +%s)
+  local t0 parts=${*:-core vault}; t0=$(date +%s)
   if [[ " $parts " == *" kubernetes "* ]]; then install_kubernetes; install_kwok; fi
+  if [[ " $parts " == *" vault "* ]]; then install_vault; fi
   [[ " $parts " == *" core "* ]] || { log "install done in $(( $(date +%s) - t0 )) s"; return; }
   install_apt
   if [ -n "${VAMP_PULUMI_BIN:-}" ]; then
@@ -174,7 +195,8 @@ ZK_PORT=${VAMP_ZK_PORT:-12181}
 MYSQL_PORT=${VAMP_MYSQL_PORT:-13306}
 HAPROXY_PORT=${VAMP_HAPROXY_PORT:-18404}
 KUBE_PORT=${VAMP_KUBE_PORT:-16443}
-ALL_SERVICES="etcd zookeeper mariadb haproxy"
+VAULT_PORT=${VAMP_VAULT_PORT:-18200}
+ALL_SERVICES="etcd zookeeper mariadb haproxy vault"
 # Not started by default: needs `install kubernetes` first.
 OPTIONAL_SERVICES="kubernetes"
 
@@ -203,6 +225,10 @@ probe_etcd() { ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$ETCD_PORT" e
 probe_zookeeper() { echo srvr | socat -T1 - "TCP:127.0.0.1:$ZK_PORT" | grep -q Mode; }
 probe_mariadb() { mariadb-admin --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot ping; }
 probe_haproxy() { printf 'GET /healthz HTTP/1.0\r\n\r\n' | socat -T1 - "TCP:127.0.0.1:$HAPROXY_PORT" | grep -q '200'; }
+
+# 200 only when initialized, unsealed and active.
+probe_vault() { curl -sf "http://127.0.0.1:$VAULT_PORT/v1/sys/health" >/dev/null; }
+vault_answers() { curl -s -o /dev/null "http://127.0.0.1:$VAULT_PORT/v1/sys/health"; }
 
 probe_kubernetes() {
   local k=$VAMP_RUN/kubernetes/pki
@@ -265,7 +291,10 @@ start_kubernetes() {
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$KUBE_PORT" \
     --tls-cert-file="$k/apiserver.crt" --tls-private-key-file="$k/apiserver.key" --client-ca-file="$k/ca.crt" \
     --authorization-mode=RBAC --service-account-key-file="$k/sa.pub" --service-account-signing-key-file="$k/sa.key" \
-    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/12 --allow-privileged=true
+    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/12 --allow-privileged=true \
+    --feature-gates=WatchList=false
+  # WatchList off: streaming lists need etcd's progress requests, which Debian's etcd 3.4
+  # lacks; with it on, client-go watches (kwok's) end every few seconds and pods wait for a relist.
   wait_for kubernetes 60 probe_kubernetes
   mkdir -p "$VAMP_RUN/kube-controller-manager" "$VAMP_RUN/kube-scheduler" "$VAMP_RUN/kwok"
   spawn kube-controller-manager "$b/kube-controller-manager" --kubeconfig="$d/controller-manager.kubeconfig" \
@@ -298,6 +327,38 @@ KW
   wait_for kube-controller-manager 30 curl -sfk "https://127.0.0.1:$((KUBE_PORT + 1))/healthz"
   wait_for kube-scheduler 30 curl -sfk "https://127.0.0.1:$((KUBE_PORT + 2))/healthz"
   running kwok || die "kwok exited (log: $VAMP_RUN/kwok/log)"
+}
+
+# A real (not dev-mode) server with file storage, so data survives a restart (the agent's
+# outage test stops and starts it); initialized once with one unseal key, unsealed on every
+# start. The root token and unseal key stay in $VAMP_RUN/vault/init.json (mode 600).
+start_vault() {
+  local d=$VAMP_RUN/vault b=$VAULT_DIR/bin/vault init=$VAMP_RUN/vault/init.json api="http://127.0.0.1:$VAULT_PORT/v1"
+  [ -x "$b" ] || die "vault is not installed: run 'testbed.sh install vault'"
+  mkdir -p "$d/data"
+  cat > "$d/vault.hcl" <<HCL
+storage "file" { path = "$d/data" }
+listener "tcp" {
+  address = "127.0.0.1:$VAULT_PORT"
+  tls_disable = true
+}
+disable_mlock = true
+api_addr = "http://127.0.0.1:$VAULT_PORT"
+ui = false
+HCL
+  spawn vault "$b" server -config="$d/vault.hcl"
+  wait_for vault 30 vault_answers
+  if [ ! -s "$init" ]; then
+    ( umask 077; curl -sf -X PUT -d '{"secret_shares":1,"secret_threshold":1}' "$api/sys/init" > "$init" ) || die "vault init failed"
+  fi
+  local key token
+  key=$(jq -r '.keys[0]' "$init"); token=$(jq -r '.root_token' "$init")
+  curl -sf -X PUT -d "{\"key\":\"$key\"}" "$api/sys/unseal" >/dev/null || die "vault unseal failed"
+  wait_for vault 30 probe_vault
+  if ! curl -sf -H "X-Vault-Token: $token" "$api/sys/mounts" | jq -e '."secret/"' >/dev/null; then
+    curl -sf -H "X-Vault-Token: $token" -X POST -d '{"type":"kv","options":{"version":"2"}}' "$api/sys/mounts/secret" >/dev/null || die "mounting kv-v2 at secret/ failed"
+  fi
+  ( umask 077; jq -r '.root_token' "$init" > "$d/token" )
 }
 
 start_etcd() {
@@ -406,6 +467,8 @@ export VAMP_ZK_ENDPOINT="127.0.0.1:$ZK_PORT"
 export VAMP_MYSQL_ENDPOINT="127.0.0.1:$MYSQL_PORT"
 export VAMP_TESTBED_RUN="$VAMP_RUN"
 export VAMP_KUBECONFIG="$VAMP_RUN/kubernetes/admin.kubeconfig"
+export VAMP_VAULT_ADDR="http://127.0.0.1:$VAULT_PORT"
+export VAMP_VAULT_TOKEN_FILE="$VAMP_RUN/vault/token"
 ENV
 }
 

@@ -1,19 +1,22 @@
 /**
- * The Gateway resource end to end: the real engine writes to a real etcd, the real agent
- * applies it to a real HAProxy, traffic from a concurrent client moves as declared.
+ * The Gateway resource end to end, once per store: the real engine writes to a real store
+ * (etcd, ZooKeeper, Vault), the real agent applies it to a real HAProxy, traffic from a
+ * concurrent client moves as declared.
  */
 import * as path from "node:path";
-import { EtcdStore } from "../../packages/provider/src/store";
-import { newTestStack, type TestStack } from "../support/pulumi";
-import { etcdEndpoint, requireServices } from "../support/testbed";
+import type { KeyValueStore } from "../../packages/provider/src/store";
+import { newTestStack, stateFileText, type TestStack } from "../support/pulumi";
+import { openTestStore, requireServices, STORE_SERVICE, storeConnection, type StoreKind } from "../support/testbed";
 import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../support/traffic";
 import { startAgent, until, type AgentUnderTest } from "./agent/harness";
 
 jest.setTimeout(300_000);
 
-describe("Gateway resource: real engine, etcd, agent and HAProxy", () => {
+const STORES: StoreKind[] = (process.env.VAMP_E2E_STORES ?? "etcd,zookeeper,vault").split(",") as StoreKind[];
+
+describe.each(STORES)("Gateway resource: real engine, %s, agent and HAProxy", (kind) => {
   let t: TestStack;
-  let etcd: EtcdStore;
+  let store: KeyValueStore;
   let agent: AgentUnderTest;
   let stable: Backend, canary: Backend;
   let url: string;
@@ -22,14 +25,16 @@ describe("Gateway resource: real engine, etcd, agent and HAProxy", () => {
   const key = `/vamp/e2e/${environment}/gateways/shop%2Fweb`;
 
   beforeAll(async () => {
-    requireServices("etcd");
-    etcd = new EtcdStore({ kind: "etcd", endpoints: [etcdEndpoint()] });
+    requireServices(STORE_SERVICE[kind]);
+    store = openTestStore(kind);
+    const { connection, credentials } = storeConnection(kind);
     [stable, canary] = await Promise.all([startBackend("stable"), startBackend("canary")]);
     const port = await freePort();
     url = `http://127.0.0.1:${port}/`;
-    agent = await startAgent(new EtcdStore({ kind: "etcd", endpoints: [etcdEndpoint()] }), tenant);
+    agent = await startAgent(openTestStore(kind), tenant);
     t = await newTestStack(path.join(__dirname, "programs", "gateway"), {
-      etcdEndpoint: { value: etcdEndpoint() },
+      store: { value: JSON.stringify(connection) },
+      ...(credentials ? { credentials: { value: JSON.stringify(credentials), secret: true } } : {}),
       environment: { value: environment },
       port: { value: String(port) },
       stable: { value: `127.0.0.1:${stable.port}` },
@@ -41,15 +46,15 @@ describe("Gateway resource: real engine, etcd, agent and HAProxy", () => {
   afterAll(async () => {
     await t?.cleanup();
     await agent?.stop();
-    await etcd?.delete(key);
-    await etcd?.close();
+    await store?.delete(key);
+    await store?.close();
     await Promise.all([stable, canary].map((b) => b?.close()));
   });
 
   it("preview writes nothing to the store", async () => {
     const res = await t.stack.preview();
     expect(res.changeSummary.create).toBe(2);
-    expect(await etcd.get(key)).toBeUndefined();
+    expect(await store.get(key)).toBeUndefined();
   });
 
   it("up creates the gateway and traffic follows the declared 90/10 split (±2 points over 5,000 requests)", async () => {
@@ -57,11 +62,21 @@ describe("Gateway resource: real engine, etcd, agent and HAProxy", () => {
     await until(async () => (await sendRequests(url, 20)).failed === 0, 5000, "gateway serving");
     const tally = await sendRequests(url, 5000);
     const s = shares(tally);
-    console.log(`[gateway e2e] declared 90/10, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)} over ${tally.total}`);
+    console.log(`[gateway e2e ${kind}] declared 90/10, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)} over ${tally.total}`);
     expect(tally.failed).toBe(0);
     expect(Math.abs(s.stable - 90)).toBeLessThanOrEqual(2);
     expect(Math.abs(s.canary - 10)).toBeLessThanOrEqual(2);
   });
+
+  // Only Vault takes a token in the test bed; the other stores run without credentials.
+  if (kind === "vault") {
+    it("the state file holds the store token only encrypted", () => {
+      const token = storeConnection(kind).credentials!.token!;
+      const state = stateFileText(t);
+      expect(state).not.toContain(token);
+      expect(state).toMatch(/"credentials":\s*\{\s*"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/);
+    });
+  }
 
   it("refresh right after up reports no changes", async () => {
     const res = await t.stack.refresh();
@@ -78,7 +93,7 @@ describe("Gateway resource: real engine, etcd, agent and HAProxy", () => {
     await until(() => agent.agent.getStatus().revisions["shop/web"] === rev, 5000, "agent applied the new revision");
     const during = await load.stop();
     const s = shares(await sendRequests(url, 5000));
-    console.log(`[gateway e2e] declared 50/50, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)}; ${during.total} requests during the update, ${during.failed} failed`);
+    console.log(`[gateway e2e ${kind}] declared 50/50, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)}; ${during.total} requests during the update, ${during.failed} failed`);
     expect(during.failed).toBe(0);
     expect(Math.abs(s.canary - 50)).toBeLessThanOrEqual(2);
     expect(agent.agent.getStatus().counters.reloads).toBe(reloads);
@@ -86,35 +101,35 @@ describe("Gateway resource: real engine, etcd, agent and HAProxy", () => {
   });
 
   it("an out-of-band weight change shows as drift, and the next up restores the declared weight", async () => {
-    const entry = (await etcd.get(key))!;
+    const entry = (await store.get(key))!;
     const record = JSON.parse(entry.value);
     const routes = record.spec.routes as Record<string, { weight: string }>;
     routes[`[127.0.0.1:${canary.port}]`].weight = "0%";
     routes[`[127.0.0.1:${stable.port}]`].weight = "100%";
-    await etcd.put(key, JSON.stringify(record));
+    await store.put(key, JSON.stringify(record));
     const refresh = await t.stack.refresh();
     expect(refresh.summary.resourceChanges?.update).toBe(1);
     const up = await t.stack.up();
     expect(up.summary.resourceChanges?.update).toBe(1);
-    const restored = JSON.parse((await etcd.get(key))!.value);
+    const restored = JSON.parse((await store.get(key))!.value);
     expect(restored.spec.routes[`[127.0.0.1:${canary.port}]`].weight).toBe("50%");
   });
 
   it("invalid args fail preview with the field path, and nothing serving changes", async () => {
-    const before = (await etcd.get(key))!.revision;
+    const before = (await store.get(key))!.revision;
     await t.stack.setConfig("canaryWeight", { value: "70" });
     await t.stack.setConfig("condition", { value: "user-agent = = Firefox" });
     await expect(t.stack.preview()).rejects.toThrow(/routes\[.*\]\.condition.*user-agent = = Firefox/s);
     await t.stack.setConfig("condition", { value: "" });
     await t.stack.removeConfig("condition");
     await t.stack.setConfig("canaryWeight", { value: "50" });
-    expect((await etcd.get(key))!.revision).toBe(before);
+    expect((await store.get(key))!.revision).toBe(before);
     expect((await sendRequests(url, 100)).failed).toBe(0);
   });
 
   it("destroy leaves the store clean and HAProxy no longer serves the gateway", async () => {
     await t.stack.destroy();
-    expect(await etcd.get(key)).toBeUndefined();
+    expect(await store.get(key)).toBeUndefined();
     await until(async () => (await sendRequests(url, 5)).failed === 5, 5000, "gateway gone from HAProxy");
   });
 });

@@ -34,6 +34,13 @@ export function storeContract(name: string, open: () => KeyValueStore): void {
       expect((await store.get(`${base}/uni`))?.value).toBe("weight → 90% ✓");
     });
 
+    it("keeps a key segment holding URL escapes as one segment (gateway names with '/')", async () => {
+      const key = `${base}/gateways/shop%2Fweb`;
+      await store.put(key, "x");
+      expect((await store.get(key))?.value).toBe("x");
+      expect((await store.list(`${base}/gateways`)).map((e) => e.key)).toEqual([key]);
+    });
+
     it("every write changes the revision", async () => {
       const r1 = await store.put(`${base}/k`, "1");
       const r2 = await store.put(`${base}/k`, "2");

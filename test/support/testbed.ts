@@ -3,7 +3,9 @@
  * so there is one source of truth. Tests fail loudly when a server is not up: nothing skips.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { openStore, type KeyValueStore, type StoreConnection, type StoreCredentials } from "../../packages/provider/src/store";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -45,4 +47,34 @@ export function requireServices(...services: string[]): void {
 /** The etcd endpoint of the test bed. */
 export function etcdEndpoint(): string {
   return testbedEnv().VAMP_ETCD_ENDPOINT;
+}
+
+/** The stores a suite can run against; each is a real server of the test bed. */
+export type StoreKind = "etcd" | "zookeeper" | "vault";
+
+/** The service name `testbed.sh` knows each store by. */
+export const STORE_SERVICE: Record<StoreKind, string> = { etcd: "etcd", zookeeper: "zookeeper", vault: "vault" };
+
+/** How to reach a test-bed store, as a program or the agent would be told. */
+export function storeConnection(kind: StoreKind): { connection: StoreConnection; credentials?: StoreCredentials } {
+  const env = testbedEnv();
+  switch (kind) {
+    case "etcd":
+      return { connection: { kind, endpoints: [env.VAMP_ETCD_ENDPOINT] } };
+    case "zookeeper":
+      return { connection: { kind, servers: [env.VAMP_ZK_ENDPOINT] } };
+    case "vault":
+      return { connection: { kind, address: env.VAMP_VAULT_ADDR, pollIntervalMs: 200 }, credentials: { token: vaultToken() } };
+  }
+}
+
+/** A client of a test-bed store. */
+export function openTestStore(kind: StoreKind): KeyValueStore {
+  const c = storeConnection(kind);
+  return openStore(c.connection, c.credentials);
+}
+
+/** The test-bed Vault's root token (written by `testbed.sh start vault`, mode 600). */
+export function vaultToken(): string {
+  return fs.readFileSync(testbedEnv().VAMP_VAULT_TOKEN_FILE, "utf8").trim();
 }

@@ -13,14 +13,17 @@ export interface Backend {
 }
 
 /** An HTTP server on 127.0.0.1 (ephemeral port) answering 200 with header `x-backend: <id>`. */
-export async function startBackend(id: string): Promise<Backend> {
+export async function startBackend(id: string, host = "127.0.0.1", port = 0): Promise<Backend> {
   const server = http.createServer((req, res) => {
     req.resume();
     res.writeHead(200, { "x-backend": id, "content-type": "text/plain" });
     res.end(`${id} ${req.url}\n`);
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
   return {
     id,
     port: (server.address() as AddressInfo).port,

@@ -18,5 +18,9 @@ export * from "./proxy";
 export * from "./agent";
 export { defaultEngine } from "./agent/default-engine";
 
+// --- selector discovery (Kubernetes) and the continuous reconciler
+export * from "./discovery";
+export * from "./reconciler";
+
 // --- Pulumi dynamic resources
 export * from "./dynamic";

@@ -5,8 +5,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EtcdStore, ZooKeeperStore, type KeyValueStore } from "../../../packages/provider/src/store";
-import { REPO_ROOT, requireServices, testbedEnv } from "../../support/testbed";
+import type { KeyValueStore } from "../../../packages/provider/src/store";
+import { openTestStore, REPO_ROOT, requireServices, STORE_SERVICE, type StoreKind } from "../../support/testbed";
 import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../../support/traffic";
 import { serveHealth } from "../../../packages/provider/src/agent/health";
 import { splitSpec, startAgent, until, writeGateway, type AgentUnderTest } from "./harness";
@@ -15,10 +15,8 @@ jest.setTimeout(180_000);
 
 const testbed = (...args: string[]) => execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), ...args], { stdio: "pipe" });
 
-const stores: [string, () => KeyValueStore, string][] = [
-  ["etcd", () => new EtcdStore({ kind: "etcd", endpoints: [testbedEnv().VAMP_ETCD_ENDPOINT] }), "etcd"],
-  ["zookeeper", () => new ZooKeeperStore({ kind: "zookeeper", servers: [testbedEnv().VAMP_ZK_ENDPOINT] }), "zookeeper"],
-];
+const kinds = (process.env.VAMP_E2E_STORES ?? "etcd,zookeeper,vault").split(",") as StoreKind[];
+const stores: [string, () => KeyValueStore, string][] = kinds.map((k) => [k, () => openTestStore(k), STORE_SERVICE[k]]);
 
 describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
   // Clients still running when a test fails are stopped here, so a failure never hangs the suite.

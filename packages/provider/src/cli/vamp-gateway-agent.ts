@@ -6,28 +6,27 @@
  *   vamp-gateway-agent --store etcd --endpoints http://127.0.0.1:2379 \
  *     --organization acme --environment prod --work-dir /var/lib/vamp-agent --listen 127.0.0.1:19100
  *
- * Credentials come from the environment (VAMP_STORE_USERNAME, VAMP_STORE_PASSWORD,
- * VAMP_STORE_TOKEN), never from the command line where `ps` would show them.
+ * Credentials come from the environment (see ./store-args.ts), never from the command line.
  */
 import { parseArgs } from "node:util";
 import { GatewayAgent } from "../agent/agent";
 import { defaultEngine } from "../agent/default-engine";
 import { serveHealth } from "../agent/health";
-import { validateStoreConnection, type StoreConnection } from "../store/connection";
 import { openStore } from "../store/factory";
 import { validateTenant } from "../store/layout";
+import { STORE_OPTIONS, STORE_USAGE, storeCredentialsFromEnv, storeFromArgs } from "./store-args";
 
-const USAGE = `usage: vamp-gateway-agent --store etcd|zookeeper --endpoints A[,B] --organization O --environment E
+const USAGE = `usage: vamp-gateway-agent --store etcd|zookeeper|vault --endpoints A[,B] --organization O --environment E
                           [--work-dir DIR] [--listen HOST:PORT] [--bind ADDR] [--virtual-hosts-port N]
                           [--haproxy PATH] [--poll] [--resync-ms N]
   --listen   the agent's health/metrics endpoint (default 127.0.0.1:19100, loopback only)
-  --bind     the address gateway ports bind to (default all addresses)`;
+  --bind     the address gateway ports bind to (default all addresses)
+${STORE_USAGE}`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      store: { type: "string", default: "etcd" },
-      endpoints: { type: "string" },
+      ...STORE_OPTIONS,
       organization: { type: "string" },
       environment: { type: "string" },
       "work-dir": { type: "string", default: "/var/lib/vamp-gateway-agent" },
@@ -41,10 +40,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void console.log(USAGE);
-  const list = (values.endpoints ?? "").split(",").filter(Boolean);
-  const connection = (values.store === "zookeeper" ? { kind: "zookeeper", servers: list } : { kind: values.store, endpoints: list }) as StoreConnection;
+  const { connection, problems } = storeFromArgs(values);
   const tenant = { organization: values.organization ?? "", environment: values.environment ?? "" };
-  const problems = [...validateStoreConnection(connection, "--store/--endpoints"), ...validateTenant(tenant)];
+  problems.push(...validateTenant(tenant));
   const [host, portText] = (values.listen ?? "").split(/:(?=\d+$)/);
   if (!host || !/^\d+$/.test(portText ?? "")) problems.push({ path: "--listen", message: `must be HOST:PORT, got ${JSON.stringify(values.listen)}` });
   if (problems.length) {
@@ -52,7 +50,7 @@ async function main(): Promise<void> {
     console.error(USAGE);
     process.exit(2);
   }
-  const store = openStore(connection, { username: process.env.VAMP_STORE_USERNAME, password: process.env.VAMP_STORE_PASSWORD, token: process.env.VAMP_STORE_TOKEN });
+  const store = openStore(connection, storeCredentialsFromEnv());
   const agent = new GatewayAgent({
     tenant,
     store,

@@ -30,10 +30,12 @@ describe("mergeDiscovered", () => {
     expect((out.routes as Record<string, { weight: string }>)["(1.10)"].weight).toBe("100%");
   });
 
-  it("leaves a definition without a selector or without discovery alone", () => {
+  it("leaves a definition without a selector alone", () => {
     const spec = { routes: { "[a:1]": {} } };
     expect(mergeDiscovered(spec, { "(1)": i(1) })).toBe(spec);
-    const s2 = { selector: sel, routes: {} };
-    expect(mergeDiscovered(s2, undefined)).toBe(s2);
+  });
+
+  it("gives a selector gateway no routes before anything was discovered", () => {
+    expect(mergeDiscovered({ selector: sel, routes: { "(1.0)": { weight: "100%" } } }, undefined).routes).toEqual({});
   });
 });

@@ -20,7 +20,8 @@ const weightOf = (r: Body | undefined): number | undefined => {
  * - a declared key with nothing discovered is left out, and its weight goes to the remaining
  *   route with the most weight (routes without a weight take it anyway), so the total stays 100;
  * - when nothing carries weight, the first route in version order takes 100.
- * Definitions without a selector, or before any discovery, are returned unchanged.
+ * Before any discovery a selector gateway has no routes (it answers 503 until instances are
+ * found); definitions without a selector are returned unchanged.
  *
  * @example
  * mergeDiscovered({ selector: "label(version)((.*))", routes: { "(1)": { weight: "100%" } } },
@@ -28,7 +29,8 @@ const weightOf = (r: Body | undefined): number | undefined => {
  * // routes: { "(1)": { weight: "100%", instances: [a] }, "(2)": { weight: "0%", instances: [b] } }
  */
 export function mergeDiscovered(spec: Body, found: Found | undefined): Body {
-  if (typeof spec.selector !== "string" || !found) return spec;
+  if (typeof spec.selector !== "string") return spec;
+  found ??= {};
   const declared = (typeof spec.routes === "object" && spec.routes !== null && !Array.isArray(spec.routes) ? spec.routes : {}) as Record<string, Body>;
   const keys = Object.keys(found).sort(naturalCompare);
   const routes: Record<string, Body> = {};

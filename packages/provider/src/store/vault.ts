@@ -112,7 +112,10 @@ export class VaultStore implements KeyValueStore {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, tolerated: number[] = []): Promise<T | undefined> {
-    const url = `${this.base}/v1/${this.mount}/${path.replace(/^\/+/, "")}`;
+    // Each segment is encoded: Vault decodes the URL path once, so a key segment holding an
+    // escape (`shop%2Fweb`) must reach it as `shop%252Fweb` to be stored as written.
+    const [p, query] = path.replace(/^\/+/, "").split("?");
+    const url = `${this.base}/v1/${this.mount}/${p.split("/").map(encodeURIComponent).join("/")}${query === undefined ? "" : `?${query}`}`;
     let res: Response;
     try {
       res = await fetch(url, {

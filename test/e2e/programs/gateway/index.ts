@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Gateway } from "@vamp-pulumi/provider";
+import { Gateway, type StoreConnection } from "@vamp-pulumi/provider";
 
 const config = new pulumi.Config();
 const canary = config.requireNumber("canaryWeight");
 const gw = new Gateway("shop", {
-  store: { kind: "etcd", endpoints: [config.require("etcdEndpoint")] },
+  store: config.requireObject<StoreConnection>("store"),
+  credentials: config.getSecretObject<{ token?: string }>("credentials"),
   organization: "e2e",
   environment: config.require("environment"),
   gatewayName: "shop/web",

@@ -2,6 +2,7 @@
  * The Gateway resource's arguments (camelCase, as a TypeScript program writes them) and the
  * two pure conversions to and from the Vamp DSL shape stored in the key-value store.
  */
+import type { KubernetesDiscovery } from "../../discovery/kubernetes";
 import type { StoreConnection, StoreCredentials } from "../../store/connection";
 
 /** One route as the provider receives it (outputs resolved). */
@@ -36,6 +37,8 @@ export interface GatewaySpecInputs {
 export interface GatewayInputs extends GatewaySpecInputs {
   store: StoreConnection;
   credentials?: StoreCredentials;
+  /** Where a selector gateway discovers its instances at `up`. */
+  discovery?: KubernetesDiscovery;
   organization: string;
   environment: string;
 }

@@ -5,8 +5,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { validateStoreConnection } from "../../store/connection";
 import { withStore } from "../../store/factory";
-import { gatewayKey, validateTenant } from "../../store/layout";
-import { gatewayView, gatewayWrite } from "../../store/ownership";
+import { gatewayKey, TENANT_NAME, validateTenant } from "../../store/layout";
+import { discoveredState } from "../../discovery/discover";
+import { listPods, loadKubeConfig } from "../../discovery/kubernetes";
+import { podsToInstances } from "../../discovery/pods";
+import { discoveryWrite, gatewayView, gatewayWrite } from "../../store/ownership";
 import { decodeRecord, encodeRecord, RECORD_API_VERSION, stableStringify, type GatewayRecord } from "../../store/record";
 import { updateEntry } from "../../store/update";
 import { validateGateway } from "../../validation/gateway";
@@ -42,8 +45,21 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   const name = nameOf(news as { gatewayName?: string });
   const v = validateGateway(toDsl(news as Partial<GatewaySpecInputs>), `gateway ${name}`, { name });
   for (const e of v.errors) problems.push({ path: dslPathToArg(e.path), message: e.message });
+  problems.push(...validateDiscovery(news.discovery, news.selector));
   const failures = toCheckFailures(problems);
   return failures.length ? { inputs: news, failures } : { inputs: news };
+}
+
+function validateDiscovery(d: unknown, selector: unknown): { path: string; message: string }[] {
+  if (d === undefined || d === null) return [];
+  if (typeof d !== "object" || Array.isArray(d)) return [{ path: "discovery", message: "must be an object { kubeconfig?, namespace? }" }];
+  const out: { path: string; message: string }[] = [];
+  const { kubeconfig, namespace, ...rest } = d as Record<string, unknown>;
+  for (const k of Object.keys(rest)) out.push({ path: `discovery.${k}`, message: "unknown field (expected kubeconfig, namespace)" });
+  if (kubeconfig !== undefined && (typeof kubeconfig !== "string" || !kubeconfig)) out.push({ path: "discovery.kubeconfig", message: "must be a kubeconfig file path or its YAML text" });
+  if (namespace !== undefined && (typeof namespace !== "string" || !TENANT_NAME.test(namespace))) out.push({ path: "discovery.namespace", message: `must be a namespace name (a DNS label), got ${JSON.stringify(namespace)}` });
+  if (typeof selector !== "string") out.push({ path: "discovery", message: "only a gateway with a selector discovers instances; add selector or remove discovery" });
+  return out;
 }
 
 /** `routes["[a:1]"].condition_strength` → `routes["[a:1]"].conditionStrength`: name the program's field. */
@@ -57,7 +73,7 @@ export async function diff(_id: string, olds: GatewayOutputs, news: GatewayInput
   const before = normalizeSpec(specOf(olds));
   const after = normalizeSpec(specOf(news));
   const updates = SPEC.filter((f) => stableStringify(before[f] ?? null) !== stableStringify(after[f] ?? null));
-  const credentials = stableStringify(olds.credentials ?? null) !== stableStringify(news.credentials ?? null) ? ["credentials"] : [];
+  const credentials = (["credentials", "discovery"] as const).filter((f) => stableStringify(olds[f] ?? null) !== stableStringify(news[f] ?? null));
   const changed = [...replaces, ...updates, ...credentials];
   // A renamed gateway is written under its new key before the old record goes, so traffic on
   // the old one never stops; the agent takes the new one as soon as its port is free.
@@ -78,6 +94,7 @@ export async function create(inputs: GatewayInputs): Promise<pulumi.dynamic.Crea
  */
 async function write(inputs: GatewayInputs, key: string, creating: boolean): Promise<string> {
   const declared = record(inputs);
+  const discovered = await discover(inputs);
   return withStore(inputs.store, inputs.credentials, async (store) => {
     const res = await updateEntry(store, key, (cur) => {
       const current = cur ? decodeRecord(key, cur.value) : undefined;
@@ -86,10 +103,25 @@ async function write(inputs: GatewayInputs, key: string, creating: boolean): Pro
           `gateway "${declared.name}" already exists at ${key} with another definition (revision ${cur!.revision}); another stack or a hand-written record owns it. Delete it or import it.`,
         );
       }
-      return { put: encodeRecord(gatewayWrite(declared, current)) };
+      const next = gatewayWrite(declared, current);
+      return { put: encodeRecord(discovered ? discoveryWrite(next, discovered) : next) };
     });
     return res.revision!;
   });
+}
+
+/** A selector gateway's instances, found now, when the program says where to look. */
+async function discover(inputs: GatewayInputs) {
+  if (typeof inputs.selector !== "string" || !inputs.discovery) return undefined;
+  const namespace = inputs.discovery.namespace ?? inputs.environment;
+  let pods;
+  try {
+    pods = await listPods(loadKubeConfig(inputs.discovery.kubeconfig), namespace);
+  } catch (e) {
+    // The message of the client names the API server and the status, never the kubeconfig.
+    throw new Error(`discovery: listing the pods of namespace "${namespace}" failed: ${(e as Error).message}`);
+  }
+  return discoveredState(inputs.selector, podsToInstances(pods), "pulumi");
 }
 
 export async function read(id: string, props: GatewayOutputs): Promise<pulumi.dynamic.ReadResult> {

@@ -28,6 +28,12 @@ export interface GatewayArgs {
   selector?: pulumi.Input<string>;
   /** Routes keyed by target: `"[host:port]"`, another gateway's name, or a selector capture. */
   routes: pulumi.Input<Record<string, pulumi.Input<GatewayRouteArgs>>>;
+  /**
+   * For a gateway with a `selector`: the cluster and namespace whose pods it discovers at `up`
+   * (the `vamp-reconciler` keeps them current afterwards). Kept secret in the state file, as a
+   * kubeconfig may hold keys.
+   */
+  discovery?: pulumi.Input<{ kubeconfig?: pulumi.Input<string>; namespace?: pulumi.Input<string> }>;
 }
 
 const provider = delegatingProvider("dist/dynamic/gateway/handlers");
@@ -36,7 +42,8 @@ const provider = delegatingProvider("dist/dynamic/gateway/handlers");
  * A Vamp gateway: an HAProxy frontend with weighted and conditional routes, written as a
  * structured record to the tenant's key-value store, where the gateway agents pick it up.
  * `pulumi preview` validates it with the gateway engine (errors name the field); a weight
- * change is applied by the agents without an HAProxy reload.
+ * change is applied by the agents without an HAProxy reload. With a `selector` and
+ * `discovery`, the routes follow the pods: one route per captured value (see docs/ownership.md).
  *
  * @example
  * import { Gateway } from "@vamp-pulumi/provider";
@@ -49,6 +56,15 @@ const provider = delegatingProvider("dist/dynamic/gateway/handlers");
  *     "[10.0.0.11:8080]": { weight: 90 },
  *     "[10.0.0.12:8080]": { weight: 10, condition: "has cookie beta", conditionStrength: 100 },
  *   },
+ * });
+ *
+ * // One route per version of the `shop` pods; a new version starts at weight 0.
+ * new Gateway("shop-versions", {
+ *   store: { kind: "etcd", endpoints: ["http://etcd.vamp:2379"] },
+ *   organization: "acme", environment: "prod", port: 9051,
+ *   selector: "label(app)(shop) && label(version)((.*)) && port(8080)",
+ *   routes: { "(1.0.0)": { weight: 100 } },
+ *   discovery: { kubeconfig: cluster.kubeconfig },
  * });
  */
 export class Gateway extends pulumi.dynamic.Resource {
@@ -63,8 +79,15 @@ export class Gateway extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { key: undefined, revision: undefined, ...args, credentials: secretCredentials(args.credentials), gatewayName: args.gatewayName ?? name },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
+      {
+        key: undefined,
+        revision: undefined,
+        ...args,
+        credentials: secretCredentials(args.credentials),
+        discovery: args.discovery === undefined ? undefined : pulumi.secret(args.discovery),
+        gatewayName: args.gatewayName ?? name,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials", "discovery"] }),
       "vamp",
       "Gateway",
     );

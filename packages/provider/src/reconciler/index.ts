@@ -1,0 +1,1 @@
+export { Reconciler, type ReconcilerOptions, type ReconcilerEvent, type ReconcilerStatus } from "./reconciler";

@@ -1,0 +1,142 @@
+/**
+ * Selector reconciliation against the real Kubernetes API of the test bed (API server,
+ * scheduler, controller manager, kwok nodes): a `Gateway` with a selector discovers pods at
+ * `up`, the `vamp-reconciler` process follows them afterwards, the agent and HAProxy route real
+ * traffic to them. The kwok node gives its pods loopback addresses, and a real HTTP server on
+ * each pod's address plays the pod.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import type { KeyValueStore } from "../../packages/provider/src/store";
+import { createNamespace, deleteNamespace, deletePod, ensureLoopbackNode, runPod } from "../support/kube";
+import { newTestStack, type TestStack } from "../support/pulumi";
+import { openTestStore, REPO_ROOT, requireServices, storeConnection, testbedEnv } from "../support/testbed";
+import { freePort, sendRequests, shares, startBackend, type Backend } from "../support/traffic";
+import { startAgent, until, type AgentUnderTest } from "./agent/harness";
+
+jest.setTimeout(300_000);
+
+interface StoredRecord {
+  spec: { routes: Record<string, { weight?: string }> };
+  discovered?: { routes: Record<string, { host: string; port: number; name?: string }[]>; writer: string };
+}
+
+describe("selector gateway: real Kubernetes API, engine, reconciler, agent and HAProxy", () => {
+  const environment = `sel${Date.now().toString(36)}`;
+  const namespace = environment;
+  const key = `/vamp/e2e/${environment}/gateways/shop%2Fversions`;
+  let store: KeyValueStore;
+  let t: TestStack;
+  let agent: AgentUnderTest;
+  let reconciler: ChildProcess | undefined;
+  let reconcilerLog = "";
+  let node: string;
+  let podPort: number;
+  let url: string;
+  const pods = new Map<string, Backend>();
+
+  const stored = async () => JSON.parse((await store.get(key))!.value) as StoredRecord;
+  const discovered = async () => Object.fromEntries(Object.entries((await stored()).discovered?.routes ?? {}).map(([k, v]) => [k, v.map((i) => i.name).sort()]));
+
+  /** A pod of `version`, played by a real server on the address kwok gave it. */
+  async function addPod(name: string, version: string): Promise<void> {
+    const ip = await runPod(namespace, name, { app: "shop", version }, podPort, node);
+    pods.set(name, await startBackend(version, ip, podPort));
+  }
+  async function removePod(name: string): Promise<void> {
+    await deletePod(namespace, name);
+    await pods.get(name)?.close();
+    pods.delete(name);
+  }
+
+  beforeAll(async () => {
+    requireServices("etcd", "kubernetes");
+    store = openTestStore("etcd");
+    node = await ensureLoopbackNode();
+    await createNamespace(namespace);
+    podPort = await freePort();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/`;
+    agent = await startAgent(openTestStore("etcd"), { organization: "e2e", environment });
+    t = await newTestStack(path.join(__dirname, "programs", "selector"), {
+      store: { value: JSON.stringify(storeConnection("etcd").connection) },
+      environment: { value: environment },
+      namespace: { value: namespace },
+      kubeconfig: { value: testbedEnv().VAMP_KUBECONFIG },
+      port: { value: String(port) },
+      podPort: { value: String(podPort) },
+      routes: { value: JSON.stringify({ "(1.0)": { weight: 100 } }) },
+    });
+  });
+
+  afterAll(async () => {
+    reconciler?.kill("SIGTERM");
+    await t?.cleanup();
+    await agent?.stop();
+    await store?.delete(key);
+    await store?.close();
+    await Promise.all([...pods.values()].map((b) => b.close()));
+    await deleteNamespace(namespace);
+  });
+
+  it("up discovers one route per version; a version nobody declared gets weight 0", async () => {
+    await addPod("shop-1-0-a", "1.0");
+    await addPod("shop-1-0-b", "1.0");
+    await addPod("shop-1-1-a", "1.1");
+    await t.stack.up();
+    expect(await discovered()).toEqual({ "(1.0)": ["shop-1-0-a", "shop-1-0-b"], "(1.1)": ["shop-1-1-a"] });
+    expect((await stored()).discovered!.writer).toBe("pulumi");
+    await until(async () => (await sendRequests(url, 20)).failed === 0, 5000, "gateway serving");
+    const tally = await sendRequests(url, 1000);
+    expect(tally.failed).toBe(0);
+    expect(shares(tally)["1.0"]).toBe(100);
+  });
+
+  it("the reconciler follows pods: a new version starts at 0, a removed one loses its route, replicas change servers", async () => {
+    reconciler = spawn(process.execPath, [path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"), "--store", "etcd", "--endpoints", testbedEnv().VAMP_ETCD_ENDPOINT, "--organization", "e2e", "--environment", environment, "--kubeconfig", testbedEnv().VAMP_KUBECONFIG], { stdio: ["ignore", "pipe", "pipe"] });
+    reconciler.stdout!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
+    reconciler.stderr!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
+    const waitFor = (want: Record<string, string[]>, what: string) =>
+      until(async () => JSON.stringify(await discovered()) === JSON.stringify(want), 10_000, what).catch((e: Error) => {
+        throw new Error(`${e.message}\nreconciler log:\n${reconcilerLog}`);
+      });
+    await addPod("shop-1-2-a", "1.2");
+    await waitFor({ "(1.0)": ["shop-1-0-a", "shop-1-0-b"], "(1.1)": ["shop-1-1-a"], "(1.2)": ["shop-1-2-a"] }, "new version discovered");
+    await removePod("shop-1-1-a");
+    await waitFor({ "(1.0)": ["shop-1-0-a", "shop-1-0-b"], "(1.2)": ["shop-1-2-a"] }, "removed version gone");
+    await addPod("shop-1-0-c", "1.0");
+    await waitFor({ "(1.0)": ["shop-1-0-a", "shop-1-0-b", "shop-1-0-c"], "(1.2)": ["shop-1-2-a"] }, "replica added");
+    expect((await stored()).discovered!.writer).toMatch(/^reconciler\//);
+    expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: "100%" } });
+    const rev = (await store.get(key))!.revision;
+    await until(() => agent.agent.getStatus().revisions["shop/versions"] === rev, 5000, "agent applied");
+    const tally = await sendRequests(url, 1000);
+    expect(tally.failed).toBe(0);
+    expect(shares(tally)["1.0"]).toBe(100);
+  });
+
+  it("up steps the canary while the reconciler runs, and neither undoes the other", async () => {
+    await t.stack.setConfig("routes", { value: JSON.stringify({ "(1.0)": { weight: 90 }, "(1.2)": { weight: 10 } }) });
+    await t.stack.up();
+    const after = await stored();
+    expect(after.spec.routes).toEqual({ "(1.0)": { weight: "90%" }, "(1.2)": { weight: "10%" } });
+    // up left the reconciler's view alone (same pods), and the reconciler does not touch weights.
+    expect(await discovered()).toEqual({ "(1.0)": ["shop-1-0-a", "shop-1-0-b", "shop-1-0-c"], "(1.2)": ["shop-1-2-a"] });
+    await addPod("shop-1-2-b", "1.2");
+    await until(async () => ((await discovered())["(1.2)"] ?? []).length === 2, 10_000, "second canary replica");
+    expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: "90%" }, "(1.2)": { weight: "10%" } });
+    const rev = (await store.get(key))!.revision;
+    await until(() => agent.agent.getStatus().revisions["shop/versions"] === rev, 5000, "agent applied");
+    const s = shares(await sendRequests(url, 5000));
+    console.log(`[selector e2e] declared 90/10 over discovered pods, measured ${(s["1.0"] ?? 0).toFixed(2)}/${(s["1.2"] ?? 0).toFixed(2)}`);
+    expect(Math.abs((s["1.2"] ?? 0) - 10)).toBeLessThanOrEqual(2);
+    const refresh = await t.stack.refresh();
+    expect(refresh.summary.resourceChanges?.update ?? 0).toBe(0);
+  });
+
+  it("destroy leaves the store clean", async () => {
+    reconciler?.kill("SIGTERM");
+    await t.stack.destroy();
+    expect(await store.get(key)).toBeUndefined();
+  });
+});

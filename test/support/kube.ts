@@ -1,0 +1,89 @@
+/**
+ * A small client of the test bed's Kubernetes API for test set-up (namespaces, nodes, pods),
+ * over HTTPS with the admin certificate. Test-side only: the product talks to Kubernetes
+ * through @kubernetes/client-node, which jest cannot load (it is ESM-only).
+ */
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as path from "node:path";
+import { testbedEnv } from "./testbed";
+
+const pki = () => path.join(testbedEnv().VAMP_TESTBED_RUN, "kubernetes", "pki");
+const server = () => new URL(`https://127.0.0.1:${process.env.VAMP_KUBE_PORT ?? "16443"}`);
+
+/** One API call; resolves to the parsed body, rejects on a status >= 400 (404 tolerated when asked). */
+export function kube<T = Record<string, unknown>>(method: string, apiPath: string, body?: unknown, opts: { tolerate404?: boolean; contentType?: string } = {}): Promise<T | undefined> {
+  const k = pki();
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: server().hostname,
+        port: server().port,
+        path: apiPath,
+        method,
+        ca: fs.readFileSync(path.join(k, "ca.crt")),
+        cert: fs.readFileSync(path.join(k, "admin.crt")),
+        key: fs.readFileSync(path.join(k, "admin.key")),
+        headers: { "content-type": opts.contentType ?? "application/json", accept: "application/json" },
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          if (res.statusCode === 404 && opts.tolerate404) return resolve(undefined);
+          if ((res.statusCode ?? 500) >= 400) return reject(new Error(`${method} ${apiPath}: HTTP ${res.statusCode}: ${text.slice(0, 500)}`));
+          resolve(text ? (JSON.parse(text) as T) : undefined);
+        });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`${method} ${apiPath}: timeout`)));
+    req.on("error", reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+/** A kwok node whose pods get loopback addresses (127.0.0.0/24), so real servers can play the pods. */
+export async function ensureLoopbackNode(name = "kwok-loopback"): Promise<string> {
+  const existing = await kube("GET", `/api/v1/nodes/${name}`, undefined, { tolerate404: true });
+  if (!existing) await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok" } }, spec: { podCIDR: "127.0.0.0/24" } });
+  return name;
+}
+
+export interface PodStatus {
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+}
+
+/** Creates a pod on a node and waits until it is Ready; returns its IP. */
+export async function runPod(namespace: string, name: string, labels: Record<string, string>, port: number, node: string): Promise<string> {
+  await kube("POST", `/api/v1/namespaces/${namespace}/pods`, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, labels },
+    spec: { nodeName: node, containers: [{ name: "app", image: `shop:${labels.version ?? "x"}`, ports: [{ containerPort: port }] }] },
+  });
+  const t0 = Date.now();
+  for (;;) {
+    const p = await kube<PodStatus>("GET", `/api/v1/namespaces/${namespace}/pods/${name}`);
+    const ready = p?.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+    if (ready && p?.status?.podIP) return p.status.podIP;
+    if (Date.now() - t0 > 20_000) throw new Error(`pod ${namespace}/${name} not Ready within 20 s: ${JSON.stringify(p?.status)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Deletes a pod at once (kwok has no kubelet to wait for). */
+export async function deletePod(namespace: string, name: string): Promise<void> {
+  await kube("DELETE", `/api/v1/namespaces/${namespace}/pods/${name}?gracePeriodSeconds=0`, undefined, { tolerate404: true });
+}
+
+export async function createNamespace(name: string): Promise<void> {
+  await kube("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+}
+
+export async function deleteNamespace(name: string): Promise<void> {
+  await kube("DELETE", `/api/v1/namespaces/${name}`, undefined, { tolerate404: true });
+}
