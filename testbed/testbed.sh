@@ -313,6 +313,9 @@ start_kubernetes() {
 apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokConfiguration
 options:
+  # Leases are kwok's heartbeat; without them (the default, 0) nodes look not-Ready to the node
+  # lifecycle controller every ~50 s, and it marks their pods not Ready.
+  nodeLeaseDurationSeconds: 40
   nodeLeaseParallelism: 4
   podPlayStageParallelism: 4
   nodePlayStageParallelism: 4

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import type { KeyValueStore } from "../../packages/provider/src/store";
-import { createNamespace, deleteNamespace, deletePod, ensureLoopbackNode, runPod } from "../support/kube";
+import { createNamespace, deleteNamespace, deletePod, ensureLoopbackNode, kube, runPod } from "../support/kube";
 import { newTestStack, type TestStack } from "../support/pulumi";
 import { openTestStore, REPO_ROOT, requireServices, storeConnection, testbedEnv } from "../support/testbed";
 import { freePort, sendRequests, shares, startBackend, type Backend } from "../support/traffic";
@@ -36,6 +36,16 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
   const pods = new Map<string, Backend>();
 
   const stored = async () => JSON.parse((await store.get(key))!.value) as StoredRecord;
+  /** What the API server and the record say, for failure messages. */
+  const diagnose = async () => {
+    const list = await kube<{ items: { metadata: { name: string; deletionTimestamp?: string }; status: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] } }[] }>("GET", `/api/v1/namespaces/${namespace}/pods`);
+    const pods = list!.items.map((p) => `${p.metadata.name} ${p.status.phase} ${p.status.podIP ?? "-"} ready=${p.status.conditions?.find((c) => c.type === "Ready")?.status ?? "-"}${p.metadata.deletionTimestamp ? " deleting" : ""}`);
+    return `pods:\n  ${pods.join("\n  ")}\nrecord: ${JSON.stringify((await stored()).discovered)}\nreconciler log:\n${reconcilerLog}`;
+  };
+  const expectDiscovered = async (want: Record<string, string[]>) => {
+    const got = await discovered();
+    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`discovered ${JSON.stringify(got)}, expected ${JSON.stringify(want)}\n${await diagnose()}`);
+  };
   const discovered = async () => Object.fromEntries(Object.entries((await stored()).discovered?.routes ?? {}).map(([k, v]) => [k, v.map((i) => i.name).sort()]));
 
   /** A pod of `version`, played by a real server on the address kwok gave it. */
@@ -84,7 +94,7 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
     await addPod("shop-1-0-b", "1.0");
     await addPod("shop-1-1-a", "1.1");
     await t.stack.up();
-    expect(await discovered()).toEqual({ "(1.0)": ["shop-1-0-a", "shop-1-0-b"], "(1.1)": ["shop-1-1-a"] });
+    await expectDiscovered({ "(1.0)": ["shop-1-0-a", "shop-1-0-b"], "(1.1)": ["shop-1-1-a"] });
     expect((await stored()).discovered!.writer).toBe("pulumi");
     await until(async () => (await sendRequests(url, 20)).failed === 0, 5000, "gateway serving");
     const tally = await sendRequests(url, 1000);
@@ -97,8 +107,8 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
     reconciler.stdout!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
     reconciler.stderr!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
     const waitFor = (want: Record<string, string[]>, what: string) =>
-      until(async () => JSON.stringify(await discovered()) === JSON.stringify(want), 10_000, what).catch((e: Error) => {
-        throw new Error(`${e.message}\nreconciler log:\n${reconcilerLog}`);
+      until(async () => JSON.stringify(await discovered()) === JSON.stringify(want), 10_000, what).catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await diagnose()}`);
       });
     await addPod("shop-1-2-a", "1.2");
     await waitFor({ "(1.0)": ["shop-1-0-a", "shop-1-0-b"], "(1.1)": ["shop-1-1-a"], "(1.2)": ["shop-1-2-a"] }, "new version discovered");
@@ -121,7 +131,7 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
     const after = await stored();
     expect(after.spec.routes).toEqual({ "(1.0)": { weight: "90%" }, "(1.2)": { weight: "10%" } });
     // up left the reconciler's view alone (same pods), and the reconciler does not touch weights.
-    expect(await discovered()).toEqual({ "(1.0)": ["shop-1-0-a", "shop-1-0-b", "shop-1-0-c"], "(1.2)": ["shop-1-2-a"] });
+    await expectDiscovered({ "(1.0)": ["shop-1-0-a", "shop-1-0-b", "shop-1-0-c"], "(1.2)": ["shop-1-2-a"] });
     await addPod("shop-1-2-b", "1.2");
     await until(async () => ((await discovered())["(1.2)"] ?? []).length === 2, 10_000, "second canary replica");
     expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: "90%" }, "(1.2)": { weight: "10%" } });

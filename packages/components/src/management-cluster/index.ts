@@ -1,0 +1,1 @@
+export { ManagementCluster, type ManagementClusterArgs } from "./management-cluster";

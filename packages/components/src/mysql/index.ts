@@ -1,0 +1,1 @@
+export { Mysql, mysqlStatefulSet, validateMysqlArgs, type MysqlArgs, type MysqlInClusterArgs, type MysqlExternalArgs } from "./mysql";

@@ -1,0 +1,2 @@
+export type { SearchEndpoint } from "./endpoint";
+export { Elasticsearch, elasticsearchStatefulSet, nodesFor, validateElasticsearchArgs, type ElasticsearchArgs } from "./elasticsearch";

@@ -1,0 +1,2 @@
+export { ServiceCluster, validateServiceClusterArgs, type ServiceClusterArgs } from "./service-cluster";
+export * from "./manifests";

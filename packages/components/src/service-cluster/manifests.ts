@@ -1,0 +1,153 @@
+/**
+ * The objects of one environment on a service cluster (pure): the gateway agents (at least
+ * two, never two on one node), their PodDisruptionBudget and load-balanced Service, and the
+ * workflow agent. Returned as plain specs so tests can read and apply them as they are.
+ */
+import type { StoreConnection } from "@vamp-pulumi/provider";
+import { tenantLabels } from "../common/labels";
+import { GATEWAY_AGENT, storeSecretName, WORKFLOW_AGENT } from "../tenancy/rbac";
+
+export interface EnvironmentWorkloads {
+  organization: string;
+  environment: string;
+  namespace: string;
+  store: StoreConnection;
+  images: { gatewayAgent: string; workflowAgent: string };
+  /** Gateway agents; at least 2. */
+  replicas: number;
+  /** The gateway ports the load balancer exposes. */
+  gatewayPorts: number[];
+}
+
+/** The agents' health endpoint (liveness, readiness, metrics); probed by the kubelet, not exposed by the Service. */
+export const HEALTH_PORT = 19100;
+
+function storeArgs(store: StoreConnection): string[] {
+  switch (store.kind) {
+    case "etcd":
+      return ["--store", "etcd", "--endpoints", store.endpoints.join(",")];
+    case "zookeeper":
+      return ["--store", "zookeeper", "--endpoints", store.servers.join(",")];
+    case "vault":
+      return ["--store", "vault", "--endpoints", store.address, ...(store.mount ? ["--mount", store.mount] : []), ...(store.pollIntervalMs ? ["--poll-ms", String(store.pollIntervalMs)] : [])];
+  }
+}
+
+/** Store credentials from the agent's own Secret, when it exists (etcd without auth needs none). */
+function credentialEnv(agent: string) {
+  return ["username", "password", "token"].map((key) => ({
+    name: `VAMP_STORE_${key.toUpperCase()}`,
+    valueFrom: { secretKeyRef: { name: storeSecretName(agent), key, optional: true } },
+  }));
+}
+
+const restricted = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+export function gatewayAgentSelector(w: Pick<EnvironmentWorkloads, "organization" | "environment">): Record<string, string> {
+  return { "app.kubernetes.io/name": GATEWAY_AGENT, "vamp.io/organization": w.organization, "vamp.io/environment": w.environment };
+}
+
+export function gatewayAgentDeployment(w: EnvironmentWorkloads) {
+  const labels = tenantLabels(GATEWAY_AGENT, w.organization, w.environment);
+  const selector = gatewayAgentSelector(w);
+  return {
+    metadata: { name: GATEWAY_AGENT, namespace: w.namespace, labels },
+    spec: {
+      replicas: w.replicas,
+      selector: { matchLabels: selector },
+      // One at a time, never below replicas - 1: traffic keeps a serving agent throughout.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels: { ...labels, ...selector } },
+        spec: {
+          serviceAccountName: GATEWAY_AGENT,
+          affinity: {
+            // Required, not preferred: two agents on one node would fall together.
+            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" }] },
+          },
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
+          containers: [
+            {
+              name: "gateway-agent",
+              image: w.images.gatewayAgent,
+              args: [
+                ...storeArgs(w.store),
+                "--organization", w.organization,
+                "--environment", w.environment,
+                "--work-dir", "/var/lib/vamp-gateway-agent",
+                "--listen", `0.0.0.0:${HEALTH_PORT}`,
+              ],
+              env: credentialEnv(GATEWAY_AGENT),
+              ports: [{ name: "health", containerPort: HEALTH_PORT }, ...w.gatewayPorts.map((p) => ({ name: `gw-${p}`, containerPort: p }))],
+              readinessProbe: { httpGet: { path: "/readyz", port: HEALTH_PORT }, periodSeconds: 2 },
+              livenessProbe: { httpGet: { path: "/healthz", port: HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
+              resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+              securityContext: restricted,
+              volumeMounts: [{ name: "work", mountPath: "/var/lib/vamp-gateway-agent" }, { name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [{ name: "work", emptyDir: {} }, { name: "tmp", emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
+/** At most one agent away at a time: the second eviction waits until the first is back. */
+export function gatewayAgentPdb(w: EnvironmentWorkloads) {
+  return {
+    metadata: { name: GATEWAY_AGENT, namespace: w.namespace, labels: tenantLabels(GATEWAY_AGENT, w.organization, w.environment) },
+    spec: { maxUnavailable: 1, selector: { matchLabels: gatewayAgentSelector(w) } },
+  };
+}
+
+/** One load-balanced Service in front of the agents, with the gateway ports (never the health port). */
+export function gatewayAgentService(w: EnvironmentWorkloads) {
+  return {
+    metadata: { name: GATEWAY_AGENT, namespace: w.namespace, labels: tenantLabels(GATEWAY_AGENT, w.organization, w.environment) },
+    spec: {
+      type: "LoadBalancer",
+      // Local: clients' addresses reach HAProxy (conditions on them work), no second hop.
+      externalTrafficPolicy: "Local",
+      selector: gatewayAgentSelector(w),
+      ports: w.gatewayPorts.map((p) => ({ name: `gw-${p}`, port: p, targetPort: p, protocol: "TCP" })),
+    },
+  };
+}
+
+/** The workflow agent: runs the selector reconciler of the environment (one replica; it is level-triggered). */
+export function workflowAgentDeployment(w: EnvironmentWorkloads) {
+  const labels = tenantLabels(WORKFLOW_AGENT, w.organization, w.environment);
+  const selector = { "app.kubernetes.io/name": WORKFLOW_AGENT, "vamp.io/environment": w.environment };
+  return {
+    metadata: { name: WORKFLOW_AGENT, namespace: w.namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selector },
+      strategy: { type: "Recreate" },
+      template: {
+        metadata: { labels: { ...labels, ...selector } },
+        spec: {
+          serviceAccountName: WORKFLOW_AGENT,
+          securityContext: { runAsNonRoot: true, runAsUser: 10001 },
+          containers: [
+            {
+              name: "workflow-agent",
+              image: w.images.workflowAgent,
+              args: [...storeArgs(w.store), "--organization", w.organization, "--environment", w.environment, "--namespace", w.namespace],
+              env: credentialEnv(WORKFLOW_AGENT),
+              resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } },
+              securityContext: { ...restricted, capabilities: { drop: ["ALL"] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}

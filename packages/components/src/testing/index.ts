@@ -1,0 +1,1 @@
+export { declareResources, kubernetesManifests, type DeclaredResource, type DeclareOptions } from "./declare";
