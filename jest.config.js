@@ -9,14 +9,20 @@ module.exports = {
       testEnvironment: "node",
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/packages/*/src/**/*.test.ts", "<rootDir>/test/unit/**/*.test.ts"],
-      moduleNameMapper: { "^@vamp-pulumi/provider$": "<rootDir>/packages/provider/src/index.ts" },
+      moduleNameMapper: {
+        "^@vamp-pulumi/provider$": "<rootDir>/packages/provider/src/index.ts",
+        "^@vamp-pulumi/components$": "<rootDir>/packages/components/src/index.ts",
+      },
     },
     {
       displayName: "e2e",
       testEnvironment: "node",
       transform: { "^.+\\.ts$": swc },
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
-      moduleNameMapper: { "^@vamp-pulumi/provider$": "<rootDir>/packages/provider/src/index.ts" },
+      moduleNameMapper: {
+        "^@vamp-pulumi/provider$": "<rootDir>/packages/provider/src/index.ts",
+        "^@vamp-pulumi/components$": "<rootDir>/packages/components/src/index.ts",
+      },
       slowTestThreshold: 60,
     },
   ],

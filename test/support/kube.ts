@@ -87,3 +87,65 @@ export async function createNamespace(name: string): Promise<void> {
 export async function deleteNamespace(name: string): Promise<void> {
   await kube("DELETE", `/api/v1/namespaces/${name}`, undefined, { tolerate404: true });
 }
+
+/** Where each kind of ours lives in the API. */
+const RESOURCES: Record<string, { plural: string; namespaced: boolean }> = {
+  Namespace: { plural: "namespaces", namespaced: false },
+  Node: { plural: "nodes", namespaced: false },
+  ServiceAccount: { plural: "serviceaccounts", namespaced: true },
+  Secret: { plural: "secrets", namespaced: true },
+  ConfigMap: { plural: "configmaps", namespaced: true },
+  Service: { plural: "services", namespaced: true },
+  Role: { plural: "roles", namespaced: true },
+  RoleBinding: { plural: "rolebindings", namespaced: true },
+  ClusterRole: { plural: "clusterroles", namespaced: false },
+  ClusterRoleBinding: { plural: "clusterrolebindings", namespaced: false },
+  Deployment: { plural: "deployments", namespaced: true },
+  StatefulSet: { plural: "statefulsets", namespaced: true },
+  PodDisruptionBudget: { plural: "poddisruptionbudgets", namespaced: true },
+};
+
+/** The API path of an object. */
+export function objectPath(m: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): string {
+  const r = RESOURCES[m.kind];
+  if (!r) throw new Error(`no API path known for kind ${m.kind}`);
+  const base = m.apiVersion.includes("/") ? `/apis/${m.apiVersion}` : `/api/${m.apiVersion}`;
+  return `${base}${r.namespaced ? `/namespaces/${m.metadata.namespace ?? "default"}` : ""}/${r.plural}/${m.metadata.name}`;
+}
+
+/** Server-side apply of one manifest (the API server validates and defaults it as it would any client's). */
+export async function serverSideApply(manifest: Record<string, unknown>, fieldManager = "vamp-e2e"): Promise<Record<string, unknown>> {
+  const path = `${objectPath(manifest as never)}?fieldManager=${fieldManager}&force=true`;
+  return (await kube("PATCH", path, manifest, { contentType: "application/apply-patch+yaml" }))!;
+}
+
+/** A kwok node with the hostname label the scheduler spreads on. */
+export async function ensureNode(name: string): Promise<void> {
+  const existing = await kube("GET", `/api/v1/nodes/${name}`, undefined, { tolerate404: true });
+  if (!existing) await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok", "kubernetes.io/hostname": name } } });
+}
+
+/** A SubjectAccessReview: may this ServiceAccount do this? */
+export async function canI(serviceAccount: { namespace: string; name: string }, attrs: { verb: string; resource: string; namespace: string; name?: string; group?: string }): Promise<boolean> {
+  const res = await kube<{ status: { allowed: boolean } }>("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", {
+    apiVersion: "authorization.k8s.io/v1",
+    kind: "SubjectAccessReview",
+    spec: {
+      user: `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}`,
+      groups: ["system:serviceaccounts", `system:serviceaccounts:${serviceAccount.namespace}`, "system:authenticated"],
+      resourceAttributes: { verb: attrs.verb, resource: attrs.resource, namespace: attrs.namespace, name: attrs.name, group: attrs.group ?? "" },
+    },
+  });
+  return res!.status.allowed;
+}
+
+/** Evicts a pod through the Eviction API; resolves to the HTTP outcome. */
+export async function evict(namespace: string, pod: string): Promise<"evicted" | "blocked"> {
+  try {
+    await kube("POST", `/api/v1/namespaces/${namespace}/pods/${pod}/eviction`, { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: pod, namespace } });
+    return "evicted";
+  } catch (e) {
+    if (/HTTP 429/.test((e as Error).message)) return "blocked";
+    throw e;
+  }
+}
