@@ -399,6 +399,10 @@ start_mariadb() {
   spawn mariadb mariadbd --no-defaults --datadir="$d/data" --user="$(id -un)" --bind-address=127.0.0.1 \
     --port="$MYSQL_PORT" --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" --skip-log-bin
   wait_for mariadb 30 probe_mariadb
+  # As mysql_secure_installation would: anonymous accounts match before 'user'@'%' and lock
+  # every such user out of local connections.
+  mariadb --no-defaults --protocol=tcp -h127.0.0.1 -P"$MYSQL_PORT" -uroot \
+    -e "DROP USER IF EXISTS ''@'localhost'; DROP USER IF EXISTS ''@'$(hostname)'; DROP DATABASE IF EXISTS test;" >/dev/null
 }
 
 start_haproxy() {
