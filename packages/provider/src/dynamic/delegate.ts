@@ -13,9 +13,10 @@ export const PACKAGE_NAME = "@vamp-pulumi/provider";
  * in the library reaches resources created by an older version.
  *
  * @param modulePath a path under the package, e.g. `dist/dynamic/store-entry/handlers`
+ * @param packageName the installed package holding it (default this one)
  */
-export function delegatingProvider(modulePath: string): pulumi.dynamic.ResourceProvider {
-  const target = `${PACKAGE_NAME}/${modulePath}`;
+export function delegatingProvider(modulePath: string, packageName: string = PACKAGE_NAME): pulumi.dynamic.ResourceProvider {
+  const target = `${packageName}/${modulePath}`;
   return {
     async check(olds, news) {
       return require(target).check(olds, news);

@@ -1,3 +1,4 @@
 export { StoreEntry, type StoreEntryArgs, type StoreCredentialsArgs } from "./store-entry";
 export * from "./gateway";
 export * from "./route";
+export { delegatingProvider } from "./delegate";

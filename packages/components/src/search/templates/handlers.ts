@@ -1,0 +1,114 @@
+/**
+ * The run-time side of {@link SearchLogIndices}: index templates through the search cluster's
+ * REST API (the same on Elasticsearch 7.8+/8 and OpenSearch 1-3), retention by deleting expired
+ * daily indices at every create, update and refresh.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { expiredIndices, indexPrefix, indexTemplate, LOG_STREAMS, type LogStream, type StreamSpec } from "./spec";
+
+export interface SearchLogIndicesInputs {
+  url: string;
+  organization: string;
+  environment?: string;
+  streams: Partial<Record<LogStream, StreamSpec>>;
+  /** Basic auth or API key, a secret input. */
+  credentials?: { username?: string; password?: string; apiKey?: string };
+}
+
+export interface SearchLogIndicesOutputs extends SearchLogIndicesInputs {
+  templates: string[];
+  /** Indices deleted by retention in the last operation. */
+  deleted: string[];
+}
+
+async function call(inputs: SearchLogIndicesInputs, method: string, path: string, body?: unknown, tolerate404 = false): Promise<unknown> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  const c = inputs.credentials;
+  if (c?.apiKey) headers.authorization = `ApiKey ${c.apiKey}`;
+  else if (c?.username) headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ""}`).toString("base64")}`;
+  const res = await fetch(`${inputs.url.replace(/\/$/, "")}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  if (res.status === 404 && tolerate404) return undefined;
+  const text = await res.text();
+  // The cluster's error text never holds the credentials; the URL has none (they go in headers).
+  if (!res.ok) throw new Error(`search cluster ${inputs.url}: ${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const streamsOf = (i: SearchLogIndicesInputs) => LOG_STREAMS.filter((s) => i.streams[s] !== undefined);
+
+export async function check(_olds: unknown, news: SearchLogIndicesInputs): Promise<pulumi.dynamic.CheckResult> {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  if (typeof news.url !== "string" || !/^https?:\/\/[^\s/]+\/?$/.test(news.url)) failures.push({ property: "url", reason: `must be the cluster's URL like "https://search-eu:9200", got ${JSON.stringify(news.url)}` });
+  for (const f of ["organization", "environment"] as const) {
+    const v = news[f];
+    if ((f === "organization" || v !== undefined) && (typeof v !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v))) failures.push({ property: f, reason: `must be a DNS label, got ${JSON.stringify(v)}` });
+  }
+  for (const [s, spec] of Object.entries(news.streams ?? {})) {
+    if (!(LOG_STREAMS as readonly string[]).includes(s)) failures.push({ property: `streams.${s}`, reason: `unknown stream; streams are ${LOG_STREAMS.join(", ")}` });
+    else if (!spec || !Number.isInteger(spec.retentionDays) || spec.retentionDays < 1) failures.push({ property: `streams.${s}.retentionDays`, reason: `must be a whole number of days >= 1, got ${JSON.stringify(spec?.retentionDays)}` });
+  }
+  if (!Object.keys(news.streams ?? {}).length) failures.push({ property: "streams", reason: "must configure at least one of gateway-logs, audit, events" });
+  return failures.length ? { inputs: news, failures } : { inputs: news };
+}
+
+async function apply(inputs: SearchLogIndicesInputs, previous?: SearchLogIndicesOutputs): Promise<SearchLogIndicesOutputs> {
+  const templates: string[] = [];
+  const deleted: string[] = [];
+  for (const stream of streamsOf(inputs)) {
+    const prefix = indexPrefix(inputs.organization, inputs.environment, stream);
+    await call(inputs, "PUT", `/_index_template/${prefix}`, indexTemplate(prefix, stream, inputs.streams[stream]!));
+    templates.push(prefix);
+    deleted.push(...(await prune(inputs, prefix, inputs.streams[stream]!.retentionDays)));
+  }
+  // A stream no longer configured: its template goes (its data stays until retention elsewhere).
+  for (const old of previous?.templates ?? []) if (!templates.includes(old)) await call(previous!, "DELETE", `/_index_template/${old}`, undefined, true);
+  return { ...inputs, templates, deleted };
+}
+
+async function prune(inputs: SearchLogIndicesInputs, prefix: string, days: number): Promise<string[]> {
+  const list = ((await call(inputs, "GET", `/_cat/indices/${prefix}-*?format=json&h=index`, undefined, true)) ?? []) as { index: string }[];
+  const expired = expiredIndices(prefix, list.map((i) => i.index), days, new Date());
+  for (const i of expired) await call(inputs, "DELETE", `/${i}`, undefined, true);
+  return expired;
+}
+
+export async function create(inputs: SearchLogIndicesInputs): Promise<pulumi.dynamic.CreateResult> {
+  const outs = await apply(inputs);
+  return { id: `${inputs.url}#${indexPrefix(inputs.organization, inputs.environment, "events").replace(/-events$/, "")}`, outs };
+}
+
+export async function diff(_id: string, olds: SearchLogIndicesOutputs, news: SearchLogIndicesInputs): Promise<pulumi.dynamic.DiffResult> {
+  const replaces = (["url", "organization", "environment"] as const).filter((f) => JSON.stringify(olds[f] ?? null) !== JSON.stringify(news[f] ?? null));
+  const changes = replaces.length > 0 || JSON.stringify(olds.streams) !== JSON.stringify(news.streams) || JSON.stringify(olds.credentials ?? null) !== JSON.stringify(news.credentials ?? null);
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+export async function update(_id: string, olds: SearchLogIndicesOutputs, news: SearchLogIndicesInputs): Promise<pulumi.dynamic.UpdateResult> {
+  return { outs: await apply(news, olds) };
+}
+
+/** Reads the templates back: one changed or removed by hand shows as drift of its stream. */
+export async function read(id: string, props: SearchLogIndicesOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const streams: Partial<Record<LogStream, StreamSpec>> = {};
+  for (const stream of streamsOf(props)) {
+    const prefix = indexPrefix(props.organization, props.environment, stream);
+    const got = (await call(props, "GET", `/_index_template/${prefix}`, undefined, true)) as { index_templates?: { index_template: { _meta?: { retention_days?: number }; template?: { settings?: { index?: { number_of_shards?: string; number_of_replicas?: string } } } } }[] } | undefined;
+    const t = got?.index_templates?.[0]?.index_template;
+    if (!t) continue;
+    const declared = props.streams[stream]!;
+    const settings = t.template?.settings?.index;
+    streams[stream] = {
+      ...declared,
+      retentionDays: Number(t._meta?.retention_days ?? NaN),
+      ...(declared.shards !== undefined ? { shards: Number(settings?.number_of_shards) } : {}),
+      ...(declared.replicas !== undefined ? { replicas: Number(settings?.number_of_replicas) } : {}),
+    };
+  }
+  return { id, props: { ...props, streams } };
+}
+
+async function deleteTemplates(_id: string, props: SearchLogIndicesOutputs): Promise<void> {
+  // The data stays: audit logs may have to outlive the stack. Only the templates go.
+  for (const t of props.templates ?? []) await call(props, "DELETE", `/_index_template/${t}`, undefined, true);
+}
+export { deleteTemplates as delete };

@@ -1,0 +1,68 @@
+/**
+ * The index templates and retention of one tenant's logs in one search cluster (pure).
+ * Indices are daily (`<prefix>-YYYY.MM.DD`), so retention is deleting whole indices past their
+ * age: it works the same on Elasticsearch and OpenSearch, without ILM or ISM plugins.
+ */
+
+/** The three streams Vamp writes: gateway access logs (metadata only), audit log, events. */
+export const LOG_STREAMS = ["gateway-logs", "audit", "events"] as const;
+export type LogStream = (typeof LOG_STREAMS)[number];
+
+export interface StreamSpec {
+  /** Days to keep; indices older than that are deleted. */
+  retentionDays: number;
+  shards?: number;
+  replicas?: number;
+}
+
+/** The index prefix of a stream: `vamp-<organization>[-<environment>]-<stream>`. */
+export function indexPrefix(organization: string, environment: string | undefined, stream: LogStream): string {
+  return `vamp-${organization}${environment ? `-${environment}` : ""}-${stream}`;
+}
+
+const MAPPINGS: Record<LogStream, Record<string, unknown>> = {
+  // Only metadata of requests: never payloads, headers with credentials, or bodies.
+  "gateway-logs": {
+    properties: {
+      "@timestamp": { type: "date" },
+      gateway: { type: "keyword" },
+      route: { type: "keyword" },
+      status: { type: "short" },
+      method: { type: "keyword" },
+      duration_ms: { type: "float" },
+      bytes: { type: "long" },
+      client_country: { type: "keyword" },
+    },
+  },
+  audit: { properties: { "@timestamp": { type: "date" }, actor: { type: "keyword" }, action: { type: "keyword" }, artifact: { type: "keyword" }, outcome: { type: "keyword" } } },
+  events: { properties: { "@timestamp": { type: "date" }, tags: { type: "keyword" }, type: { type: "keyword" }, value: { type: "object", enabled: false } } },
+};
+
+/** The body of `PUT _index_template/<prefix>`. */
+export function indexTemplate(prefix: string, stream: LogStream, spec: StreamSpec): Record<string, unknown> {
+  return {
+    index_patterns: [`${prefix}-*`],
+    priority: 100,
+    template: {
+      settings: { number_of_shards: spec.shards ?? 1, number_of_replicas: spec.replicas ?? 1 },
+      mappings: { dynamic: "strict", ...MAPPINGS[stream] },
+    },
+    _meta: { managed_by: "vamp-pulumi", stream, retention_days: spec.retentionDays },
+  };
+}
+
+/** The indices of `prefix` older than `retentionDays` at `now` (by the date in their name). */
+export function expiredIndices(prefix: string, indices: string[], retentionDays: number, now: Date): string[] {
+  const cutoff = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - retentionDays * 86_400_000;
+  const re = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-(\\d{4})\\.(\\d{2})\\.(\\d{2})$`);
+  return indices.filter((i) => {
+    const m = re.exec(i);
+    return m !== null && Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) < cutoff;
+  });
+}
+
+/** Today's index of a prefix. */
+export function dailyIndex(prefix: string, day: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${prefix}-${day.getUTCFullYear()}.${p(day.getUTCMonth() + 1)}.${p(day.getUTCDate())}`;
+}
