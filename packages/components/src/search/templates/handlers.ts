@@ -1,9 +1,10 @@
 /**
  * The run-time side of {@link SearchLogIndices}: index templates through the search cluster's
- * REST API (the same on Elasticsearch 7.8+/8 and OpenSearch 1-3), retention by deleting expired
- * daily indices at every create, update and refresh.
+ * official client (composable index templates: the same API on OpenSearch 1-3 and Elasticsearch
+ * 7.8+), retention by deleting expired daily indices at every create and update.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { Client } from "@opensearch-project/opensearch";
 import { expiredIndices, indexPrefix, indexTemplate, LOG_STREAMS, type LogStream, type StreamSpec } from "./spec";
 
 export interface SearchLogIndicesInputs {
@@ -21,17 +22,32 @@ export interface SearchLogIndicesOutputs extends SearchLogIndicesInputs {
   deleted: string[];
 }
 
-async function call(inputs: SearchLogIndicesInputs, method: string, path: string, body?: unknown, tolerate404 = false): Promise<unknown> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+/** The cluster's official client (OpenSearch's; it speaks the same index-template API as Elasticsearch 7.8+). */
+function client(inputs: SearchLogIndicesInputs): Client {
   const c = inputs.credentials;
-  if (c?.apiKey) headers.authorization = `ApiKey ${c.apiKey}`;
-  else if (c?.username) headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ""}`).toString("base64")}`;
-  const res = await fetch(`${inputs.url.replace(/\/$/, "")}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-  if (res.status === 404 && tolerate404) return undefined;
-  const text = await res.text();
-  // The cluster's error text never holds the credentials; the URL has none (they go in headers).
-  if (!res.ok) throw new Error(`search cluster ${inputs.url}: ${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
+  return new Client({
+    node: inputs.url,
+    ...(c?.username ? { auth: { username: c.username, password: c.password ?? "" } } : {}),
+    // An Elasticsearch API key goes as a header; the client has no field for it.
+    ...(c?.apiKey ? { headers: { authorization: `ApiKey ${c.apiKey}` } } : {}),
+    requestTimeout: 15_000,
+    maxRetries: 2,
+  });
+}
+
+const notFound = (e: unknown) => (e as { meta?: { statusCode?: number } }).meta?.statusCode === 404;
+
+/** Runs one call; 404 → undefined when tolerated; other errors name the cluster (never the credentials). */
+async function call<T>(inputs: SearchLogIndicesInputs, what: string, f: (c: Client) => Promise<{ body: T }>, tolerate404 = false): Promise<T | undefined> {
+  const c = client(inputs);
+  try {
+    return (await f(c)).body;
+  } catch (e) {
+    if (tolerate404 && notFound(e)) return undefined;
+    throw new Error(`search cluster ${inputs.url}: ${what}: ${(e as Error).message.slice(0, 300)}`);
+  } finally {
+    await c.close();
+  }
 }
 
 const streamsOf = (i: SearchLogIndicesInputs) => LOG_STREAMS.filter((s) => i.streams[s] !== undefined);
@@ -56,19 +72,19 @@ async function apply(inputs: SearchLogIndicesInputs, previous?: SearchLogIndices
   const deleted: string[] = [];
   for (const stream of streamsOf(inputs)) {
     const prefix = indexPrefix(inputs.organization, inputs.environment, stream);
-    await call(inputs, "PUT", `/_index_template/${prefix}`, indexTemplate(prefix, stream, inputs.streams[stream]!));
+    await call(inputs, `put template ${prefix}`, (c) => c.indices.putIndexTemplate({ name: prefix, body: indexTemplate(prefix, stream, inputs.streams[stream]!) as never }));
     templates.push(prefix);
     deleted.push(...(await prune(inputs, prefix, inputs.streams[stream]!.retentionDays)));
   }
   // A stream no longer configured: its template goes (its data stays until retention elsewhere).
-  for (const old of previous?.templates ?? []) if (!templates.includes(old)) await call(previous!, "DELETE", `/_index_template/${old}`, undefined, true);
+  for (const old of previous?.templates ?? []) if (!templates.includes(old)) await call(previous!, `delete template ${old}`, (c) => c.indices.deleteIndexTemplate({ name: old }), true);
   return { ...inputs, templates, deleted };
 }
 
 async function prune(inputs: SearchLogIndicesInputs, prefix: string, days: number): Promise<string[]> {
-  const list = ((await call(inputs, "GET", `/_cat/indices/${prefix}-*?format=json&h=index`, undefined, true)) ?? []) as { index: string }[];
+  const list = ((await call(inputs, `list ${prefix}-*`, (c) => c.cat.indices({ index: `${prefix}-*`, format: "json", h: ["index"] }), true)) ?? []) as unknown as { index: string }[];
   const expired = expiredIndices(prefix, list.map((i) => i.index), days, new Date());
-  for (const i of expired) await call(inputs, "DELETE", `/${i}`, undefined, true);
+  for (const i of expired) await call(inputs, `delete expired index ${i}`, (c) => c.indices.delete({ index: i }), true);
   return expired;
 }
 
@@ -92,7 +108,7 @@ export async function read(id: string, props: SearchLogIndicesOutputs): Promise<
   const streams: Partial<Record<LogStream, StreamSpec>> = {};
   for (const stream of streamsOf(props)) {
     const prefix = indexPrefix(props.organization, props.environment, stream);
-    const got = (await call(props, "GET", `/_index_template/${prefix}`, undefined, true)) as { index_templates?: { index_template: { _meta?: { retention_days?: number }; template?: { settings?: { index?: { number_of_shards?: string; number_of_replicas?: string } } } } }[] } | undefined;
+    const got = (await call(props, `get template ${prefix}`, (c) => c.indices.getIndexTemplate({ name: prefix }), true)) as unknown as { index_templates?: { index_template: { _meta?: { retention_days?: number }; template?: { settings?: { index?: { number_of_shards?: string; number_of_replicas?: string } } } } }[] } | undefined;
     const t = got?.index_templates?.[0]?.index_template;
     if (!t) continue;
     const declared = props.streams[stream]!;
@@ -109,6 +125,6 @@ export async function read(id: string, props: SearchLogIndicesOutputs): Promise<
 
 async function deleteTemplates(_id: string, props: SearchLogIndicesOutputs): Promise<void> {
   // The data stays: audit logs may have to outlive the stack. Only the templates go.
-  for (const t of props.templates ?? []) await call(props, "DELETE", `/_index_template/${t}`, undefined, true);
+  for (const t of props.templates ?? []) await call(props, `delete template ${t}`, (c) => c.indices.deleteIndexTemplate({ name: t }), true);
 }
 export { deleteTemplates as delete };
