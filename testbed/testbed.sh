@@ -539,6 +539,7 @@ export VAMP_KUBECONFIG="$VAMP_RUN/kubernetes/admin.kubeconfig"
 export VAMP_VAULT_ADDR="http://127.0.0.1:$VAULT_PORT"
 export VAMP_VAULT_TOKEN_FILE="$VAMP_RUN/vault/token"
 export VAMP_SEARCH_URL="http://127.0.0.1:$SEARCH_PORT"
+export VAMP_VAULT_BIN="$VAULT_DIR/bin/vault"
 ENV
 }
 

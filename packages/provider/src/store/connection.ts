@@ -4,11 +4,20 @@
  * credentials live in {@link StoreCredentials} so they can be kept secret on their own.
  */
 
+/** TLS towards a store: whom to trust, and (etcd) the client certificate for mutual TLS. */
+export interface StoreTls {
+  /** PEM of the CA that signed the server's certificate; omitted: the system's CAs. */
+  ca?: string;
+  /** PEM client certificate (etcd mutual TLS); its private key goes in `credentials.tlsKey`, a secret. */
+  cert?: string;
+}
+
 /** etcd v3 over gRPC. */
 export interface EtcdConnection {
   kind: "etcd";
-  /** Client URLs, e.g. `["http://127.0.0.1:2379"]`. */
+  /** Client URLs, e.g. `["https://etcd.vamp:2379"]` (`http://` only without `tls`). */
   endpoints: string[];
+  tls?: StoreTls;
 }
 
 /** ZooKeeper 3.5+. */
@@ -27,6 +36,8 @@ export interface VaultConnection {
   mount?: string;
   /** Vault cannot watch: how often the agent polls, ms (default 1000). */
   pollIntervalMs?: number;
+  /** Whom to trust for an `https://` address (a private CA); omitted: the system's CAs. */
+  tls?: Pick<StoreTls, "ca">;
 }
 
 /** The connection of any supported store. */
@@ -37,6 +48,8 @@ export interface StoreCredentials {
   username?: string;
   password?: string;
   token?: string;
+  /** PEM private key of `tls.cert` (etcd mutual TLS). */
+  tlsKey?: string;
 }
 
 export const STORE_KINDS = ["etcd", "zookeeper", "vault"] as const;
@@ -69,8 +82,15 @@ export function validateStoreConnection(value: unknown, path: string): FieldProb
   if (v.kind === "vault") return validateVault(v, path);
   const { field, pattern, example } = LIST_FIELD[v.kind as "etcd" | "zookeeper"];
   const problems: FieldProblem[] = [];
+  const known = v.kind === "etcd" ? ["kind", field, "tls"] : ["kind", field];
   for (const key of Object.keys(v)) {
-    if (!["kind", field].includes(key)) problems.push({ path: `${path}.${key}`, message: `unknown field for a ${v.kind} store (expected kind, ${field})` });
+    if (!known.includes(key)) problems.push({ path: `${path}.${key}`, message: `unknown field for a ${v.kind} store (expected ${known.join(", ")})${key === "tls" ? "; the ZooKeeper client has no TLS" : ""}` });
+  }
+  if (v.kind === "etcd" && v.tls !== undefined) {
+    problems.push(...validateTls(v.tls, `${path}.tls`, ["ca", "cert"]));
+    if (Array.isArray(v.endpoints) && v.endpoints.some((e) => typeof e === "string" && e.startsWith("http://"))) {
+      problems.push({ path: `${path}.endpoints`, message: `must be https:// URLs when tls is set, got ${JSON.stringify(v.endpoints)}` });
+    }
   }
   const list = v[field];
   if (!Array.isArray(list) || list.length === 0) {
@@ -85,10 +105,27 @@ export function validateStoreConnection(value: unknown, path: string): FieldProb
   return problems;
 }
 
+const PEM = /^-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----\s*$/;
+
+function validateTls(tls: unknown, path: string, fields: string[]): FieldProblem[] {
+  if (typeof tls !== "object" || tls === null || Array.isArray(tls)) return [{ path, message: `must be an object { ${fields.join(", ")} }, got ${JSON.stringify(tls)}` }];
+  const out: FieldProblem[] = [];
+  for (const [k, val] of Object.entries(tls)) {
+    if (!fields.includes(k)) out.push({ path: `${path}.${k}`, message: `unknown field (expected ${fields.join(", ")})` });
+    // A PEM is not secret, but quote only its start: an error message is no place for a certificate.
+    else if (typeof val !== "string" || !PEM.test(val)) out.push({ path: `${path}.${k}`, message: `must be a PEM certificate ("-----BEGIN CERTIFICATE-----..."), got ${JSON.stringify(String(val).slice(0, 24))}` });
+  }
+  return out;
+}
+
 function validateVault(v: Record<string, unknown>, path: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const key of Object.keys(v)) {
-    if (!["kind", "address", "mount", "pollIntervalMs"].includes(key)) problems.push({ path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs)" });
+    if (!["kind", "address", "mount", "pollIntervalMs", "tls"].includes(key)) problems.push({ path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs, tls)" });
+  }
+  if (v.tls !== undefined) {
+    problems.push(...validateTls(v.tls, `${path}.tls`, ["ca"]));
+    if (typeof v.address === "string" && v.address.startsWith("http://")) problems.push({ path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
   }
   if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address)) {
     problems.push({ path: `${path}.address`, message: `must be a URL like "https://vault:8200", got ${JSON.stringify(v.address)}` });

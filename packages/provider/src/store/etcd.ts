@@ -14,6 +14,15 @@ export class EtcdStore implements KeyValueStore {
         credentials.username && credentials.password
           ? { username: credentials.username, password: credentials.password }
           : undefined,
+      // https:// endpoints without a CA or client certificate use the system's CAs (etcd3's default).
+      credentials:
+        connection.tls?.ca || connection.tls?.cert
+          ? {
+              // grpc takes null for "the system's CAs".
+              rootCertificate: (connection.tls.ca ? Buffer.from(connection.tls.ca) : null) as Buffer,
+              ...(connection.tls.cert ? { certChain: Buffer.from(connection.tls.cert), privateKey: Buffer.from(credentials.tlsKey ?? "") } : {}),
+            }
+          : undefined,
       // Fail fast: a provider call or an agent loop must not hang on a dead endpoint.
       defaultCallOptions: () => ({ deadline: Date.now() + 5000 }),
       // etcd3's defaults keep a failed host out for 5 s and back watches off up to 30 s; an

@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import * as https from "node:https";
 import type { StoreCredentials, VaultConnection } from "./connection";
 import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type StoreWatch } from "./types";
 
@@ -115,21 +117,33 @@ export class VaultStore implements KeyValueStore {
     // Each segment is encoded: Vault decodes the URL path once, so a key segment holding an
     // escape (`shop%2Fweb`) must reach it as `shop%252Fweb` to be stored as written.
     const [p, query] = path.replace(/^\/+/, "").split("?");
-    const url = `${this.base}/v1/${this.mount}/${p.split("/").map(encodeURIComponent).join("/")}${query === undefined ? "" : `?${query}`}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: { "X-Vault-Token": this.credentials.token ?? "", "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(5000),
-      });
-    } catch (e) {
-      throw new Error(`vault ${method} ${this.mount}/${path}: ${(e as Error).message}`);
-    }
-    if (tolerated.includes(res.status)) return undefined;
-    const text = await res.text();
-    if (!res.ok) {
+    const url = new URL(`${this.base}/v1/${this.mount}/${p.split("/").map(encodeURIComponent).join("/")}${query === undefined ? "" : `?${query}`}`);
+    const where = `vault ${method} ${this.mount}/${path}`;
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    // node:http(s) rather than fetch: a private CA (tls.ca) can be trusted per request.
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = (url.protocol === "https:" ? https : http).request(
+        url,
+        {
+          method,
+          headers: { "X-Vault-Token": this.credentials.token ?? "", "content-type": "application/json", ...(data ? { "content-length": Buffer.byteLength(data) } : {}) },
+          ...(url.protocol === "https:" && this.connection.tls?.ca ? { ca: this.connection.tls.ca } : {}),
+          timeout: 5000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
+      req.on("error", (e) => reject(new Error(`${where}: ${e.message}`)));
+      if (data) req.write(data);
+      req.end();
+    });
+    if (tolerated.includes(status)) return undefined;
+    if (status < 200 || status >= 300) {
       // Vault's error bodies never echo the token; keep only its errors array.
       let detail = text;
       try {
@@ -137,7 +151,7 @@ export class VaultStore implements KeyValueStore {
       } catch {
         /* not JSON */
       }
-      throw new Error(`vault ${method} ${this.mount}/${path}: HTTP ${res.status}: ${detail}`);
+      throw new Error(`${where}: HTTP ${status}: ${detail}`);
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
