@@ -6,6 +6,7 @@ import { DEFAULT_IMAGES, type Images } from "../common/images";
 import { labels } from "../common/labels";
 import { isProductionStack } from "./production";
 import { ServiceCluster } from "../service-cluster/service-cluster";
+import { vaultPodTemplate } from "../vault/vault";
 import { Environment } from "../tenancy/environment";
 import { Organization } from "../tenancy/organization";
 import { storeSecretName, GATEWAY_AGENT, WORKFLOW_AGENT } from "../tenancy/rbac";
@@ -55,7 +56,6 @@ export class AllInOne extends pulumi.ComponentResource {
     const k = { parent: this, provider: args.provider };
     const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: NS, labels: labels("vamp-quickstart") } }, k);
     const token = new GeneratedPassword(`${name}-vault-token`, { length: 32 }, { parent: this });
-    const sel = { "app.kubernetes.io/name": "vault" };
     new k8s.core.v1.Secret(`${name}-vault-token`, { metadata: { name: "vamp-vault-dev-token", namespace: NS }, stringData: { token: token.value } }, { ...k, dependsOn: [ns] });
     new k8s.apps.v1.Deployment(
       `${name}-vault`,
@@ -63,32 +63,18 @@ export class AllInOne extends pulumi.ComponentResource {
         metadata: { name: "vamp-vault", namespace: NS, labels: labels("vault") },
         spec: {
           replicas: 1,
-          selector: { matchLabels: sel },
-          template: {
-            metadata: { labels: { ...labels("vault"), ...sel } },
-            spec: {
-              securityContext: { runAsNonRoot: true, runAsUser: 100 },
-              containers: [
-                {
-                  name: "vault",
-                  image: args.images?.vault ?? "hashicorp/vault:1.13.0",
-                  // Dev mode: in memory, unsealed, KV v2 at secret/. Quickstart only.
-                  args: ["server", "-dev", "-dev-listen-address=0.0.0.0:8200"],
-                  env: [
-                    { name: "VAULT_DEV_ROOT_TOKEN_ID", valueFrom: { secretKeyRef: { name: "vamp-vault-dev-token", key: "token" } } },
-                    { name: "SKIP_SETCAP", value: "true" },
-                  ],
-                  ports: [{ name: "http", containerPort: 8200 }],
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                },
-              ],
-            },
-          },
+          // Dev mode: in memory, unsealed, KV v2 at secret/. Quickstart only.
+          ...vaultPodTemplate({
+            image: args.images?.vault ?? "hashicorp/vault:1.13.0",
+            args: ["server", "-dev", "-dev-listen-address=0.0.0.0:8200"],
+            env: [{ name: "VAULT_DEV_ROOT_TOKEN_ID", valueFrom: { secretKeyRef: { name: "vamp-vault-dev-token", key: "token" } } }],
+            port: { name: "http", scheme: "HTTP" },
+          }),
         },
       },
       { ...k, dependsOn: [ns] },
     );
-    new k8s.core.v1.Service(`${name}-vault`, { metadata: { name: "vamp-vault", namespace: NS, labels: labels("vault") }, spec: { selector: sel, ports: [{ name: "http", port: 8200 }] } }, { ...k, dependsOn: [ns] });
+    new k8s.core.v1.Service(`${name}-vault`, { metadata: { name: "vamp-vault", namespace: NS, labels: labels("vault") }, spec: { selector: { "app.kubernetes.io/name": "vault" }, ports: [{ name: "http", port: 8200 }] } }, { ...k, dependsOn: [ns] });
     this.vaultAddress = `http://vamp-vault.${NS}.svc:8200`;
     const org = new Organization(`${name}-org`, { name: args.organization }, { parent: this });
     this.environments = (args.environments ?? ["dev"]).map((e) => new Environment(`${name}-${e}`, { organization: org, name: e, provider: args.provider }, { parent: this }));

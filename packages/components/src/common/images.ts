@@ -1,8 +1,8 @@
 /** Container images of ours; override per component. See docker/ for their Dockerfiles. */
 export interface Images {
-  /** The gateway agent with HAProxy (docker/gateway-agent). */
+  /** The gateway agent with HAProxy (docker/Dockerfile, target gateway-agent). */
   gatewayAgent?: string;
-  /** The workflow agent: runs the selector reconciler for its environment (docker/workflow-agent). */
+  /** The workflow agent: runs the selector reconciler for its environment (docker/Dockerfile, target workflow-agent). */
   workflowAgent?: string;
 }
 

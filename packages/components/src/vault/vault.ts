@@ -118,39 +118,48 @@ export class Vault extends pulumi.ComponentResource {
   }
 }
 
-export function vaultStatefulSet(namespace: string, tlsSecretName: string, image = "hashicorp/vault:1.13.0") {
+/** A Vault pod template: one container, non-root, no capabilities; the caller gives args, env, port and volumes. */
+export function vaultPodTemplate(o: { image: string; args: string[]; env?: k8s.types.input.core.v1.EnvVar[]; port: { name: string; scheme: "HTTP" | "HTTPS" }; volumes?: { name: string; secretName: string; mountPath: string }[] }) {
   const sel = { "app.kubernetes.io/name": "vault" };
+  return {
+    selector: { matchLabels: sel },
+    template: {
+      metadata: { labels: { ...labels("vault"), ...sel } },
+      spec: {
+        securityContext: { runAsNonRoot: true, runAsUser: 100 },
+        containers: [
+          {
+            name: "vault",
+            image: o.image,
+            args: o.args,
+            env: [...(o.env ?? []), { name: "SKIP_SETCAP", value: "true" }],
+            ports: [{ name: o.port.name, containerPort: 8200 }],
+            readinessProbe: { httpGet: { path: "/v1/sys/health?standbyok=true", port: 8200, scheme: o.port.scheme }, periodSeconds: 5 },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            volumeMounts: (o.volumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: true })),
+          },
+        ],
+        volumes: (o.volumes ?? []).map((v) => ({ name: v.name, secret: { secretName: v.secretName } })),
+      },
+    },
+  };
+}
+
+export function vaultStatefulSet(namespace: string, tlsSecretName: string, image = "hashicorp/vault:1.13.0") {
   return {
     metadata: { name: "vamp-vault", namespace, labels: labels("vault") },
     spec: {
       serviceName: "vamp-vault",
       replicas: 1,
-      selector: { matchLabels: sel },
-      template: {
-        metadata: { labels: { ...labels("vault"), ...sel } },
-        spec: {
-          securityContext: { runAsNonRoot: true, runAsUser: 100 },
-          containers: [
-            {
-              name: "vault",
-              image,
-              args: ["server", "-config=/vault/config/config.hcl"],
-              env: [{ name: "SKIP_SETCAP", value: "true" }],
-              ports: [{ name: "https", containerPort: 8200 }],
-              readinessProbe: { httpGet: { path: "/v1/sys/health?standbyok=true", port: 8200, scheme: "HTTPS" }, periodSeconds: 5 },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-              volumeMounts: [
-                { name: "config", mountPath: "/vault/config", readOnly: true },
-                { name: "tls", mountPath: "/vault/tls", readOnly: true },
-              ],
-            },
-          ],
-          volumes: [
-            { name: "config", secret: { secretName: "vamp-vault-config" } },
-            { name: "tls", secret: { secretName: tlsSecretName } },
-          ],
-        },
-      },
+      ...vaultPodTemplate({
+        image,
+        args: ["server", "-config=/vault/config/config.hcl"],
+        port: { name: "https", scheme: "HTTPS" },
+        volumes: [
+          { name: "config", secretName: "vamp-vault-config", mountPath: "/vault/config" },
+          { name: "tls", secretName: tlsSecretName, mountPath: "/vault/tls" },
+        ],
+      }),
     },
   };
 }

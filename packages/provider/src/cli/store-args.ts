@@ -6,9 +6,14 @@
 import * as fs from "node:fs";
 import type { FieldProblem, StoreConnection, StoreCredentials } from "../store/connection";
 import { validateStoreConnection } from "../store/connection";
+import { openStore } from "../store/factory";
+import { validateTenant, type Tenant } from "../store/layout";
+import type { KeyValueStore } from "../store/types";
 
-/** `parseArgs` options for the store. */
+/** `parseArgs` options for the store and the tenant. */
 export const STORE_OPTIONS = {
+  organization: { type: "string" },
+  environment: { type: "string" },
   store: { type: "string", default: "etcd" },
   endpoints: { type: "string" },
   mount: { type: "string" },
@@ -58,4 +63,24 @@ export function storeFromArgs(values: { store?: string; endpoints?: string; moun
 export function storeCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreCredentials {
   const keyFile = env.VAMP_STORE_TLS_KEY_FILE;
   return { username: env.VAMP_STORE_USERNAME, password: env.VAMP_STORE_PASSWORD, token: env.VAMP_STORE_TOKEN, tlsKey: keyFile ? fs.readFileSync(keyFile, "utf8") : undefined };
+}
+
+/**
+ * The store and tenant a command line names, opened; exits 2 with every problem and the usage
+ * when something is wrong. `more` adds the command's own checks.
+ */
+export function storeAndTenantFromArgs(
+  values: Parameters<typeof storeFromArgs>[0] & { organization?: string; environment?: string },
+  usage: string,
+  more: FieldProblem[] = [],
+): { store: KeyValueStore; tenant: Tenant } {
+  const { connection, problems } = storeFromArgs(values);
+  const tenant = { organization: values.organization ?? "", environment: values.environment ?? "" };
+  problems.push(...validateTenant(tenant), ...more);
+  if (problems.length) {
+    for (const p of problems) console.error(`${p.path}: ${p.message}`);
+    console.error(usage);
+    process.exit(2);
+  }
+  return { store: openStore(connection, storeCredentialsFromEnv()), tenant };
 }

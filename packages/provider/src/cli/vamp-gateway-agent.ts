@@ -12,9 +12,7 @@ import { parseArgs } from "node:util";
 import { GatewayAgent } from "../agent/agent";
 import { defaultEngine } from "../agent/default-engine";
 import { serveHealth } from "../agent/health";
-import { openStore } from "../store/factory";
-import { validateTenant } from "../store/layout";
-import { STORE_OPTIONS, STORE_USAGE, storeCredentialsFromEnv, storeFromArgs } from "./store-args";
+import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs } from "./store-args";
 
 const USAGE = `usage: vamp-gateway-agent --store etcd|zookeeper|vault --endpoints A[,B] --organization O --environment E
                           [--work-dir DIR] [--listen HOST:PORT] [--bind ADDR] [--virtual-hosts-port N]
@@ -27,8 +25,6 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       ...STORE_OPTIONS,
-      organization: { type: "string" },
-      environment: { type: "string" },
       "work-dir": { type: "string", default: "/var/lib/vamp-gateway-agent" },
       listen: { type: "string", default: "127.0.0.1:19100" },
       haproxy: { type: "string" },
@@ -40,17 +36,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void console.log(USAGE);
-  const { connection, problems } = storeFromArgs(values);
-  const tenant = { organization: values.organization ?? "", environment: values.environment ?? "" };
-  problems.push(...validateTenant(tenant));
   const [host, portText] = (values.listen ?? "").split(/:(?=\d+$)/);
-  if (!host || !/^\d+$/.test(portText ?? "")) problems.push({ path: "--listen", message: `must be HOST:PORT, got ${JSON.stringify(values.listen)}` });
-  if (problems.length) {
-    for (const p of problems) console.error(`${p.path}: ${p.message}`);
-    console.error(USAGE);
-    process.exit(2);
-  }
-  const store = openStore(connection, storeCredentialsFromEnv());
+  const listen = !host || !/^\d+$/.test(portText ?? "") ? [{ path: "--listen", message: `must be HOST:PORT, got ${JSON.stringify(values.listen)}` }] : [];
+  const { store, tenant } = storeAndTenantFromArgs(values, USAGE, listen);
   const agent = new GatewayAgent({
     tenant,
     store,

@@ -11,9 +11,7 @@
 import { parseArgs } from "node:util";
 import { loadKubeConfig } from "../discovery/kubernetes";
 import { Reconciler } from "../reconciler/reconciler";
-import { openStore } from "../store/factory";
-import { validateTenant } from "../store/layout";
-import { STORE_OPTIONS, STORE_USAGE, storeCredentialsFromEnv, storeFromArgs } from "./store-args";
+import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs } from "./store-args";
 
 const USAGE = `usage: vamp-reconciler --store etcd|zookeeper|vault --endpoints A[,B] --organization O --environment E
                        [--namespace N] [--kubeconfig PATH] [--resync-ms N]
@@ -24,8 +22,6 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       ...STORE_OPTIONS,
-      organization: { type: "string" },
-      environment: { type: "string" },
       namespace: { type: "string" },
       kubeconfig: { type: "string" },
       "resync-ms": { type: "string" },
@@ -33,15 +29,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void console.log(USAGE);
-  const { connection, problems } = storeFromArgs(values);
-  const tenant = { organization: values.organization ?? "", environment: values.environment ?? "" };
-  problems.push(...validateTenant(tenant));
-  if (problems.length) {
-    for (const p of problems) console.error(`${p.path}: ${p.message}`);
-    console.error(USAGE);
-    process.exit(2);
-  }
-  const store = openStore(connection, storeCredentialsFromEnv());
+  const { store, tenant } = storeAndTenantFromArgs(values, USAGE);
   const reconciler = new Reconciler({
     store,
     tenant,

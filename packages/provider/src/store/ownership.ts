@@ -24,6 +24,17 @@ function routesOf(spec: Body): Record<string, Body> {
   return typeof r === "object" && r !== null && !Array.isArray(r) ? (r as Record<string, Body>) : {};
 }
 
+/** `base` with `fields` taken from `source` (absent there: removed). */
+function overlay(base: Body, source: Body | undefined, fields: string[]): Body {
+  const body: Body = { ...base };
+  for (const f of fields) {
+    const v = source?.[f];
+    if (v === undefined) delete body[f];
+    else body[f] = v;
+  }
+  return body;
+}
+
 /** A thrown problem that names the argument it is about (for provider errors). */
 export class OwnershipError extends Error {
   constructor(
@@ -51,13 +62,7 @@ export function gatewayWrite(declared: GatewayRecord, current: GatewayRecord | u
   const routes: Record<string, Body> = { ...declaredRoutes };
   for (const [key, m] of Object.entries(current.managers ?? {})) {
     if (!(key in declaredRoutes)) continue;
-    const body: Body = { ...declaredRoutes[key] };
-    for (const f of m.fields) {
-      const v = currentRoutes[key]?.[f];
-      if (v === undefined) delete body[f];
-      else body[f] = v;
-    }
-    routes[key] = body;
+    routes[key] = overlay(declaredRoutes[key], currentRoutes[key], m.fields);
     managers[key] = m;
   }
   if (Object.keys(managers).length) {
@@ -79,14 +84,7 @@ export function gatewayView(current: GatewayRecord, declaredSpec: Body): Body {
   const routes: Record<string, Body> = { ...routesOf(current.spec) };
   const declaredRoutes = routesOf(declaredSpec);
   for (const [key, m] of Object.entries(current.managers ?? {})) {
-    if (!routes[key]) continue;
-    const body: Body = { ...routes[key] };
-    for (const f of m.fields) {
-      const v = declaredRoutes[key]?.[f];
-      if (v === undefined) delete body[f];
-      else body[f] = v;
-    }
-    routes[key] = body;
+    if (routes[key]) routes[key] = overlay(routes[key], declaredRoutes[key], m.fields);
   }
   spec.routes = routes;
   return spec;
