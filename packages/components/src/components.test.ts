@@ -70,6 +70,16 @@ describe("Organization and Environment (tenancy)", () => {
     expect(d.some((r) => r.type === "pulumi-nodejs:dynamic:Resource" || /GeneratedPassword/.test(r.type) || r.name === "acme-mysql-password")).toBe(true);
   });
 
+  it("send an environment's logs to the organization's search cluster unless it overrides it", async () => {
+    let envs: Environment[] = [];
+    await declareResources(() => {
+      const p = new k8s.Provider("p", {});
+      const acme = new Organization("acme", { name: "acme", search: { name: "eu", url: "https://es-eu:9200" } });
+      envs = [new Environment("a", { organization: acme, name: "shop", provider: p }), new Environment("b", { organization: acme, name: "shop-de", provider: p, search: { name: "de", url: "https://es-de:9200" } })];
+    });
+    expect(envs.map((e) => e.search?.name)).toEqual(["eu", "de"]);
+  });
+
   it("refuse a bad environment name at preview, naming the field and the value", async () => {
     await expect(
       declareResources(() => {
