@@ -76,6 +76,20 @@ describe.each(STORES)("Gateway resource: real engine, %s, agent and HAProxy", (k
       expect(state).not.toContain(token);
       expect(state).toMatch(/"credentials":\s*\{\s*"4dabf18193072939515e22adb298388d":\s*"1b47061264138c4ac30d75fd1eb44270",\s*"ciphertext"/);
     });
+
+    it("a refused token fails up without showing the token in the error or the state, and nothing serving changes", async () => {
+      const bad = `s.wrong-${Date.now().toString(36)}-token`;
+      await t.stack.setConfig("credentials", { value: JSON.stringify({ token: bad }), secret: true });
+      await t.stack.setConfig("canaryWeight", { value: "20" });
+      let message = "";
+      await t.stack.up().catch((e: Error) => (message = e.message));
+      expect(message).toMatch(/HTTP 403/);
+      expect(message).not.toContain(bad);
+      expect(stateFileText(t)).not.toContain(bad);
+      await t.stack.setConfig("credentials", { value: JSON.stringify(storeConnection(kind).credentials), secret: true });
+      await t.stack.setConfig("canaryWeight", { value: "10" });
+      expect((await sendRequests(url, 100)).failed).toBe(0);
+    });
   }
 
   it("refresh right after up reports no changes", async () => {
