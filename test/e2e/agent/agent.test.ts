@@ -106,7 +106,9 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
         await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 50, [addr(b)]: 50 }));
         await store.delete(`/vamp/${tenant.organization}/${tenant.environment}/gateways/${encodeURIComponent("shop/extra")}`);
       }
-      await until(() => t.agent.getStatus().counters.reloads > reloads, 10_000, `structural change ${i} reloaded`).catch((e: Error) => {
+      // 20 s: beyond the agent's 10 s resync, so a lost watch event would still converge; the
+      // diagnostics say which happened.
+      await until(() => t.agent.getStatus().counters.reloads > reloads, 20_000, `structural change ${i} reloaded`).catch((e: Error) => {
         throw new Error(`${e.message}; status ${JSON.stringify(t.agent.getStatus().counters)} ${t.agent.getStatus().lastError ?? ""}; events ${JSON.stringify(t.events.slice(-4))}`);
       });
     }

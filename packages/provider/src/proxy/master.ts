@@ -104,8 +104,13 @@ export class HaproxyMaster {
   async reload(timeoutMs = 10_000): Promise<ProcState> {
     const before = await this.state();
     if (!before) throw new Error(`no haproxy master answers on ${this.options.masterSocket}`);
-    await socketCommand(this.options.masterSocket, "reload", timeoutMs);
     const t0 = Date.now();
+    try {
+      await socketCommand(this.options.masterSocket, "reload", Math.min(timeoutMs, 2000));
+    } catch {
+      // The master re-executes itself on reload and may drop or delay the reply: whether the
+      // reload happened is decided by the workers below, not by the answer.
+    }
     for (;;) {
       const s = await this.state();
       if (s && s.failedReloads > before.failedReloads) throw new Error("haproxy refused the new configuration at reload; the previous workers keep serving");
