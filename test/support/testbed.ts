@@ -30,15 +30,25 @@ export function testbedEnv(): Record<string, string> {
   return env;
 }
 
-/** Fails with the fix when a test-bed service does not answer. */
+/**
+ * Fails with the fix when a test-bed service does not answer. Waits up to 30 s first: a suite
+ * before may have restarted etcd (the agent's outage scenario), and the Kubernetes API server,
+ * which stores in that etcd, takes a moment to be ready again.
+ */
 export function requireServices(...services: string[]): void {
   let status = "";
-  try {
-    status = execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "status"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  } catch (e) {
-    status = String((e as { stdout?: string }).stdout ?? "");
+  let down: string[] = services;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      status = execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "status"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    } catch (e) {
+      status = String((e as { stdout?: string }).stdout ?? "");
+    }
+    down = services.filter((s) => !new RegExp(`^${s}: up`, "m").test(status));
+    if (!down.length || Date.now() > until) break;
+    execFileSync("sleep", ["0.5"]);
   }
-  const down = services.filter((s) => !new RegExp(`^${s}: up`, "m").test(status));
   if (down.length) {
     throw new Error(`test bed services not running: ${down.join(", ")}. Start them with: npm run testbed -- start ${down.join(" ")}\n${status}`);
   }
