@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as mysql from "@pulumi/mysql";
+import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { AllInOne } from "./all-in-one";
 import { ManagementCluster } from "./management-cluster";
@@ -148,8 +149,11 @@ describe("AllInOne", () => {
     await expect(quickstart("dev", { "vamp:production": "true" })).rejects.toThrow(/config vamp:production is true/);
   });
 
-  it("declares no persistent storage at all, and the agents of its environment", async () => {
+  it("declares no persistent storage at all, warns, and runs the agents of its environment", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn");
     const d = await quickstart("dev");
+    expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/AllInOne has no persistent storage and is for development only/));
+    warn.mockRestore();
     const text = JSON.stringify(d.map((r) => r.inputs));
     expect(text).not.toMatch(/volumeClaimTemplates|persistentVolumeClaim/);
     expect(d.filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim")).toEqual([]);
