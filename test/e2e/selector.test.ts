@@ -103,7 +103,8 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
   });
 
   it("the reconciler follows pods: a new version starts at 0, a removed one loses its route, replicas change servers", async () => {
-    reconciler = spawn(process.execPath, [path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"), "--store", "etcd", "--endpoints", testbedEnv().VAMP_ETCD_ENDPOINT, "--organization", "e2e", "--environment", environment, "--kubeconfig", testbedEnv().VAMP_KUBECONFIG], { stdio: ["ignore", "pipe", "pipe"] });
+    const health = await freePort();
+    reconciler = spawn(process.execPath, [path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"), "--store", "etcd", "--endpoints", testbedEnv().VAMP_ETCD_ENDPOINT, "--organization", "e2e", "--environment", environment, "--kubeconfig", testbedEnv().VAMP_KUBECONFIG, "--listen", `127.0.0.1:${health}`], { stdio: ["ignore", "pipe", "pipe"] });
     reconciler.stdout!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
     reconciler.stderr!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
     const waitFor = (want: Record<string, string[]>, what: string) =>
@@ -117,6 +118,11 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
     await addPod("shop-1-0-c", "1.0");
     await waitFor({ "(1.0)": ["shop-1-0-a", "shop-1-0-b", "shop-1-0-c"], "(1.2)": ["shop-1-2-a"] }, "replica added");
     expect((await stored()).discovered!.writer).toMatch(/^reconciler\//);
+    // The workflow agent's probes: ready once its pod watch is synced; status counts its writes.
+    expect((await fetch(`http://127.0.0.1:${health}/readyz`)).status).toBe(200);
+    const status = (await (await fetch(`http://127.0.0.1:${health}/status`)).json()) as { writes: number; synced: boolean };
+    expect(status).toMatchObject({ synced: true });
+    expect(status.writes).toBeGreaterThanOrEqual(3);
     expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: "100%" } });
     const rev = (await store.get(key))!.revision;
     await until(() => agent.agent.getStatus().revisions["shop/versions"] === rev, 5000, "agent applied");

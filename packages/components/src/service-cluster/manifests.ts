@@ -21,6 +21,8 @@ export interface EnvironmentWorkloads {
 
 /** The agents' health endpoint (liveness, readiness, metrics); probed by the kubelet, not exposed by the Service. */
 export const HEALTH_PORT = 19100;
+/** The workflow agent's (the reconciler's) health endpoint. */
+export const WORKFLOW_HEALTH_PORT = 19101;
 
 function storeArgs(store: StoreConnection): string[] {
   switch (store.kind) {
@@ -140,8 +142,12 @@ export function workflowAgentDeployment(w: EnvironmentWorkloads) {
             {
               name: "workflow-agent",
               image: w.images.workflowAgent,
-              args: [...storeArgs(w.store), "--organization", w.organization, "--environment", w.environment, "--namespace", w.namespace],
+              args: [...storeArgs(w.store), "--organization", w.organization, "--environment", w.environment, "--namespace", w.namespace, "--listen", `0.0.0.0:${WORKFLOW_HEALTH_PORT}`],
               env: credentialEnv(WORKFLOW_AGENT),
+              ports: [{ name: "health", containerPort: WORKFLOW_HEALTH_PORT }],
+              // Ready once its pod watch is synced: only then does it write.
+              readinessProbe: { httpGet: { path: "/readyz", port: WORKFLOW_HEALTH_PORT }, periodSeconds: 5 },
+              livenessProbe: { httpGet: { path: "/healthz", port: WORKFLOW_HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
               resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } },
               securityContext: { ...restricted, capabilities: { drop: ["ALL"] } },
             },

@@ -84,3 +84,10 @@ export function storeAndTenantFromArgs(
   }
   return { store: openStore(connection, storeCredentialsFromEnv()), tenant };
 }
+
+/** `--listen HOST:PORT`, and what is wrong with it. */
+export function parseListen(value: string | undefined): { host: string; port: number; problems: FieldProblem[] } {
+  const [host, portText] = (value ?? "").split(/:(?=\d+$)/);
+  const ok = !!host && /^\d+$/.test(portText ?? "");
+  return { host: host ?? "", port: Number(portText), problems: ok ? [] : [{ path: "--listen", message: `must be HOST:PORT, got ${JSON.stringify(value)}` }] };
+}

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { GatewayAgent } from "../agent/agent";
 import { defaultEngine } from "../agent/default-engine";
 import { serveHealth } from "../agent/health";
-import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs } from "./store-args";
+import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs, parseListen } from "./store-args";
 
 const USAGE = `usage: vamp-gateway-agent --store etcd|zookeeper|vault --endpoints A[,B] --organization O --environment E
                           [--work-dir DIR] [--listen HOST:PORT] [--bind ADDR] [--virtual-hosts-port N]
@@ -36,9 +36,8 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void console.log(USAGE);
-  const [host, portText] = (values.listen ?? "").split(/:(?=\d+$)/);
-  const listen = !host || !/^\d+$/.test(portText ?? "") ? [{ path: "--listen", message: `must be HOST:PORT, got ${JSON.stringify(values.listen)}` }] : [];
-  const { store, tenant } = storeAndTenantFromArgs(values, USAGE, listen);
+  const listen = parseListen(values.listen);
+  const { store, tenant } = storeAndTenantFromArgs(values, USAGE, listen.problems);
   const agent = new GatewayAgent({
     tenant,
     store,
@@ -48,7 +47,7 @@ async function main(): Promise<void> {
     watch: !values.poll,
     resyncMs: values["resync-ms"] ? Number(values["resync-ms"]) : undefined,
   });
-  const server = await serveHealth({ getStatus: () => agent.getStatus(), stats: () => agent.runtime.stats() }, { host, port: Number(portText) });
+  const server = await serveHealth({ getStatus: () => agent.getStatus(), stats: () => agent.runtime.stats() }, { host: listen.host, port: listen.port });
   await agent.start();
   const shutdown = async () => {
     // HAProxy keeps serving: the agent's absence must never interrupt traffic.

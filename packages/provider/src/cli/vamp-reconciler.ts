@@ -10,12 +10,14 @@
  */
 import { parseArgs } from "node:util";
 import { loadKubeConfig } from "../discovery/kubernetes";
+import { serveReconcilerHealth } from "../reconciler/health";
 import { Reconciler } from "../reconciler/reconciler";
-import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs } from "./store-args";
+import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs, parseListen } from "./store-args";
 
 const USAGE = `usage: vamp-reconciler --store etcd|zookeeper|vault --endpoints A[,B] --organization O --environment E
-                       [--namespace N] [--kubeconfig PATH] [--resync-ms N]
+                       [--namespace N] [--kubeconfig PATH] [--resync-ms N] [--listen HOST:PORT]
   --namespace  where the environment's pods run (default: the environment's name)
+  --listen     liveness, readiness and status (default 127.0.0.1:19101, loopback only)
 ${STORE_USAGE}`;
 
 async function main(): Promise<void> {
@@ -25,11 +27,13 @@ async function main(): Promise<void> {
       namespace: { type: "string" },
       kubeconfig: { type: "string" },
       "resync-ms": { type: "string" },
+      listen: { type: "string", default: "127.0.0.1:19101" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) return void console.log(USAGE);
-  const { store, tenant } = storeAndTenantFromArgs(values, USAGE);
+  const listen = parseListen(values.listen);
+  const { store, tenant } = storeAndTenantFromArgs(values, USAGE, listen.problems);
   const reconciler = new Reconciler({
     store,
     tenant,
@@ -37,9 +41,11 @@ async function main(): Promise<void> {
     namespace: values.namespace,
     resyncMs: values["resync-ms"] ? Number(values["resync-ms"]) : undefined,
   });
+  const server = await serveReconcilerHealth(() => reconciler.getStatus(), { host: listen.host, port: listen.port });
   await reconciler.start();
   const shutdown = async () => {
     await reconciler.stop();
+    server.close();
     await store.close();
     process.exit(0);
   };

@@ -41,6 +41,8 @@ export interface ReconcilerStatus {
   writes: number;
   errors: number;
   lastError?: string;
+  /** Whether the pod list is trusted (the watch is synced): the reconciler writes only then. */
+  synced: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export class Reconciler {
   private resync?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
-  private readonly status: ReconcilerStatus = { runs: 0, writes: 0, errors: 0 };
+  private readonly status: Omit<ReconcilerStatus, "synced"> = { runs: 0, writes: 0, errors: 0 };
 
   constructor(private readonly options: ReconcilerOptions) {}
 
@@ -64,7 +66,7 @@ export class Reconciler {
   }
 
   getStatus(): ReconcilerStatus {
-    return { ...this.status };
+    return { ...this.status, synced: this.podWatch?.synced() ?? false };
   }
 
   async start(): Promise<void> {
