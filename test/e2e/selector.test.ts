@@ -150,6 +150,19 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
     expect(refresh.summary.resourceChanges?.update ?? 0).toBe(0);
   });
 
+  it("a Route steps a discovered version the gateway does not declare; the unweighted stable route takes the rest", async () => {
+    await t.stack.setAllConfig({ routes: { value: JSON.stringify({ "(1.0)": {} }) }, canary: { value: JSON.stringify({ route: "(1.2)", weight: 20 }) } });
+    await t.stack.up();
+    expect((await stored()).spec.routes).toEqual({ "(1.0)": {}, "(1.2)": { weight: "20%" } });
+    const rev = (await store.get(key))!.revision;
+    await until(() => agent.agent.getStatus().revisions["shop/versions"] === rev, 5000, "agent applied");
+    const s = shares(await sendRequests(url, 5000));
+    console.log(`[selector e2e] Route on discovered (1.2) at 20, measured ${(s["1.0"] ?? 0).toFixed(2)}/${(s["1.2"] ?? 0).toFixed(2)}`);
+    expect(Math.abs((s["1.2"] ?? 0) - 20)).toBeLessThanOrEqual(2);
+    const refresh = await t.stack.refresh();
+    expect(refresh.summary.resourceChanges?.update ?? 0).toBe(0);
+  });
+
   it("destroy leaves the store clean", async () => {
     reconciler?.kill("SIGTERM");
     await t.stack.destroy();

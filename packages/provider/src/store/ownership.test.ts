@@ -30,6 +30,38 @@ describe("routeWrite", () => {
   });
 });
 
+describe("a Route on a discovered version of a selector gateway", () => {
+  const sel = "label(app)(shop) && label(version)((.*))";
+  const discovered = { routes: { "(1.0)": [{ host: "10.1.0.1", port: 80 }], "(1.1)": [{ host: "10.1.0.2", port: 80 }] }, writer: "reconciler" };
+  const gw = rec({ selector: sel, routes: { "(1.0)": {} } }, { discovered });
+
+  it("steps the undeclared version, and the declared unweighted one takes the rest", () => {
+    const next = routeWrite(gw, "(1.1)", "o", { weight: "10%" });
+    expect(next.spec.routes).toEqual({ "(1.0)": {}, "(1.1)": { weight: "10%" } });
+    const routes = effectiveSpec(next).routes as Record<string, { weight?: string }>;
+    expect(routes["(1.1)"].weight).toBe("10%");
+    expect(routes["(1.0)"].weight).toBeUndefined();
+  });
+
+  it("survives the gateway's next write while the gateway keeps its selector", () => {
+    const stepped = routeWrite(gw, "(1.1)", "o", { weight: "10%" });
+    const kept = gatewayWrite(rec({ selector: sel, routes: { "(1.0)": {} } }), stepped);
+    expect(kept.spec.routes).toEqual({ "(1.0)": {}, "(1.1)": { weight: "10%" } });
+    expect(kept.managers).toEqual(stepped.managers);
+    const dropped = gatewayWrite(rec({ routes: { [A]: {} } }), stepped);
+    expect(dropped.managers).toBeUndefined();
+  });
+
+  it("is not drift of the gateway", () => {
+    const stepped = routeWrite(gw, "(1.1)", "o", { weight: "10%" });
+    expect(gatewayView(stepped, { selector: sel, routes: { "(1.0)": {} } }).routes).toEqual({ "(1.0)": {} });
+  });
+
+  it("names the discovered versions when the route is unknown", () => {
+    expect(() => routeWrite(gw, "(2.0)", "o", { weight: "1%" })).toThrow(/has no route "\(2.0\)" \(its routes: "\(1.0\)"\); discovered: "\(1.0\)", "\(1.1\)"/);
+  });
+});
+
 describe("gatewayWrite", () => {
   it("keeps the fields a Route manages and drops the gateway's own stale values", () => {
     const current = routeWrite(rec({ port: "9050/http", routes: { [A]: { weight: "90%" }, [B]: { weight: "10%" } } }), B, "o", { weight: "30%" });

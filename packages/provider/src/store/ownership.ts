@@ -60,9 +60,12 @@ export function gatewayWrite(declared: GatewayRecord, current: GatewayRecord | u
   const currentRoutes = routesOf(current.spec);
   const managers: Record<string, RouteManager> = {};
   const routes: Record<string, Body> = { ...declaredRoutes };
+  const selector = typeof declared.spec.selector === "string";
   for (const [key, m] of Object.entries(current.managers ?? {})) {
-    if (!(key in declaredRoutes)) continue;
-    routes[key] = overlay(declaredRoutes[key], currentRoutes[key], m.fields);
+    // A Route on a discovered version the gateway does not declare stays while the gateway
+    // keeps its selector: that is how a new version's canary is stepped.
+    if (!(key in declaredRoutes) && !(selector && key in (current.discovered?.routes ?? {}))) continue;
+    routes[key] = overlay(declaredRoutes[key] ?? {}, currentRoutes[key], m.fields);
     managers[key] = m;
   }
   if (Object.keys(managers).length) {
@@ -84,7 +87,10 @@ export function gatewayView(current: GatewayRecord, declaredSpec: Body): Body {
   const routes: Record<string, Body> = { ...routesOf(current.spec) };
   const declaredRoutes = routesOf(declaredSpec);
   for (const [key, m] of Object.entries(current.managers ?? {})) {
-    if (routes[key]) routes[key] = overlay(routes[key], declaredRoutes[key], m.fields);
+    if (!routes[key]) continue;
+    // A route a Route added on a discovered version is not the gateway's to report.
+    if (!(key in declaredRoutes)) delete routes[key];
+    else routes[key] = overlay(routes[key], declaredRoutes[key], m.fields);
   }
   spec.routes = routes;
   return spec;
@@ -96,12 +102,17 @@ export function gatewayView(current: GatewayRecord, declaredSpec: Body): Body {
  * Throws {@link OwnershipError} when the route does not exist or another owner manages it.
  */
 export function routeWrite(current: GatewayRecord, route: string, owner: string, fields: Partial<Record<RouteManagedField, unknown>>): GatewayRecord {
-  const routes = routesOf(current.spec);
+  const routes = { ...routesOf(current.spec) };
+  // A selector gateway's discovered version may be stepped without the gateway declaring it.
+  if (!(route in routes) && typeof current.spec.selector === "string" && route in (current.discovered?.routes ?? {})) routes[route] = {};
   if (!(route in routes)) {
     const known = Object.keys(routes);
+    const discovered = Object.keys(current.discovered?.routes ?? {});
     throw new OwnershipError(
       "route",
-      `gateway "${current.name}" has no route ${JSON.stringify(route)}` + (known.length ? ` (its routes: ${known.map((k) => JSON.stringify(k)).join(", ")})` : " (it has no routes)"),
+      `gateway "${current.name}" has no route ${JSON.stringify(route)}` +
+        (known.length ? ` (its routes: ${known.map((k) => JSON.stringify(k)).join(", ")})` : " (it has no routes)") +
+        (discovered.length ? `; discovered: ${discovered.map((k) => JSON.stringify(k)).join(", ")}` : ""),
     );
   }
   const previous = current.managers?.[route];

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Gateway, type StoreConnection } from "@vamp-pulumi/provider";
+import { Gateway, Route, type StoreConnection } from "@vamp-pulumi/provider";
 
 const config = new pulumi.Config();
 const gw = new Gateway("shop", {
@@ -15,3 +15,9 @@ const gw = new Gateway("shop", {
 
 export const key = gw.key;
 export const revision = gw.revision;
+
+// A canary of a discovered version the gateway does not declare, stepped by a Route.
+const canary = config.getObject<{ route: string; weight: number }>("canary");
+if (canary) {
+  new Route("canary", { store: config.requireObject<StoreConnection>("store"), organization: "e2e", environment: config.require("environment"), gatewayName: gw.gatewayName, route: canary.route, weight: canary.weight });
+}
