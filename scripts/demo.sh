@@ -50,9 +50,14 @@ if [ "$action" = destroy ]; then
   bash testbed/testbed.sh start etcd
   pulumi stack select local 2>/dev/null && pulumi destroy --yes --skip-preview
   stop_bg agent; stop_bg stable; stop_bg canary
-  # HAProxy outlives the agent on purpose; stop its master through the master socket.
-  master=$(echo "show proc" | socat - "$demo_run/agent/master.sock" 2>/dev/null | awk '$2 == "master" { print $1 }')
-  [ -z "$master" ] || kill "$master"
+  # HAProxy outlives the agent on purpose; stop its master (and workers) found through the
+  # master socket, and make sure they are gone.
+  pids=$(echo "show proc" | socat - "$demo_run/agent/master.sock" 2>/dev/null | awk '$2 == "master" || $2 == "worker" { print $1 }' || true)
+  if [ -n "$pids" ]; then
+    kill $pids 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 $pids 2>/dev/null || break; sleep 0.1; done
+    kill -9 $pids 2>/dev/null || true
+  fi
   log "demo stopped"
   exit 0
 fi

@@ -1,5 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { promisify } from "node:util";
 import { socketCommand } from "./socket";
 
@@ -83,6 +84,9 @@ export class HaproxyMaster {
     const out = this.options.logPath ? fs.openSync(this.options.logPath, "a") : "ignore";
     const child = spawn(this.binary, ["-W", "-S", `${this.options.masterSocket},mode,600`, "-f", this.options.configPath], {
       detached: true,
+      // The master re-reads its start-up directory at every reload: start it where its files
+      // live, not in whatever directory the agent was started from (it may be deleted).
+      cwd: path.dirname(path.resolve(this.options.configPath)),
       stdio: ["ignore", out, out],
     });
     child.unref();
