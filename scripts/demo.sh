@@ -48,11 +48,17 @@ cd "$root"
 
 if [ "$action" = destroy ]; then
   bash testbed/testbed.sh start etcd
-  pulumi stack select local 2>/dev/null && pulumi destroy --yes --skip-preview
+  # The agent goes first: it would reload HAProxy for the deleted gateway while we stop it.
   stop_bg agent; stop_bg stable; stop_bg canary
+  pulumi stack select local 2>/dev/null && pulumi destroy --yes --skip-preview
   # HAProxy outlives the agent on purpose; stop its master (and workers) found through the
   # master socket, and make sure they are gone.
-  pids=$(echo "show proc" | socat - "$demo_run/agent/master.sock" 2>/dev/null | awk '$2 == "master" || $2 == "worker" { print $1 }' || true)
+  pids=""
+  for _ in 1 2 3 4 5; do
+    pids=$(echo "show proc" | socat - "$demo_run/agent/master.sock" 2>/dev/null | awk '$2 == "master" || $2 == "worker" { print $1 }' || true)
+    [ -z "$pids" ] && [ -S "$demo_run/agent/master.sock" ] && { sleep 0.2; continue; }
+    break
+  done
   if [ -n "$pids" ]; then
     kill $pids 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 $pids 2>/dev/null || break; sleep 0.1; done
