@@ -9,6 +9,7 @@
  * Credentials come from the environment (see ./store-args.ts), never from the command line.
  */
 import { parseArgs } from "node:util";
+import { runDaemon } from "./lifecycle";
 import { GatewayAgent } from "../agent/agent";
 import { defaultEngine } from "../agent/default-engine";
 import { serveHealth } from "../agent/health";
@@ -21,7 +22,7 @@ const USAGE = `usage: vamp-gateway-agent --store etcd|zookeeper|vault --endpoint
   --bind     the address gateway ports bind to (default all addresses)
 ${STORE_USAGE}`;
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       ...STORE_OPTIONS,
@@ -49,18 +50,8 @@ async function main(): Promise<void> {
   });
   const server = await serveHealth({ getStatus: () => agent.getStatus(), stats: () => agent.runtime.stats() }, { host: listen.host, port: listen.port });
   await agent.start();
-  const shutdown = async () => {
-    // HAProxy keeps serving: the agent's absence must never interrupt traffic.
-    await agent.stop();
-    server.close();
-    await store.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown());
-  process.on("SIGINT", () => void shutdown());
+  // HAProxy keeps serving: the agent's absence must never interrupt traffic.
+  return { stop: () => agent.stop(), server, store };
 }
 
-main().catch((e: Error) => {
-  console.error(`vamp-gateway-agent: ${e.message}`);
-  process.exit(1);
-});
+runDaemon("vamp-gateway-agent", main);

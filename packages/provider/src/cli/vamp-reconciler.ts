@@ -9,6 +9,7 @@
  * and nothing else); outside, --kubeconfig or $KUBECONFIG.
  */
 import { parseArgs } from "node:util";
+import { runDaemon } from "./lifecycle";
 import { loadKubeConfig } from "../discovery/kubernetes";
 import { serveReconcilerHealth } from "../reconciler/health";
 import { Reconciler } from "../reconciler/reconciler";
@@ -20,7 +21,7 @@ const USAGE = `usage: vamp-reconciler --store etcd|zookeeper|vault --endpoints A
   --listen     liveness, readiness and status (default 127.0.0.1:19101, loopback only)
 ${STORE_USAGE}`;
 
-async function main(): Promise<void> {
+async function main() {
   const { values } = parseArgs({
     options: {
       ...STORE_OPTIONS,
@@ -43,17 +44,7 @@ async function main(): Promise<void> {
   });
   const server = await serveReconcilerHealth(() => reconciler.getStatus(), { host: listen.host, port: listen.port });
   await reconciler.start();
-  const shutdown = async () => {
-    await reconciler.stop();
-    server.close();
-    await store.close();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown());
-  process.on("SIGINT", () => void shutdown());
+  return { stop: () => reconciler.stop(), server, store };
 }
 
-main().catch((e: Error) => {
-  console.error(`vamp-reconciler: ${e.message}`);
-  process.exit(1);
-});
+runDaemon("vamp-reconciler", main);
