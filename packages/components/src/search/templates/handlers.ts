@@ -37,16 +37,28 @@ function client(inputs: SearchLogIndicesInputs): Client {
 
 const notFound = (e: unknown) => (e as { meta?: { statusCode?: number } }).meta?.statusCode === 404;
 
-/** Runs one call; 404 → undefined when tolerated; other errors name the cluster (never the credentials). */
-async function call<T>(inputs: SearchLogIndicesInputs, what: string, f: (c: Client) => Promise<{ body: T }>, tolerate404 = false): Promise<T | undefined> {
+/** One client for a whole provider operation (its connections are reused across the calls). */
+interface Cluster {
+  client: Client;
+  url: string;
+}
+
+async function withCluster<T>(inputs: SearchLogIndicesInputs, f: (s: Cluster) => Promise<T>): Promise<T> {
   const c = client(inputs);
   try {
-    return (await f(c)).body;
-  } catch (e) {
-    if (tolerate404 && notFound(e)) return undefined;
-    throw new Error(`search cluster ${inputs.url}: ${what}: ${(e as Error).message.slice(0, 300)}`);
+    return await f({ client: c, url: inputs.url });
   } finally {
     await c.close();
+  }
+}
+
+/** Runs one call; 404 → undefined when tolerated; other errors name the cluster (never the credentials). */
+async function call<T>(s: Cluster, what: string, f: (c: Client) => Promise<{ body: T }>, tolerate404 = false): Promise<T | undefined> {
+  try {
+    return (await f(s.client)).body;
+  } catch (e) {
+    if (tolerate404 && notFound(e)) return undefined;
+    throw new Error(`search cluster ${s.url}: ${what}: ${(e as Error).message.slice(0, 300)}`);
   }
 }
 
@@ -67,24 +79,29 @@ export async function check(_olds: unknown, news: SearchLogIndicesInputs): Promi
   return failures.length ? { inputs: news, failures } : { inputs: news };
 }
 
-async function apply(inputs: SearchLogIndicesInputs, previous?: SearchLogIndicesOutputs): Promise<SearchLogIndicesOutputs> {
+function apply(inputs: SearchLogIndicesInputs, previous?: SearchLogIndicesOutputs): Promise<SearchLogIndicesOutputs> {
+  return withCluster(inputs, (s) => applyWith(s, inputs, previous));
+}
+
+async function applyWith(s: Cluster, inputs: SearchLogIndicesInputs, previous?: SearchLogIndicesOutputs): Promise<SearchLogIndicesOutputs> {
   const templates: string[] = [];
   const deleted: string[] = [];
   for (const stream of streamsOf(inputs)) {
     const prefix = indexPrefix(inputs.organization, inputs.environment, stream);
-    await call(inputs, `put template ${prefix}`, (c) => c.indices.putIndexTemplate({ name: prefix, body: indexTemplate(prefix, stream, inputs.streams[stream]!) as never }));
+    await call(s, `put template ${prefix}`, (c) => c.indices.putIndexTemplate({ name: prefix, body: indexTemplate(prefix, stream, inputs.streams[stream]!) as never }));
     templates.push(prefix);
-    deleted.push(...(await prune(inputs, prefix, inputs.streams[stream]!.retentionDays)));
+    deleted.push(...(await prune(s, prefix, inputs.streams[stream]!.retentionDays)));
   }
   // A stream no longer configured: its template goes (its data stays until retention elsewhere).
-  for (const old of previous?.templates ?? []) if (!templates.includes(old)) await call(previous!, `delete template ${old}`, (c) => c.indices.deleteIndexTemplate({ name: old }), true);
+  // Same cluster: a changed URL replaces the resource instead.
+  for (const old of previous?.templates ?? []) if (!templates.includes(old)) await call(s, `delete template ${old}`, (c) => c.indices.deleteIndexTemplate({ name: old }), true);
   return { ...inputs, templates, deleted };
 }
 
-async function prune(inputs: SearchLogIndicesInputs, prefix: string, days: number): Promise<string[]> {
-  const list = ((await call(inputs, `list ${prefix}-*`, (c) => c.cat.indices({ index: `${prefix}-*`, format: "json", h: ["index"] }), true)) ?? []) as unknown as { index: string }[];
+async function prune(s: Cluster, prefix: string, days: number): Promise<string[]> {
+  const list = ((await call(s, `list ${prefix}-*`, (c) => c.cat.indices({ index: `${prefix}-*`, format: "json", h: ["index"] }), true)) ?? []) as unknown as { index: string }[];
   const expired = expiredIndices(prefix, list.map((i) => i.index), days, new Date());
-  for (const i of expired) await call(inputs, `delete expired index ${i}`, (c) => c.indices.delete({ index: i }), true);
+  for (const i of expired) await call(s, `delete expired index ${i}`, (c) => c.indices.delete({ index: i }), true);
   return expired;
 }
 
@@ -104,11 +121,15 @@ export async function update(_id: string, olds: SearchLogIndicesOutputs, news: S
 }
 
 /** Reads the templates back: one changed or removed by hand shows as drift of its stream. */
-export async function read(id: string, props: SearchLogIndicesOutputs): Promise<pulumi.dynamic.ReadResult> {
+export function read(id: string, props: SearchLogIndicesOutputs): Promise<pulumi.dynamic.ReadResult> {
+  return withCluster(props, (s) => readWith(s, id, props));
+}
+
+async function readWith(s: Cluster, id: string, props: SearchLogIndicesOutputs): Promise<pulumi.dynamic.ReadResult> {
   const streams: Partial<Record<LogStream, StreamSpec>> = {};
   for (const stream of streamsOf(props)) {
     const prefix = indexPrefix(props.organization, props.environment, stream);
-    const got = (await call(props, `get template ${prefix}`, (c) => c.indices.getIndexTemplate({ name: prefix }), true)) as unknown as { index_templates?: { index_template: { _meta?: { retention_days?: number }; template?: { settings?: { index?: { number_of_shards?: string; number_of_replicas?: string } } } } }[] } | undefined;
+    const got = (await call(s, `get template ${prefix}`, (c) => c.indices.getIndexTemplate({ name: prefix }), true)) as unknown as { index_templates?: { index_template: { _meta?: { retention_days?: number }; template?: { settings?: { index?: { number_of_shards?: string; number_of_replicas?: string } } } } }[] } | undefined;
     const t = got?.index_templates?.[0]?.index_template;
     if (!t) continue;
     const declared = props.streams[stream]!;
@@ -125,6 +146,8 @@ export async function read(id: string, props: SearchLogIndicesOutputs): Promise<
 
 async function deleteTemplates(_id: string, props: SearchLogIndicesOutputs): Promise<void> {
   // The data stays: audit logs may have to outlive the stack. Only the templates go.
-  for (const t of props.templates ?? []) await call(props, `delete template ${t}`, (c) => c.indices.deleteIndexTemplate({ name: t }), true);
+  await withCluster(props, async (s) => {
+    for (const t of props.templates ?? []) await call(s, `delete template ${t}`, (c) => c.indices.deleteIndexTemplate({ name: t }), true);
+  });
 }
 export { deleteTemplates as delete };
