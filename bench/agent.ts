@@ -7,15 +7,16 @@
  * 5 s, full reload on every change) on etcd.
  * Last line: propagation_p99_ms=<etcd p99> baseline_p99_ms=<n> failed_requests=<n>
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { GatewayAgent } from "../packages/provider/src/agent/agent";
 import { defaultEngine } from "../packages/provider/src/agent/default-engine";
-import { EtcdStore, VaultStore, ZooKeeperStore, encodeRecord, gatewayKey, type KeyValueStore } from "../packages/provider/src/store";
-import { testbedEnv, REPO_ROOT, vaultToken } from "../test/support/testbed";
+import { encodeRecord, gatewayKey } from "../packages/provider/src/record";
+import { EtcdStore, VaultStore, ZooKeeperStore, type KeyValueStore } from "../packages/provider/src/store";
+import { startServices } from "../testbed/services";
+import { testbedEnv, vaultToken } from "../test/support/testbed";
 import { freePort, LoadClient, startBackend } from "../test/support/traffic";
 
 const { values } = parseArgs({ options: { changes: { type: "string", default: "200" }, "baseline-changes": { type: "string", default: "20" } } });
@@ -30,8 +31,8 @@ async function measure(label: string, open: () => KeyValueStore, changes: number
   const [a, b] = await Promise.all([startBackend("a"), startBackend("b")]);
   const port = await freePort();
   const writer = open();
-  const spec = (wa: number) => ({ port: `${port}/http`, routes: { [`[127.0.0.1:${a.port}]`]: { weight: `${wa}%` }, [`[127.0.0.1:${b.port}]`]: { weight: `${100 - wa}%` } } });
-  const write = (wa: number) => writer.put(gatewayKey(tenant, "bench/web"), encodeRecord({ apiVersion: "vamp.io/v1", kind: "Gateway", name: "bench/web", spec: spec(wa) }));
+  const spec = (wa: number) => ({ port: `${port}/http`, routes: { [`[127.0.0.1:${a.port}]`]: { weight: wa }, [`[127.0.0.1:${b.port}]`]: { weight: 100 - wa } } });
+  const write = (wa: number) => writer.put(gatewayKey(tenant, "bench/web"), encodeRecord({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "bench/web", spec: spec(wa) }));
   await write(100);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "vamp-bench-agent-"));
   const agentStore = open();
@@ -78,7 +79,7 @@ async function measure(label: string, open: () => KeyValueStore, changes: number
 }
 
 async function main(): Promise<void> {
-  execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "start", "etcd", "zookeeper", "vault"], { stdio: "inherit" });
+  await startServices(["etcd", "zookeeper", "vault"]);
   const env = testbedEnv();
   const etcd = () => new EtcdStore({ kind: "etcd", endpoints: [env.VAMP_ETCD_ENDPOINT] });
   const zk = () => new ZooKeeperStore({ kind: "zookeeper", servers: [env.VAMP_ZK_ENDPOINT] });

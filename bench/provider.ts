@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { EtcdStore } from "../packages/provider/src/store";
+import { startServices } from "../testbed/services";
 import { REPO_ROOT, storeConnection, testbedEnv } from "../test/support/testbed";
 
 const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100" } } });
@@ -81,7 +82,7 @@ async function measure(kind: string, count: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "start", "etcd"], { stdio: "inherit" });
+  await startServices(["etcd"]);
   // The engine and the provider run the built package.
   execFileSync("npx", ["--no-install", "tsc", "-b"], { cwd: REPO_ROOT, stdio: "inherit" });
   const sizes = values.sizes!.split(",").map(Number);

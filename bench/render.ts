@@ -8,17 +8,19 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { renderConfig } from "../packages/provider/src/haproxy/render";
+import { renderConfig } from "../packages/provider/src/render/haproxy";
 import type { Gateway } from "../packages/provider/src/model/gateway";
 import { validateGateway } from "../packages/provider/src/validation/gateway";
-import { resolveSet } from "../packages/provider/src/validation/set";
+import { formatProblem } from "../packages/provider/src/model/problem";
+import type { RouteSpec } from "../packages/provider/src/model/spec";
+import { resolveSet } from "../packages/provider/src/resolve/set";
 
 function gateways(n: number): Gateway[] {
   return Array.from({ length: n }, (_, i) => {
-    const routes: Record<string, unknown> = {};
-    for (let r = 0; r < 4; r++) routes[`[10.${(i >> 8) & 255}.${i & 255}.${r + 1}:8080]`] = r === 3 ? { weight: "10%", condition: "has cookie canary", condition_strength: "50%" } : { weight: r === 0 ? "40%" : "25%" };
-    const g = validateGateway({ name: `team${i % 50}/svc${i}`, port: `${20000 + i}/http`, routes }, "bench");
-    if (!g.gateway) throw new Error(g.errors.map((e) => e.message).join("; "));
+    const routes: Record<string, RouteSpec> = {};
+    for (let r = 0; r < 4; r++) routes[`[10.${(i >> 8) & 255}.${i & 255}.${r + 1}:8080]`] = r === 3 ? { weight: 10, condition: "has cookie canary", conditionStrength: 50 } : { weight: r === 0 ? 40 : 25 };
+    const g = validateGateway({ port: `${20000 + i}/http`, routes }, { source: "bench", name: `team${i % 50}/svc${i}` });
+    if (!g.gateway) throw new Error(g.problems.map(formatProblem).join("; "));
     return g.gateway;
   });
 }
@@ -37,7 +39,9 @@ for (const n of [10, 100, 1000, 5000]) {
   for (let i = 0; i < (n >= 1000 ? 3 : 7); i++) {
     const t0 = performance.now();
     const set = resolveSet(input);
-    text = renderConfig(set.gateways, { bind: "127.0.0.1", log: false }).text;
+    const rendered = renderConfig(set.gateways, { bind: "127.0.0.1", log: false });
+    if (set.problems.length || rendered.failures.length) throw new Error([...set.problems.map(formatProblem), ...rendered.failures.map((f) => `${f.gateway}: ${f.message}`)].join("; "));
+    text = rendered.text;
     renders.push(performance.now() - t0);
   }
   const file = path.join(dir, `${n}.cfg`);

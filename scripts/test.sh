@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's second command: installs what is missing, starts the test bed's servers, builds,
-# type-checks and runs every test suite (unit, then end-to-end against the real servers and the
-# real Pulumi engine). Servers this script started are stopped again at the end.
+# The README's second command: installs what is missing, builds, type-checks and runs every test
+# suite (unit, then end-to-end against the real servers and the real Pulumi engine). Each e2e
+# suite starts the test-bed servers it needs (test/support/testbed.ts, requireServices); Jest's
+# global tear-down stops those this run started (test/support/global-teardown.ts).
 #   npm test                 everything
 #   npm test -- unit|e2e     one project
 #   npm test -- e2e <path>   a subset (extra args go to jest)
@@ -15,22 +16,11 @@ ensure_node_modules
 # suites; the search node the index-template suite.
 ensure_testbed core vault kubernetes search
 
-services="etcd zookeeper mariadb haproxy vault kubernetes search"
-started=()
-# status exits non-zero when any service is down; only its lines matter here.
-status=$(bash "$root/testbed/testbed.sh" status 2>/dev/null || true)
-for s in $services; do
-  if ! grep -q "^$s: up" <<<"$status"; then
-    bash "$root/testbed/testbed.sh" start "$s"
-    started+=("$s")
-  fi
-done
-cleanup() { [ ${#started[@]} -eq 0 ] || bash "$root/testbed/testbed.sh" stop "${started[@]}"; }
-trap cleanup EXIT
-
 ensure_build
 log "typecheck tests"
 (cd "$root" && npx --no-install tsc -p test --noEmit)
+log "lint: layers (dependency-cruiser), code (ESLint), format (Prettier)"
+(cd "$root" && npm run -s lint)
 
 projects=(--selectProjects unit e2e)
 case "${1:-}" in

@@ -20,7 +20,7 @@ describe("real engine: StoreEntry through preview, up, refresh, update, drift, d
   const key = `/vamp/e2e/engine-proof/${Date.now()}`;
 
   beforeAll(async () => {
-    requireServices("etcd");
+    await requireServices("etcd");
     etcd = new EtcdStore({ kind: "etcd", endpoints: [etcdEndpoint()] });
     t = await newTestStack(program, {
       etcdEndpoint: { value: etcdEndpoint() },

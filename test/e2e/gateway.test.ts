@@ -25,7 +25,7 @@ describe.each(STORES)("Gateway resource: real engine, %s, agent and HAProxy", (k
   const key = `/vamp/e2e/${environment}/gateways/shop%2Fweb`;
 
   beforeAll(async () => {
-    requireServices(STORE_SERVICE[kind]);
+    await requireServices(STORE_SERVICE[kind]);
     store = openTestStore(kind);
     const { connection, credentials } = storeConnection(kind);
     [stable, canary] = await Promise.all([startBackend("stable"), startBackend("canary")]);
@@ -117,16 +117,16 @@ describe.each(STORES)("Gateway resource: real engine, %s, agent and HAProxy", (k
   it("an out-of-band weight change shows as drift, and the next up restores the declared weight", async () => {
     const entry = (await store.get(key))!;
     const record = JSON.parse(entry.value);
-    const routes = record.spec.routes as Record<string, { weight: string }>;
-    routes[`[127.0.0.1:${canary.port}]`].weight = "0%";
-    routes[`[127.0.0.1:${stable.port}]`].weight = "100%";
+    const routes = record.spec.routes as Record<string, { weight: number }>;
+    routes[`[127.0.0.1:${canary.port}]`].weight = 0;
+    routes[`[127.0.0.1:${stable.port}]`].weight = 100;
     await store.put(key, JSON.stringify(record));
     const refresh = await t.stack.refresh();
     expect(refresh.summary.resourceChanges?.update).toBe(1);
     const up = await t.stack.up();
     expect(up.summary.resourceChanges?.update).toBe(1);
     const restored = JSON.parse((await store.get(key))!.value);
-    expect(restored.spec.routes[`[127.0.0.1:${canary.port}]`].weight).toBe("50%");
+    expect(restored.spec.routes[`[127.0.0.1:${canary.port}]`].weight).toBe(50);
   });
 
   it("invalid args fail preview with the field path, and nothing serving changes", async () => {

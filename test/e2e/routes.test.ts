@@ -27,10 +27,10 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
     return { stable: s.stable ?? 0, a: s.a ?? 0, b: s.b ?? 0 };
   };
   const addr = (b: Backend) => `[127.0.0.1:${b.port}]`;
-  const stored = async () => JSON.parse((await store.get(key))!.value) as { spec: { routes: Record<string, Record<string, string>> }; managers?: Record<string, unknown> };
+  const stored = async () => JSON.parse((await store.get(key))!.value) as { spec: { routes: Record<string, { weight?: number; condition?: string; conditionStrength?: number }> }; managers?: Record<string, unknown> };
 
   beforeAll(async () => {
-    requireServices(STORE_SERVICE[kind]);
+    await requireServices(STORE_SERVICE[kind]);
     store = openTestStore(kind);
     const [stable, a, b] = await Promise.all([startBackend("stable"), startBackend("a"), startBackend("b")]);
     backends = { stable, a, b };
@@ -60,8 +60,8 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
   it("up: the Routes set their weights on the gateway and traffic follows (70/10/20 ±2 over 5,000)", async () => {
     await t.stack.up();
     const rec = await stored();
-    expect(rec.spec.routes[addr(backends.a)].weight).toBe("10%");
-    expect(rec.spec.routes[addr(backends.b)].weight).toBe("20%");
+    expect(rec.spec.routes[addr(backends.a)].weight).toBe(10);
+    expect(rec.spec.routes[addr(backends.b)].weight).toBe(20);
     expect(Object.keys(rec.managers ?? {}).sort()).toEqual([addr(backends.a), addr(backends.b)].sort());
     await until(async () => (await sendRequests(url, 20)).failed === 0, 5000, "gateway serving");
     const s = split(await sendRequests(url, 5000));
@@ -79,7 +79,7 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
       const up = await t.stack.up();
       expect(up.summary.resourceChanges?.update).toBe(2);
       const rec = await stored();
-      expect([rec.spec.routes[addr(backends.a)].weight, rec.spec.routes[addr(backends.b)].weight]).toEqual([`${wa}%`, `${wb}%`]);
+      expect([rec.spec.routes[addr(backends.a)].weight, rec.spec.routes[addr(backends.b)].weight]).toEqual([wa, wb]);
     }
     const rev = (await store.get(key))!.revision;
     await until(() => agent.agent.getStatus().revisions["shop/routes"] === rev, 5000, "agent applied the last revision");
@@ -96,8 +96,8 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
     const up = await t.stack.up();
     expect(up.summary.resourceChanges?.update).toBe(1);
     const rec = await stored();
-    expect(rec.spec.routes[addr(backends.a)].weight).toBe("25%");
-    expect(rec.spec.routes[addr(backends.b)].weight).toBe("25%");
+    expect(rec.spec.routes[addr(backends.a)].weight).toBe(25);
+    expect(rec.spec.routes[addr(backends.b)].weight).toBe(25);
     const refresh = await t.stack.refresh();
     expect(refresh.summary.resourceChanges?.update ?? 0).toBe(0);
   });
@@ -105,12 +105,12 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
   it("a hand-edited Route weight shows as drift of that Route only, and up restores it", async () => {
     const entry = (await store.get(key))!;
     const rec = JSON.parse(entry.value);
-    rec.spec.routes[addr(backends.b)].weight = "40%";
+    rec.spec.routes[addr(backends.b)].weight = 40;
     await store.put(key, JSON.stringify(rec));
     const refresh = await t.stack.refresh();
     expect(refresh.summary.resourceChanges?.update).toBe(1);
     await t.stack.up();
-    expect((await stored()).spec.routes[addr(backends.b)].weight).toBe("25%");
+    expect((await stored()).spec.routes[addr(backends.b)].weight).toBe(25);
   });
 
   it("invalid Route args fail preview naming the field, and nothing changes", async () => {

@@ -17,7 +17,7 @@ import { startAgent, until, type AgentUnderTest } from "./agent/harness";
 jest.setTimeout(300_000);
 
 interface StoredRecord {
-  spec: { routes: Record<string, { weight?: string }> };
+  spec: { routes: Record<string, { weight?: number }> };
   discovered?: { routes: Record<string, { host: string; port: number; name?: string }[]>; writer: string };
 }
 
@@ -60,7 +60,7 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
   }
 
   beforeAll(async () => {
-    requireServices("etcd", "kubernetes");
+    await requireServices("etcd", "kubernetes");
     store = openTestStore("etcd");
     node = await ensureLoopbackNode();
     await createNamespace(namespace);
@@ -123,7 +123,7 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
     const status = (await (await fetch(`http://127.0.0.1:${health}/status`)).json()) as { writes: number; synced: boolean };
     expect(status).toMatchObject({ synced: true });
     expect(status.writes).toBeGreaterThanOrEqual(3);
-    expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: "100%" } });
+    expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: 100 } });
     const rev = (await store.get(key))!.revision;
     await until(() => agent.agent.getStatus().revisions["shop/versions"] === rev, 5000, "agent applied");
     const tally = await sendRequests(url, 1000);
@@ -135,12 +135,12 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
     await t.stack.setConfig("routes", { value: JSON.stringify({ "(1.0)": { weight: 90 }, "(1.2)": { weight: 10 } }) });
     await t.stack.up();
     const after = await stored();
-    expect(after.spec.routes).toEqual({ "(1.0)": { weight: "90%" }, "(1.2)": { weight: "10%" } });
+    expect(after.spec.routes).toEqual({ "(1.0)": { weight: 90 }, "(1.2)": { weight: 10 } });
     // up left the reconciler's view alone (same pods), and the reconciler does not touch weights.
     await expectDiscovered({ "(1.0)": ["shop-1-0-a", "shop-1-0-b", "shop-1-0-c"], "(1.2)": ["shop-1-2-a"] });
     await addPod("shop-1-2-b", "1.2");
     await until(async () => ((await discovered())["(1.2)"] ?? []).length === 2, 10_000, "second canary replica");
-    expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: "90%" }, "(1.2)": { weight: "10%" } });
+    expect((await stored()).spec.routes).toEqual({ "(1.0)": { weight: 90 }, "(1.2)": { weight: 10 } });
     const rev = (await store.get(key))!.revision;
     await until(() => agent.agent.getStatus().revisions["shop/versions"] === rev, 5000, "agent applied");
     const s = shares(await sendRequests(url, 5000));
@@ -153,7 +153,7 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
   it("a Route steps a discovered version the gateway does not declare; the unweighted stable route takes the rest", async () => {
     await t.stack.setAllConfig({ routes: { value: JSON.stringify({ "(1.0)": {} }) }, canary: { value: JSON.stringify({ route: "(1.2)", weight: 20 }) } });
     await t.stack.up();
-    expect((await stored()).spec.routes).toEqual({ "(1.0)": {}, "(1.2)": { weight: "20%" } });
+    expect((await stored()).spec.routes).toEqual({ "(1.0)": {}, "(1.2)": { weight: 20 } });
     const rev = (await store.get(key))!.revision;
     await until(() => agent.agent.getStatus().revisions["shop/versions"] === rev, 5000, "agent applied");
     const s = shares(await sendRequests(url, 5000));

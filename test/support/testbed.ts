@@ -1,11 +1,13 @@
 /**
- * The test side of testbed/testbed.sh: the same paths and endpoints, read from `testbed.sh env`
- * so there is one source of truth. Tests fail loudly when a server is not up: nothing skips.
+ * The test side of the test bed (testbed/services): its endpoints and environment, and
+ * `requireServices`, which starts what a suite needs when it is down. Tests fail loudly when a
+ * server cannot be started: nothing skips.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { openStore, type KeyValueStore, type StoreConnection, type StoreCredentials } from "../../packages/provider/src/store";
+import { applyTestbedEnvironment, isRunning, isUp, service, startServices, TestbedError } from "../../testbed/services";
+import { currentRunId, recordStarted } from "./testbed-run";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -13,44 +15,53 @@ let loaded: Record<string, string> | undefined;
 
 /** The test bed's environment (PATH with the Pulumi CLI, endpoints), applied to process.env once. */
 export function testbedEnv(): Record<string, string> {
-  if (loaded) return loaded;
-  const text = execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "env"], { encoding: "utf8" });
-  const env: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const m = /^export ([A-Z_]+)="(.*)"$/.exec(line);
-    if (!m) continue;
-    // Expand the two forms testbed.sh emits: $VAR and ${VAR:-default}.
-    const value = m[2]
-      .replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, n: string, d: string) => process.env[n] || d)
-      .replace(/\$([A-Z_]+)/g, (_, n: string) => process.env[n] ?? "");
-    env[m[1]] = value;
-    process.env[m[1]] = value;
-  }
-  loaded = env;
-  return env;
+  if (!loaded) loaded = applyTestbedEnvironment();
+  return loaded;
+}
+
+/** The services to make sure of: the named ones and what they depend on, dependencies first. */
+function withDependencies(names: readonly string[]): string[] {
+  const out: string[] = [];
+  const visit = (n: string) => {
+    for (const d of service(n).dependsOn ?? []) visit(d);
+    if (!out.includes(n)) out.push(n);
+  };
+  names.forEach(visit);
+  return out;
 }
 
 /**
- * Fails with the fix when a test-bed service does not answer. Waits up to 30 s first: a suite
- * before may have restarted etcd (the agent's outage scenario), and the Kubernetes API server,
- * which stores in that etcd, takes a moment to be ready again.
+ * Makes sure the named test-bed services (and their dependencies) answer: starts those that do
+ * not run (recorded for this test run, whose global tear-down stops them again), and waits up
+ * to 30 s for those that run but do not answer yet (a suite before may have restarted etcd, the
+ * agent's outage scenario, and the Kubernetes API server, which stores in that etcd, takes a
+ * moment to be ready again). Throws with the log's tail when a service cannot be started.
  */
-export function requireServices(...services: string[]): void {
-  let status = "";
-  let down: string[] = services;
-  const until = Date.now() + 30_000;
-  for (;;) {
+export async function requireServices(...services: string[]): Promise<void> {
+  testbedEnv();
+  const wanted = withDependencies(services);
+  const run = currentRunId();
+  const down: string[] = [];
+  for (const s of wanted) if (!(await isUp(s))) down.push(s);
+  const toStart = down.filter((s) => !isRunning(s));
+  if (toStart.length) {
     try {
-      status = execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), "status"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      await startServices(toStart, { parallel: true, onStarted: (n) => run && recordStarted(run, n) });
     } catch (e) {
-      status = String((e as { stdout?: string }).stdout ?? "");
+      const details = e instanceof TestbedError && e.details ? `\n${e.details}` : "";
+      throw new Error(`test bed: starting ${toStart.join(", ")} failed: ${(e as Error).message}${details}`);
     }
-    down = services.filter((s) => !new RegExp(`^${s}: up`, "m").test(status));
-    if (!down.length || Date.now() > until) break;
-    execFileSync("sleep", ["0.5"]);
   }
-  if (down.length) {
-    throw new Error(`test bed services not running: ${down.join(", ")}. Start them with: npm run testbed -- start ${down.join(" ")}\n${status}`);
+  const until = Date.now() + 30_000;
+  let waiting = down.filter((s) => !toStart.includes(s));
+  while (waiting.length) {
+    const answers = await Promise.all(waiting.map((s) => isUp(s)));
+    waiting = waiting.filter((_, i) => !answers[i]);
+    if (!waiting.length) break;
+    if (Date.now() > until) {
+      throw new Error(`test bed services run but do not answer: ${waiting.join(", ")}. Restart them with: npm run testbed -- restart ${waiting.join(" ")}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -62,7 +73,7 @@ export function etcdEndpoint(): string {
 /** The stores a suite can run against; each is a real server of the test bed. */
 export type StoreKind = "etcd" | "zookeeper" | "vault";
 
-/** The service name `testbed.sh` knows each store by. */
+/** The service name the test bed knows each store by. */
 export const STORE_SERVICE: Record<StoreKind, string> = { etcd: "etcd", zookeeper: "zookeeper", vault: "vault" };
 
 /** How to reach a test-bed store, as a program or the agent would be told. */
@@ -84,7 +95,7 @@ export function openTestStore(kind: StoreKind): KeyValueStore {
   return openStore(c.connection, c.credentials);
 }
 
-/** The test-bed Vault's root token (written by `testbed.sh start vault`, mode 600). */
+/** The test-bed Vault's root token (written when the test bed starts Vault, mode 600). */
 export function vaultToken(): string {
   return fs.readFileSync(testbedEnv().VAMP_VAULT_TOKEN_FILE, "utf8").trim();
 }

@@ -16,6 +16,50 @@ import { declareResources, type DeclaredResource } from "./testing";
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are free-form JSON
 const of = (d: DeclaredResource[], type: string) => d.filter((r) => r.type === type).map((r) => r.inputs as Obj);
 const store = { kind: "vault" as const, address: "https://vault.example.com:8200" };
+const GENERATED_PASSWORD = "pulumi-nodejs:dynamic/vamp:GeneratedPassword";
+
+// The engine's secret envelope, as serialized in the resource monitor's requests.
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+const secretEnvelope = (value: unknown) => ({ [SECRET_SIG]: SECRET_VALUE, value });
+/** A value with every secret envelope replaced by a placeholder: what is left is what is visible. */
+const withoutSecrets = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(withoutSecrets) : v && typeof v === "object" ? ((v as Obj)[SECRET_SIG] === SECRET_VALUE ? "[secret]" : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutSecrets(x)]))) : v;
+const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
+
+/**
+ * The engine's part the mocks leave out: outputs a resource names in `additionalSecretOutputs`
+ * come back as secrets. Records every registration as the monitor receives it (inputs serialized,
+ * secrets still in their envelope) and every component's registered outputs, by URN.
+ * Call `install()` first thing in the program given to declareResources (it replaces the monitor).
+ */
+function withEngineSecrets() {
+  const registered: { type: string; name: string; urn: string; inputs: Obj; additionalSecretOutputs: string[] }[] = [];
+  const outputs = new Map<string, Obj>();
+  const install = () => {
+    const monitor = pulumi.runtime.getMonitor() as Obj;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: Obj, callback: (err: unknown, resp: Obj) => void) => {
+      const entry = { type: req.getType(), name: req.getName(), urn: "", inputs: req.getObject()?.toJavaScript() ?? {}, additionalSecretOutputs: req.getAdditionalsecretoutputsList() as string[] };
+      registered.push(entry);
+      register(req, (err: unknown, resp: Obj) => {
+        if (resp) {
+          entry.urn = resp.getUrn();
+          const state = resp.getObject().toJavaScript();
+          for (const k of entry.additionalSecretOutputs) if (k in state) state[k] = secretEnvelope(state[k]);
+          resp.setObject(resp.getObject().constructor.fromJavaScript(state));
+        }
+        callback(err, resp);
+      });
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: Obj, callback: (err: unknown, resp: unknown) => void) => {
+      outputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+      registerOutputs(req, callback);
+    };
+  };
+  return { install, registered, outputs };
+}
 
 async function serviceTopology(extra: { replicas?: number } = {}) {
   return declareResources(() => {
@@ -68,7 +112,33 @@ describe("Organization and Environment (tenancy)", () => {
     const user = of(d, "mysql:index/user:User")[0];
     expect(user).toMatchObject({ user: "vamp_acme", host: "%" });
     expect(of(d, "mysql:index/grant:Grant")).toEqual([expect.objectContaining({ user: "vamp_acme", host: "%", database: "vamp_acme", privileges: ["ALL PRIVILEGES"] })]);
-    expect(d.some((r) => r.type === "pulumi-nodejs:dynamic:Resource" || /GeneratedPassword/.test(r.type) || r.name === "acme-mysql-password")).toBe(true);
+    // Exactly one generated password, the organization's, 32 characters long.
+    expect(d.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => [r.type, r.name, r.inputs.length])).toEqual([[GENERATED_PASSWORD, "acme-mysql-password", 32]]);
+  });
+
+  it("keep the generated MySQL password a secret: asked of the engine, handed to the MySQL user as one, never in plain text elsewhere", async () => {
+    const engine = withEngineSecrets();
+    let acme!: Organization;
+    await declareResources(() => {
+      engine.install();
+      acme = new Organization("acme", { name: "acme", managementProvider: new k8s.Provider("mgmt", {}), mysql: { provider: new mysql.Provider("mysql", {}) } });
+    });
+    const plain = "generated-acme-mysql-password"; // what declareResources' mock generates for it
+    const password = engine.registered.find((r) => r.type === GENERATED_PASSWORD && r.name === "acme-mysql-password")!;
+    expect(password.additionalSecretOutputs).toEqual(["value"]);
+    expect(await pulumi.isSecret(acme.database!.password)).toBe(true);
+    expect(await resolve(pulumi.unsecret(acme.database!.password))).toBe(plain);
+    const user = engine.registered.find((r) => r.type === "mysql:index/user:User")!;
+    expect(user.inputs.plaintextPassword).toEqual(secretEnvelope(plain));
+    // Outside secret envelopes the value appears nowhere: no resource's inputs, not the component's registered outputs.
+    for (const r of engine.registered) expect(JSON.stringify(withoutSecrets(r.inputs))).not.toContain(plain);
+    const org = engine.registered.find((r) => r.type === "vamp:tenancy:Organization")!;
+    expect(engine.outputs.has(org.urn)).toBe(true);
+    expect(JSON.stringify(withoutSecrets(engine.outputs.get(org.urn)))).not.toContain(plain);
+    // Nor in the component's public non-secret properties.
+    expect(await pulumi.isSecret(acme.namespace!)).toBe(false);
+    const visible = { name: acme.name, namespace: await resolve(acme.namespace!), database: { name: acme.database!.name, user: acme.database!.user }, search: acme.search, vault: acme.vault };
+    expect(JSON.stringify(visible)).not.toContain(plain);
   });
 
   it("send an environment's logs to the organization's search cluster unless it overrides it", async () => {

@@ -1,22 +1,36 @@
 /**
  * @vamp-pulumi/provider: Vamp gateways and routes as Pulumi dynamic resources, the gateway
  * engine behind them, the key-value stores they write to, and the gateway agent.
+ *
+ * The pure core (model → condition, selector → validation → record, resolve → render) takes
+ * data and returns data; stores, HAProxy process control, the agent, discovery, the dynamic
+ * resources and the command lines are its edges. docs/architecture.md draws the flow.
  */
-// --- gateway engine: model, DSL, condition language, selectors, validation, HAProxy renderer
+// --- the pure core
 // The model's Gateway and Route are definitions; `Gateway` at the top level is the resource.
-export type { Gateway as GatewayDefinition, Route as RouteDefinition, Port, Protocol, Sticky, Instance, RouteTarget, Condition, Rewrite, ValidationError } from "./model";
-export { formatError } from "./model";
-export * from "./dsl";
+export type { Gateway as GatewayDefinition, Route as RouteDefinition, Port, Protocol, Sticky, Instance, RouteTarget, Condition, Rewrite } from "./model/gateway";
+export * from "./model/spec";
+export * from "./model/record";
+export * from "./model/resolved";
+export * from "./model/tenant";
+export * from "./model/problem";
+export type { ConditionNode, Subject } from "./model/condition";
+export type { SelectorNode, SelectorField, WorkloadInstance } from "./model/selector";
 export * from "./condition";
 export * from "./selector";
 export * from "./validation";
-export * from "./haproxy";
+export * from "./dsl";
+export * from "./record";
+export * from "./resolve";
+export * from "./render";
+export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
+export { planApply, type AppliedState, type Plan } from "./render/plan";
 
-// --- stores, HAProxy control, the gateway agent
+// --- edges: infrastructure, stores, HAProxy process control, the gateway agent
+export * from "./infra";
 export * from "./store";
-export * from "./proxy";
+export * from "./haproxy";
 export * from "./agent";
-export { defaultEngine } from "./agent/default-engine";
 
 // --- selector discovery (Kubernetes) and the continuous reconciler
 export * from "./discovery";

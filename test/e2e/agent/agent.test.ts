@@ -2,18 +2,17 @@
  * The gateway agent against real stores and a real HAProxy, under load from a concurrent client.
  * Every scenario asserts 0 failed requests; weight changes must not reload HAProxy.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { KeyValueStore } from "../../../packages/provider/src/store";
-import { openTestStore, REPO_ROOT, requireServices, STORE_SERVICE, type StoreKind } from "../../support/testbed";
+import { startServices, stopServices } from "../../../testbed/services";
+import { openTestStore, requireServices, STORE_SERVICE, type StoreKind } from "../../support/testbed";
 import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../../support/traffic";
-import { serveHealth } from "../../../packages/provider/src/agent/health";
+import { agentStatusSource } from "../../../packages/provider/src/agent/health";
+import { serveStatus } from "../../../packages/provider/src/infra/http-status";
 import { splitSpec, startAgent, until, writeGateway, type AgentUnderTest } from "./harness";
 
 jest.setTimeout(180_000);
-
-const testbed = (...args: string[]) => execFileSync("bash", [path.join(REPO_ROOT, "testbed", "testbed.sh"), ...args], { stdio: "pipe" });
 
 const kinds = (process.env.VAMP_E2E_STORES ?? "etcd,zookeeper,vault").split(",") as StoreKind[];
 const stores: [string, () => KeyValueStore, string][] = kinds.map((k) => [k, () => openTestStore(k), STORE_SERVICE[k]]);
@@ -38,7 +37,7 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
   const addr = (x: Backend) => `127.0.0.1:${x.port}`;
 
   beforeAll(async () => {
-    requireServices(service);
+    await requireServices(service);
     store = openStore();
     [a, b, c] = await Promise.all([startBackend("a"), startBackend("b"), startBackend("c")]);
     port = await freePort();
@@ -126,7 +125,7 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
 
   it("reports liveness, readiness, the applied revisions and per-route metrics over HTTP", async () => {
     const listen = { host: "127.0.0.1", port: await freePort() };
-    const server = await serveHealth({ getStatus: () => t.agent.getStatus(), stats: () => t.agent.runtime.stats() }, listen);
+    const server = await serveStatus(agentStatusSource({ getStatus: () => t.agent.getStatus(), stats: () => t.agent.runtime.stats() }), listen);
     try {
       await sendRequests(url, 300);
       const base = `http://${listen.host}:${listen.port}`;
@@ -156,7 +155,7 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
     const rejected = t.agent.getStatus().counters.rejected;
     await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 70, [addr(b)]: 70 })); // sums to 140
     await until(() => t.agent.getStatus().counters.rejected > rejected, 3000, "invalid gateway rejected");
-    expect(t.agent.getStatus().rejected["shop/web"].join(" ")).toMatch(/weight/i);
+    expect(t.agent.getStatus().rejected["shop/web"].errors.join(" ")).toMatch(/weight/i);
     const tally = await sendRequests(url, 1000);
     expect(tally.failed).toBe(0);
     expect(Math.abs(shares(tally).a - 50)).toBeLessThan(8); // still the last good 50/50
@@ -166,12 +165,12 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
     await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 100, [addr(b)]: 0 }));
     await until(async () => (await sendRequests(url, 50)).byBackend.a === 50, 3000, "100% on a");
     const load = startLoad(url);
-    testbed("stop", service);
+    await stopServices([service]);
     try {
       await new Promise((r) => setTimeout(r, 30_000));
       expect(t.agent.getStatus().storeHealthy).toBe(false);
     } finally {
-      testbed("start", service);
+      await startServices([service]);
     }
     await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 0, [addr(b)]: 100 }));
     const written = performance.now();

@@ -7,7 +7,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { GatewayAgent, type AgentEvent } from "../../../packages/provider/src/agent";
 import { defaultEngine } from "../../../packages/provider/src/agent/default-engine";
-import { encodeRecord, gatewayKey, type KeyValueStore, type Tenant } from "../../../packages/provider/src/store";
+import type { GatewaySpec, RouteSpec as TypedRouteSpec } from "../../../packages/provider/src/model/spec";
+import type { Tenant } from "../../../packages/provider/src/model/tenant";
+import { encodeRecord, gatewayKey } from "../../../packages/provider/src/record";
+import type { KeyValueStore } from "../../../packages/provider/src/store";
 
 export interface RouteSpec {
   weight?: number;
@@ -15,25 +18,25 @@ export interface RouteSpec {
   conditionStrength?: number;
 }
 
-/** A gateway record's spec routing to local backends: `{ "127.0.0.1:port": weight }`. */
-export function splitSpec(port: number, routes: Record<string, number | RouteSpec>): Record<string, unknown> {
+/** A gateway record's spec (the typed shape) routing to local backends: `{ "127.0.0.1:port": weight }`. */
+export function splitSpec(port: number, routes: Record<string, number | RouteSpec>): GatewaySpec {
   return {
     port: `${port}/http`,
     routes: Object.fromEntries(
       Object.entries(routes).map(([addr, r]) => {
         const spec = typeof r === "number" ? { weight: r } : r;
-        const out: Record<string, unknown> = {};
-        if (spec.weight !== undefined) out.weight = `${spec.weight}%`;
+        const out: TypedRouteSpec = {};
+        if (spec.weight !== undefined) out.weight = spec.weight;
         if (spec.condition !== undefined) out.condition = spec.condition;
-        if (spec.conditionStrength !== undefined) out.condition_strength = `${spec.conditionStrength}%`;
+        if (spec.conditionStrength !== undefined) out.conditionStrength = spec.conditionStrength;
         return [`[${addr}]`, out];
       }),
     ),
   };
 }
 
-export async function writeGateway(store: KeyValueStore, tenant: Tenant, name: string, spec: Record<string, unknown>): Promise<string> {
-  return store.put(gatewayKey(tenant, name), encodeRecord({ apiVersion: "vamp.io/v1", kind: "Gateway", name, spec }));
+export async function writeGateway(store: KeyValueStore, tenant: Tenant, name: string, spec: GatewaySpec): Promise<string> {
+  return store.put(gatewayKey(tenant, name), encodeRecord({ apiVersion: "vamp.io/v2", kind: "Gateway", name, spec }));
 }
 
 export interface AgentUnderTest {

@@ -3,6 +3,7 @@
  * `pulumi preview` of a program using RegionalElasticsearch. Valid layouts preview; invalid
  * ones fail with a message that names the environment, the country and the cluster.
  */
+import type { EngineEvent, PreviewResult, Stack } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
 import { newTestStack, type TestStack } from "../../support/pulumi";
 
@@ -54,6 +55,27 @@ const CASES: { name: string; layout: unknown; error?: RegExp }[] = [
   },
 ];
 
+const COMPONENT = "vamp:search:RegionalElasticsearch";
+
+/**
+ * A preview and what the engine planned in it: each resource's step as [op, type, name], the
+ * stack left out (every program has it), and the URNs error diagnostics were reported on.
+ */
+async function previewPlan(stack: Stack): Promise<{ steps: string[][]; errorUrns: string[]; result?: PreviewResult; error?: Error }> {
+  const steps: string[][] = [];
+  const errorUrns: string[] = [];
+  const onEvent = (e: EngineEvent) => {
+    const m = e.resourcePreEvent?.metadata;
+    if (m && m.type !== "pulumi:pulumi:Stack") steps.push([m.op, m.type, m.urn.slice(m.urn.lastIndexOf("::") + 2)]);
+    if (e.diagnosticEvent?.severity === "error" && e.diagnosticEvent.urn) errorUrns.push(e.diagnosticEvent.urn);
+  };
+  try {
+    return { steps, errorUrns, result: await stack.preview({ onEvent }) };
+  } catch (error) {
+    return { steps, errorUrns, error: error as Error };
+  }
+}
+
 describe("GDPR regional layouts at preview, through the real engine", () => {
   let t: TestStack;
   beforeAll(async () => {
@@ -65,11 +87,20 @@ describe("GDPR regional layouts at preview, through the real engine", () => {
 
   it.each(CASES)("$name", async ({ layout: l, error }) => {
     await t.stack.setConfig("layout", { value: JSON.stringify(l) });
+    const plan = await previewPlan(t.stack);
     if (!error) {
-      const res = await t.stack.preview();
-      expect(res.changeSummary.create).toBeGreaterThanOrEqual(1);
+      expect(plan.error).toBeUndefined();
+      // The layout is one component and nothing else: no cluster, no provider, no child resource.
+      expect(plan.steps).toEqual([["create", COMPONENT, "search"]]);
+      // The summary counts the stack too: the stack and the component, both new, nothing else.
+      expect(Object.entries(plan.result!.changeSummary).filter(([, n]) => n)).toEqual([["create", 2]]);
     } else {
-      await expect(t.stack.preview()).rejects.toThrow(error);
+      expect(plan.error?.message).toMatch(error);
+      // Refused before declaring anything: the only resource besides the stack that reaches the engine
+      // is the component itself (it registers before checking its arguments, to be named in the error).
+      expect(plan.steps.filter(([, type, name]) => !(type === COMPONENT && name === "search"))).toEqual([]);
+      // The error is the component's, reported on it.
+      expect(plan.errorUrns).toContainEqual(expect.stringMatching(new RegExp(`::${COMPONENT}::search$`)));
     }
   });
 });

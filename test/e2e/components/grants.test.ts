@@ -37,7 +37,7 @@ describe("declared MySQL grants on a real MariaDB", () => {
   const cleanup = () => sql("DROP USER IF EXISTS 'vamp_acme'@'%', 'vamp_globex'@'%'; DROP DATABASE IF EXISTS vamp_acme; DROP DATABASE IF EXISTS vamp_globex;");
 
   beforeAll(async () => {
-    requireServices("mariadb");
+    await requireServices("mariadb");
     d = await declareResources(tenantsProgram);
     cleanup();
     for (const s of statementsFor(d)) sql(s);
@@ -73,10 +73,10 @@ describe("declared Vault policies on a real Vault", () => {
   }
   const tokenFor = async (policy: string) => (await vault("POST", "auth/token/create", { policies: [policy], ttl: "10m", no_parent: true })).auth.client_token as string;
   const storeWith = (token: string) => new VaultStore({ kind: "vault", address: addr() }, { token });
-  const rec = (name: string) => JSON.stringify({ apiVersion: "vamp.io/v1", kind: "Gateway", name, spec: { port: "9050/http", routes: {} } });
+  const rec = (name: string) => JSON.stringify({ apiVersion: "vamp.io/v2", kind: "Gateway", name, spec: { port: "9050/http", routes: {} } });
 
   beforeAll(async () => {
-    requireServices("vault");
+    await requireServices("vault");
     d = await declareResources(tenantsProgram);
     for (const p of of(d, "vault:index/policy:Policy")) await vault("PUT", `sys/policies/acl/${p.name}`, { policy: p.policy });
     const root = storeWith(vaultToken());

@@ -20,7 +20,7 @@ interface PodList {
 }
 
 beforeAll(async () => {
-  requireServices("kubernetes");
+  await requireServices("kubernetes");
   // Four kwok nodes with the hostname label a kubelet would set; label any older test-bed node too.
   for (const n of ["kwok-a", "kwok-b", "kwok-c", "kwok-d"]) await ensureNode(n);
   const nodes = await kube<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>("GET", "/api/v1/nodes");

@@ -23,7 +23,7 @@ describe("SearchLogIndices: real engine and a real search node", () => {
   }
 
   beforeAll(async () => {
-    requireServices("search");
+    await requireServices("search");
     t = await newTestStack(path.join(__dirname, "..", "programs", "search"), { url: { value: url() }, environment: { value: environment }, gatewayLogDays: { value: "14" } });
   });
   afterAll(async () => {

@@ -4,10 +4,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readGateways } from "../../../packages/provider/src/dsl/read";
-import { renderConfig, type RenderOptions } from "../../../packages/provider/src/haproxy/render";
-import { formatError } from "../../../packages/provider/src/model/gateway";
-import { HaproxyMaster } from "../../../packages/provider/src/proxy/master";
-import { resolveSet } from "../../../packages/provider/src/validation/set";
+import { renderConfig, type RenderOptions } from "../../../packages/provider/src/render/haproxy";
+import { formatProblem } from "../../../packages/provider/src/model/problem";
+import { HaproxyMaster } from "../../../packages/provider/src/haproxy/master";
+import { resolveSet } from "../../../packages/provider/src/resolve/set";
+import { fromVampFields } from "../../../packages/provider/src/record/spec";
+import { validateGateway } from "../../../packages/provider/src/validation/gateway";
 
 /** Fails loudly when HAProxy is missing: these suites never skip. */
 export function requireHaproxy(): void {
@@ -18,13 +20,25 @@ export function requireHaproxy(): void {
   }
 }
 
-/** YAML documents → HAProxy configuration text; throws with every validation error. */
+/** YAML documents → HAProxy configuration text; throws with every validation and render problem. */
 export function renderYaml(yaml: string, opts: RenderOptions = {}): string {
-  const { gateways, errors } = readGateways(yaml, "test.yaml");
+  const { gateways, problems } = readGateways(yaml, "test.yaml");
   const set = resolveSet(gateways, { virtualHostsPort: opts.virtualHostsPort });
-  const all = [...errors, ...set.errors];
-  if (all.length) throw new Error(all.map(formatError).join("\n"));
-  return renderConfig(set.gateways, { bind: "127.0.0.1", log: false, ...opts }).text;
+  const all = [...problems, ...set.problems];
+  if (all.length) throw new Error(all.map(formatProblem).join("\n"));
+  const rendered = renderConfig(set.gateways, { bind: "127.0.0.1", log: false, ...opts });
+  if (rendered.failures.length) throw new Error(rendered.failures.map((f) => `gateway ${f.gateway}: ${f.message}`).join("\n"));
+  return rendered.text;
+}
+
+/**
+ * One gateway as a Vamp document has it (Vamp's field names, its `name` inside) → validated the
+ * way the YAML reader does: field names converted, problems reported in Vamp's names.
+ */
+export function validateVampGateway(raw: unknown, source: string): ReturnType<typeof validateGateway> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return validateGateway(raw, { source, name: undefined, dialect: "vamp" });
+  const { name, ...rest } = raw as Record<string, unknown>;
+  return validateGateway(fromVampFields(rest), { source, name, dialect: "vamp" });
 }
 
 /** `haproxy -c` on a configuration text; returns the error output or undefined when valid. */

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { failOn, problem, type ArgProblem } from "../common/errors";
+import { failOn, problem, type Problem } from "../common/errors";
 import { GeneratedPassword } from "../common/generated-password";
 import { DEFAULT_IMAGES, type Images } from "../common/images";
 import { labels } from "../common/labels";
@@ -27,8 +27,8 @@ export interface AllInOneArgs {
 
 const NS = "vamp-quickstart";
 
-export function validateAllInOneArgs(args: AllInOneArgs, production: { production: boolean; reason: string }): ArgProblem[] {
-  const out: ArgProblem[] = [];
+export function validateAllInOneArgs(args: AllInOneArgs, production: { production: boolean; reason: string }): Problem[] {
+  const out: Problem[] = [];
   if (production.production) {
     out.push(problem("production", true, `AllInOne keeps everything in one cluster without persistent storage and is for short-lived development clusters only (${production.reason}); use ManagementCluster and ServiceCluster`));
   }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as mysql from "@pulumi/mysql";
 import * as pulumi from "@pulumi/pulumi";
-import { dnsLabel, failOn, problem, type ArgProblem } from "../common/errors";
+import { dnsLabel, failOn, problem, type Problem } from "../common/errors";
 import { GeneratedPassword } from "../common/generated-password";
 import { labels } from "../common/labels";
 
@@ -30,14 +30,14 @@ export interface MysqlExternalArgs {
 /** Arguments of {@link Mysql}. */
 export type MysqlArgs = MysqlInClusterArgs | MysqlExternalArgs;
 
-export function validateMysqlArgs(args: MysqlArgs): ArgProblem[] {
+export function validateMysqlArgs(args: MysqlArgs): Problem[] {
   if (args.mode === "in-cluster") {
     const out = dnsLabel("namespace", args.namespace);
     if (args.storageSize !== undefined && !/^\d+(Mi|Gi|Ti)$/.test(args.storageSize)) out.push(problem("storageSize", args.storageSize, 'must be a size like "20Gi"'));
     return out;
   }
   if (args.mode === "external") {
-    const out: ArgProblem[] = [];
+    const out: Problem[] = [];
     if (!/^[^\s:/]+:\d{1,5}$/.test(args.endpoint ?? "")) out.push(problem("endpoint", args.endpoint, 'must be "host:port"'));
     if (!args.username) out.push(problem("username", args.username, "must name an administrative user"));
     return out;

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { dnsLabel, failOn, problem, type ArgProblem } from "../common/errors";
+import { dnsLabel, failOn, problem, type Problem } from "../common/errors";
 import { labels } from "../common/labels";
 
 /** Arguments of {@link Elasticsearch}. */
@@ -20,7 +20,7 @@ export interface ElasticsearchArgs {
   image?: string;
 }
 
-export function validateElasticsearchArgs(args: ElasticsearchArgs): ArgProblem[] {
+export function validateElasticsearchArgs(args: ElasticsearchArgs): Problem[] {
   const out = [...dnsLabel("namespace", args.namespace), ...dnsLabel("clusterName", args.clusterName)];
   if (args.trafficClass !== undefined && !["low", "high"].includes(args.trafficClass)) out.push(problem("trafficClass", args.trafficClass, 'must be "low" (one node) or "high" (three nodes)'));
   if (args.storageSize !== undefined && !/^\d+(Mi|Gi|Ti)$/.test(args.storageSize)) out.push(problem("storageSize", args.storageSize, 'must be a size like "50Gi"'));

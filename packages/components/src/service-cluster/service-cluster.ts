@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validateStoreConnection, type StoreConnection } from "@vamp-pulumi/provider";
-import { failOn, problem, type ArgProblem } from "../common/errors";
+import { failOn, problem, type Problem } from "../common/errors";
 import { DEFAULT_IMAGES, type Images } from "../common/images";
 import type { Environment } from "../tenancy/environment";
 import { gatewayAgentDeployment, gatewayAgentPdb, gatewayAgentService, workflowAgentDeployment, type EnvironmentWorkloads } from "./manifests";
@@ -21,8 +21,8 @@ export interface ServiceClusterArgs {
   images?: Images;
 }
 
-export function validateServiceClusterArgs(args: Omit<ServiceClusterArgs, "provider" | "environments"> & { environments: { provider: unknown; name: string }[] }, provider: unknown): ArgProblem[] {
-  const out: ArgProblem[] = [...validateStoreConnection(args.store, "store")];
+export function validateServiceClusterArgs(args: Omit<ServiceClusterArgs, "provider" | "environments"> & { environments: { provider: unknown; name: string }[] }, provider: unknown): Problem[] {
+  const out: Problem[] = [...validateStoreConnection(args.store, "store")];
   const replicas = args.agentReplicas ?? 2;
   if (!Number.isInteger(replicas) || replicas < 2) out.push(problem("agentReplicas", args.agentReplicas, "must be at least 2: each environment needs two gateway agents on different nodes to survive losing one"));
   if (!args.gatewayPorts?.length) out.push(problem("gatewayPorts", args.gatewayPorts, "must list at least one gateway port for the load balancer"));

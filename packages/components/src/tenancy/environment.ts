@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { dnsLabel, failOn, problem, type ArgProblem } from "../common/errors";
+import { dnsLabel, failOn, problem, type Problem } from "../common/errors";
 import { environmentNamespace, tenantLabels } from "../common/labels";
 import type { SearchEndpoint } from "../search/endpoint";
 import type { Organization } from "./organization";
@@ -19,7 +19,7 @@ export interface EnvironmentArgs {
   search?: SearchEndpoint;
 }
 
-export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "name"> & { organization: { name: string } }): ArgProblem[] {
+export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "name"> & { organization: { name: string } }): Problem[] {
   const out = dnsLabel("name", args.name);
   const ns = environmentNamespace(args.organization.name, args.name);
   if (!out.length && ns.length > 63) out.push(problem("name", args.name, `makes the namespace "${ns}" longer than 63 characters; shorten the organization or environment name`));

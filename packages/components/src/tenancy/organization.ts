@@ -41,7 +41,7 @@ export class Organization extends pulumi.ComponentResource {
 
   constructor(name: string, args: OrganizationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vamp:tenancy:Organization", name, {}, opts);
-    failOn([...dnsLabel("name", args.name), ...(args.name.length > 57 ? [{ path: "name", message: `must be at most 57 characters (namespace vamp-<name>), got ${JSON.stringify(args.name)}` }] : [])], "vamp:tenancy:Organization", name, this);
+    failOn([...dnsLabel("name", args.name), ...(args.name.length > 57 ? [{ source: "", path: "name", message: `must be at most 57 characters (namespace vamp-<name>), got ${JSON.stringify(args.name)}` }] : [])], "vamp:tenancy:Organization", name, this);
     this.name = args.name;
     this.search = args.search;
     this.vault = args.vault;

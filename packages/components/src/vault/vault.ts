@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { dnsLabel, failOn, problem, type ArgProblem } from "../common/errors";
+import { dnsLabel, failOn, problem, type Problem } from "../common/errors";
 import { labels } from "../common/labels";
 import type { Mysql } from "../mysql/mysql";
 
@@ -38,8 +38,8 @@ export interface VaultExternalArgs extends VaultCommonArgs {
 /** Arguments of {@link Vault}. */
 export type VaultArgs = VaultInClusterArgs | VaultExternalArgs;
 
-export function validateVaultArgs(args: VaultArgs): ArgProblem[] {
-  const out: ArgProblem[] = [];
+export function validateVaultArgs(args: VaultArgs): Problem[] {
+  const out: Problem[] = [];
   if (args.mode === "in-cluster") {
     out.push(...dnsLabel("namespace", args.namespace));
     if (!args.tlsSecretName) out.push(problem("tlsSecretName", args.tlsSecretName, "must name a kubernetes.io/tls Secret: Vault carries tokens and must not listen without TLS"));

@@ -3,20 +3,10 @@
  * record, check a set, render a set. The default implementation is the gateway engine of this
  * package; tests and the benchmark's baseline may pass their own.
  */
-import type { ServerWeight } from "../proxy/runtime-api";
-import type { GatewayRecord } from "../store/record";
+import type { GatewayRecord } from "../model/record";
+import type { RenderedConfig } from "../model/resolved";
 
-/** A rendered configuration and what can change in it without a reload. */
-export interface RenderedConfig {
-  /** The complete HAProxy configuration. */
-  text: string;
-  /** Every runtime-tunable server weight in `text`. */
-  weights: ServerWeight[];
-  /** Equal for two configurations that differ only in those weights. */
-  fingerprint: string;
-  /** Which backend serves which route, for per-route metrics. */
-  routes: { gateway: string; route: string; backend: string }[];
-}
+export type { RenderedConfig } from "../model/resolved";
 
 /** Where HAProxy's files live; the renderer puts them into `global`. */
 export interface RenderPaths {
@@ -26,11 +16,17 @@ export interface RenderPaths {
   instance: string;
 }
 
+/** A problem of one gateway, found when checking or rendering a set. */
+export interface GatewayProblem {
+  gateway: string;
+  message: string;
+}
+
 export interface GatewayEngine<G = unknown> {
   /** Validates one record; errors are full sentences naming the field path. */
   compile(record: GatewayRecord): { gateway?: G; errors: string[] };
-  /** Problems between gateways (shared ports, ...), each naming the gateways involved. */
-  checkSet(gateways: G[]): { gateway: string; message: string }[];
-  /** Renders the set into a complete configuration. */
-  render(gateways: G[], paths: RenderPaths): RenderedConfig;
+  /** Problems between gateways (shared ports, ...), each against the gateway that must yield. */
+  checkSet(gateways: G[]): GatewayProblem[];
+  /** Renders the set; gateways that cannot be rendered are left out and listed in `failures`. */
+  render(gateways: G[], paths: RenderPaths): RenderedConfig & { failures: GatewayProblem[] };
 }

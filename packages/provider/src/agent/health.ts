@@ -3,8 +3,8 @@
  * revisions, and Prometheus metrics with per-route requests, 5xx and response times read from
  * HAProxy's stats.
  */
-import * as http from "node:http";
-import type { StatRow } from "../proxy/stats";
+import type { StatRow } from "../haproxy/stats";
+import type { StatusSource } from "../infra/http-status";
 import type { AgentStatus } from "./agent";
 
 export interface HealthSource {
@@ -21,6 +21,8 @@ export function renderMetrics(status: AgentStatus, stats: StatRow[]): string {
   };
   const c = status.counters;
   metric("vamp_agent_ready", "gauge", "1 when HAProxy runs the agent's configuration.", [["", status.ready ? 1 : 0]]);
+  metric("vamp_agent_in_sync", "gauge", "1 when every gateway in the store is served at its store revision.", [["", status.inSync ? 1 : 0]]);
+  metric("vamp_agent_rejected_gateways", "gauge", "Gateways whose record in the store is refused.", [["", Object.keys(status.rejected).length]]);
   metric("vamp_agent_store_healthy", "gauge", "1 when the last store read succeeded.", [["", status.storeHealthy ? 1 : 0]]);
   metric("vamp_agent_syncs_total", "counter", "Store reads.", [["", c.syncs]]);
   metric("vamp_agent_sync_failures_total", "counter", "Failed store reads.", [["", c.syncFailures]]);
@@ -45,41 +47,19 @@ function q(s: string): string {
 }
 
 /**
- * Serves `/healthz`, `/readyz`, `/status` and `/metrics`.
+ * The agent behind the one status server: ready when HAProxy runs its configuration; `/status`
+ * is {@link AgentStatus}; `/metrics` adds each route's HAProxy counters.
  *
  * @example
- * const server = await serveHealth(agent, { host: "127.0.0.1", port: 19100 });
+ * const server = await serveStatus(agentStatusSource(agent), { host: "127.0.0.1", port: 19100 });
  */
-export async function serveHealth(source: HealthSource, listen: { host: string; port: number }): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    void (async () => {
-      const status = source.getStatus();
-      const send = (code: number, body: string, type = "text/plain") => {
-        res.writeHead(code, { "content-type": type });
-        res.end(body);
-      };
-      switch (req.url) {
-        case "/healthz":
-          return send(200, "ok\n");
-        case "/readyz":
-          return status.ready ? send(200, "ready\n") : send(503, `not ready: ${status.lastError ?? "no configuration applied yet"}\n`);
-        case "/status":
-          return send(200, JSON.stringify(status, null, 2), "application/json");
-        case "/metrics": {
-          const stats = await source.stats().catch(() => []);
-          return send(200, renderMetrics(status, stats), "text/plain; version=0.0.4");
-        }
-        default:
-          return send(404, "not found\n");
-      }
-    })().catch((e: Error) => {
-      res.writeHead(500);
-      res.end(e.message);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => resolve());
-  });
-  return server;
+export function agentStatusSource(source: HealthSource): StatusSource {
+  return {
+    ready: () => {
+      const s = source.getStatus();
+      return s.ready ? { ready: true } : { ready: false, reason: s.lastError ?? "no configuration applied yet" };
+    },
+    status: () => source.getStatus(),
+    metrics: async () => renderMetrics(source.getStatus(), await source.stats().catch(() => [])),
+  };
 }

@@ -1,4 +1,7 @@
 export { GatewayAgent, type AgentOptions, type AgentEvent, type AgentStatus } from "./agent";
-export { planApply, type AppliedState, type Plan } from "./plan";
-export type { GatewayEngine, RenderedConfig, RenderPaths } from "./engine";
-export { serveHealth, renderMetrics, type HealthSource } from "./health";
+export { GatewayCompiler, type Compiled, type Rejection } from "./compile";
+export { Applier, type ApplyOutcome } from "./apply";
+export { planApply, type AppliedState, type Plan } from "../render/plan";
+export type { GatewayEngine, GatewayProblem, RenderedConfig, RenderPaths } from "./engine";
+export { renderMetrics, agentStatusSource, type HealthSource } from "./health";
+export { defaultEngine } from "./default-engine";

@@ -4,42 +4,52 @@
  * VAMP_STORE_TOKEN), never from arguments, where `ps` would show them.
  */
 import * as fs from "node:fs";
-import type { FieldProblem, StoreConnection, StoreCredentials } from "../store/connection";
+import type { Command } from "commander";
+import { formatProblem, type Problem } from "../model/problem";
+import type { Tenant } from "../model/tenant";
+import type { StoreConnection, StoreCredentials } from "../store/connection";
 import { validateStoreConnection } from "../store/connection";
 import { openStore } from "../store/factory";
-import { validateTenant, type Tenant } from "../store/layout";
 import type { KeyValueStore } from "../store/types";
+import { validateTenant } from "../validation/tenant";
 
-/** `parseArgs` options for the store and the tenant. */
-export const STORE_OPTIONS = {
-  organization: { type: "string" },
-  environment: { type: "string" },
-  store: { type: "string", default: "etcd" },
-  endpoints: { type: "string" },
-  mount: { type: "string" },
-  "poll-ms": { type: "string" },
-  ca: { type: "string" },
-  cert: { type: "string" },
-} as const;
+/** The store and tenant options as commander hands them over. */
+export interface StoreOptionValues {
+  organization?: string;
+  environment?: string;
+  store?: string;
+  endpoints?: string;
+  mount?: string;
+  pollMs?: string;
+  ca?: string;
+  cert?: string;
+}
 
-export const STORE_USAGE = `  --store      etcd | zookeeper | vault (default etcd)
-  --endpoints  etcd client URLs, ZooKeeper host:port list, or the Vault address (comma-separated)
-  --mount      Vault's KV v2 mount (default secret); --poll-ms how often to poll Vault (default 1000)
-  --ca FILE    the CA (PEM) of an https:// store; --cert FILE a client certificate (etcd mutual TLS)
-  credentials: VAMP_STORE_USERNAME, VAMP_STORE_PASSWORD, VAMP_STORE_TOKEN, and the client key
-  VAMP_STORE_TLS_KEY_FILE, in the environment`;
+/** Adds the store and tenant options to a command. */
+export function withStoreOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--organization <name>", "the tenant's organization (a DNS label)")
+    .requiredOption("--environment <name>", "the tenant's environment (a DNS label)")
+    .option("--store <kind>", "etcd | zookeeper | vault", "etcd")
+    .option("--endpoints <list>", "etcd client URLs, ZooKeeper host:port list, or the Vault address (comma-separated)")
+    .option("--mount <path>", "Vault's KV v2 mount (default secret)")
+    .option("--poll-ms <ms>", "how often to poll Vault (default 1000)")
+    .option("--ca <file>", "the CA (PEM) of an https:// store")
+    .option("--cert <file>", "a client certificate (etcd mutual TLS)")
+    .addHelpText("after", "\nCredentials come from the environment, never from the command line: VAMP_STORE_USERNAME,\nVAMP_STORE_PASSWORD, VAMP_STORE_TOKEN, and the client key file VAMP_STORE_TLS_KEY_FILE.");
+}
 
 /** The connection the options name, and what is wrong with it. */
-export function storeFromArgs(values: { store?: string; endpoints?: string; mount?: string; "poll-ms"?: string; ca?: string; cert?: string }): { connection: StoreConnection; problems: FieldProblem[] } {
+export function storeFromArgs(values: StoreOptionValues): { connection: StoreConnection; problems: Problem[] } {
   const list = (values.endpoints ?? "").split(",").filter(Boolean);
-  const problems: FieldProblem[] = [];
+  const problems: Problem[] = [];
   const read = (flag: "ca" | "cert") => {
     const file = values[flag];
     if (!file) return undefined;
     try {
       return fs.readFileSync(file, "utf8");
     } catch (e) {
-      problems.push({ path: `--${flag}`, message: `cannot read ${JSON.stringify(file)}: ${(e as Error).message}` });
+      problems.push({ source: "", path: `--${flag}`, message: `cannot read ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       return undefined;
     }
   };
@@ -49,7 +59,7 @@ export function storeFromArgs(values: { store?: string; endpoints?: string; moun
   if (values.store === "vault") {
     connection = { kind: "vault", address: list[0] ?? "" };
     if (values.mount) connection.mount = values.mount;
-    if (values["poll-ms"]) connection.pollIntervalMs = Number(values["poll-ms"]);
+    if (values.pollMs) connection.pollIntervalMs = Number(values.pollMs);
     if (ca) connection.tls = { ca };
   } else if (values.store === "zookeeper") connection = { kind: "zookeeper", servers: list };
   else {
@@ -66,28 +76,21 @@ export function storeCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): S
 }
 
 /**
- * The store and tenant a command line names, opened; exits 2 with every problem and the usage
- * when something is wrong. `more` adds the command's own checks.
+ * The store and tenant a command line names, opened; a usage error (exit 2) naming every
+ * problem when something is wrong. `more` adds the command's own checks.
  */
-export function storeAndTenantFromArgs(
-  values: Parameters<typeof storeFromArgs>[0] & { organization?: string; environment?: string },
-  usage: string,
-  more: FieldProblem[] = [],
-): { store: KeyValueStore; tenant: Tenant } {
+export function storeAndTenantFromArgs(cmd: Command, values: StoreOptionValues, more: Problem[] = []): { store: KeyValueStore; tenant: Tenant } {
   const { connection, problems } = storeFromArgs(values);
   const tenant = { organization: values.organization ?? "", environment: values.environment ?? "" };
-  problems.push(...validateTenant(tenant), ...more);
-  if (problems.length) {
-    for (const p of problems) console.error(`${p.path}: ${p.message}`);
-    console.error(usage);
-    process.exit(2);
-  }
+  problems.push(...validateTenant(tenant).map((p) => ({ ...p, path: `--${p.path}` })), ...more);
+  if (problems.length) cmd.error(`${cmd.name()}: ${problems.map(formatProblem).join("; ")}`, { exitCode: 2, code: "vamp.usage" });
   return { store: openStore(connection, storeCredentialsFromEnv()), tenant };
 }
 
 /** `--listen HOST:PORT`, and what is wrong with it. */
-export function parseListen(value: string | undefined): { host: string; port: number; problems: FieldProblem[] } {
+export function parseListen(value: string | undefined): { host: string; port: number; problems: Problem[] } {
   const [host, portText] = (value ?? "").split(/:(?=\d+$)/);
-  const ok = !!host && /^\d+$/.test(portText ?? "");
-  return { host: host ?? "", port: Number(portText), problems: ok ? [] : [{ path: "--listen", message: `must be HOST:PORT, got ${JSON.stringify(value)}` }] };
+  const port = Number(portText);
+  const ok = !!host && /^\d+$/.test(portText ?? "") && port >= 1 && port <= 65535;
+  return { host: host ?? "", port, problems: ok ? [] : [{ source: "", path: "--listen", message: `must be HOST:PORT with a port 1-65535, got ${JSON.stringify(value)}` }] };
 }

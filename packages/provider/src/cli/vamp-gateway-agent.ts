@@ -8,50 +8,48 @@
  *
  * Credentials come from the environment (see ./store-args.ts), never from the command line.
  */
-import { parseArgs } from "node:util";
-import { runDaemon } from "./lifecycle";
 import { GatewayAgent } from "../agent/agent";
 import { defaultEngine } from "../agent/default-engine";
-import { serveHealth } from "../agent/health";
-import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs, parseListen } from "./store-args";
+import { agentStatusSource } from "../agent/health";
+import { serveStatus } from "../infra/http-status";
+import { stopOnSignal } from "./lifecycle";
+import { intOption, newProgram, runProgram } from "./program";
+import { parseListen, storeAndTenantFromArgs, withStoreOptions, type StoreOptionValues } from "./store-args";
 
-const USAGE = `usage: vamp-gateway-agent --store etcd|zookeeper|vault --endpoints A[,B] --organization O --environment E
-                          [--work-dir DIR] [--listen HOST:PORT] [--bind ADDR] [--virtual-hosts-port N]
-                          [--haproxy PATH] [--poll] [--resync-ms N]
-  --listen   the agent's health/metrics endpoint (default 127.0.0.1:19100, loopback only)
-  --bind     the address gateway ports bind to (default all addresses)
-${STORE_USAGE}`;
-
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      ...STORE_OPTIONS,
-      "work-dir": { type: "string", default: "/var/lib/vamp-gateway-agent" },
-      listen: { type: "string", default: "127.0.0.1:19100" },
-      haproxy: { type: "string" },
-      bind: { type: "string" },
-      "virtual-hosts-port": { type: "string" },
-      poll: { type: "boolean", default: false },
-      "resync-ms": { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) return void console.log(USAGE);
-  const listen = parseListen(values.listen);
-  const { store, tenant } = storeAndTenantFromArgs(values, USAGE, listen.problems);
-  const agent = new GatewayAgent({
-    tenant,
-    store,
-    engine: defaultEngine({ bind: values.bind, virtualHostsPort: values["virtual-hosts-port"] ? Number(values["virtual-hosts-port"]) : undefined }),
-    workDir: values["work-dir"]!,
-    haproxyBinary: values.haproxy,
-    watch: !values.poll,
-    resyncMs: values["resync-ms"] ? Number(values["resync-ms"]) : undefined,
-  });
-  const server = await serveHealth({ getStatus: () => agent.getStatus(), stats: () => agent.runtime.stats() }, { host: listen.host, port: listen.port });
-  await agent.start();
-  // HAProxy keeps serving: the agent's absence must never interrupt traffic.
-  return { stop: () => agent.stop(), server, store };
+interface AgentFlags extends StoreOptionValues {
+  workDir: string;
+  listen: string;
+  haproxy?: string;
+  bind?: string;
+  virtualHostsPort?: number;
+  poll: boolean;
+  resyncMs?: number;
 }
 
-runDaemon("vamp-gateway-agent", main);
+const program = withStoreOptions(newProgram("vamp-gateway-agent", "Keeps a local HAProxy in step with one tenant's gateways in a key-value store."))
+  .option("--work-dir <dir>", "HAProxy's configuration, sockets and state", "/var/lib/vamp-gateway-agent")
+  .option("--listen <host:port>", "the agent's health, status and metrics endpoint (loopback unless told otherwise)", "127.0.0.1:19100")
+  .option("--bind <address>", "the address gateway ports bind to (default: all addresses)")
+  .option("--virtual-hosts-port <port>", "port of the shared virtual-host frontend", intOption(1, 65535))
+  .option("--haproxy <path>", "the haproxy binary (default: haproxy on PATH)")
+  .option("--poll", "poll the store instead of watching it (as Vamp did)", false)
+  .option("--resync-ms <ms>", "re-read the store at least this often", intOption(50, 86_400_000))
+  .action(async (flags: AgentFlags) => {
+    const listen = parseListen(flags.listen);
+    const { store, tenant } = storeAndTenantFromArgs(program, flags, listen.problems);
+    const agent = new GatewayAgent({
+      tenant,
+      store,
+      engine: defaultEngine({ bind: flags.bind, virtualHostsPort: flags.virtualHostsPort }),
+      workDir: flags.workDir,
+      haproxyBinary: flags.haproxy,
+      watch: !flags.poll,
+      resyncMs: flags.resyncMs,
+    });
+    const server = await serveStatus(agentStatusSource({ getStatus: () => agent.getStatus(), stats: () => agent.runtime.stats() }), listen);
+    await agent.start();
+    // HAProxy keeps serving when the agent stops: its absence must never interrupt traffic.
+    stopOnSignal({ stop: () => agent.stop(), server, store });
+  });
+
+void runProgram(program);

@@ -8,43 +8,39 @@
  * In a cluster it uses its service account (it needs get/list/watch on pods of the namespace
  * and nothing else); outside, --kubeconfig or $KUBECONFIG.
  */
-import { parseArgs } from "node:util";
-import { runDaemon } from "./lifecycle";
 import { loadKubeConfig } from "../discovery/kubernetes";
-import { serveReconcilerHealth } from "../reconciler/health";
+import { serveStatus } from "../infra/http-status";
+import { reconcilerStatusSource } from "../reconciler/health";
 import { Reconciler } from "../reconciler/reconciler";
-import { STORE_OPTIONS, STORE_USAGE, storeAndTenantFromArgs, parseListen } from "./store-args";
+import { stopOnSignal } from "./lifecycle";
+import { intOption, newProgram, runProgram } from "./program";
+import { parseListen, storeAndTenantFromArgs, withStoreOptions, type StoreOptionValues } from "./store-args";
 
-const USAGE = `usage: vamp-reconciler --store etcd|zookeeper|vault --endpoints A[,B] --organization O --environment E
-                       [--namespace N] [--kubeconfig PATH] [--resync-ms N] [--listen HOST:PORT]
-  --namespace  where the environment's pods run (default: the environment's name)
-  --listen     liveness, readiness and status (default 127.0.0.1:19101, loopback only)
-${STORE_USAGE}`;
-
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      ...STORE_OPTIONS,
-      namespace: { type: "string" },
-      kubeconfig: { type: "string" },
-      "resync-ms": { type: "string" },
-      listen: { type: "string", default: "127.0.0.1:19101" },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) return void console.log(USAGE);
-  const listen = parseListen(values.listen);
-  const { store, tenant } = storeAndTenantFromArgs(values, USAGE, listen.problems);
-  const reconciler = new Reconciler({
-    store,
-    tenant,
-    kubeConfig: loadKubeConfig(values.kubeconfig ?? process.env.KUBECONFIG),
-    namespace: values.namespace,
-    resyncMs: values["resync-ms"] ? Number(values["resync-ms"]) : undefined,
-  });
-  const server = await serveReconcilerHealth(() => reconciler.getStatus(), { host: listen.host, port: listen.port });
-  await reconciler.start();
-  return { stop: () => reconciler.stop(), server, store };
+interface ReconcilerFlags extends StoreOptionValues {
+  namespace?: string;
+  kubeconfig?: string;
+  resyncMs?: number;
+  listen: string;
 }
 
-runDaemon("vamp-reconciler", main);
+const program = withStoreOptions(newProgram("vamp-reconciler", "Keeps a tenant's selector gateways in step with the pods of its namespace."))
+  .option("--namespace <name>", "where the environment's pods run (default: the environment's name)")
+  .option("--kubeconfig <path>", "outside a cluster: the kubeconfig (default $KUBECONFIG)")
+  .option("--resync-ms <ms>", "a full run at least this often", intOption(100, 86_400_000))
+  .option("--listen <host:port>", "liveness, readiness and status (loopback unless told otherwise)", "127.0.0.1:19101")
+  .action(async (flags: ReconcilerFlags) => {
+    const listen = parseListen(flags.listen);
+    const { store, tenant } = storeAndTenantFromArgs(program, flags, listen.problems);
+    const reconciler = new Reconciler({
+      store,
+      tenant,
+      kubeConfig: loadKubeConfig(flags.kubeconfig ?? process.env.KUBECONFIG),
+      namespace: flags.namespace,
+      resyncMs: flags.resyncMs,
+    });
+    const server = await serveStatus(reconcilerStatusSource(() => reconciler.getStatus()), listen);
+    await reconciler.start();
+    stopOnSignal({ stop: () => reconciler.stop(), server, store });
+  });
+
+void runProgram(program);

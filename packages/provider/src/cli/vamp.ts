@@ -2,84 +2,73 @@
 /**
  * vamp: the gateway engine on the command line.
  *
- *   vamp validate FILE...       every error of every file; exit 1 if any
+ *   vamp validate FILE...       every problem of every file (file:line:column); exit 1 if any
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)
  */
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
 import { readGateways } from "../dsl/read";
-import { formatError, type Gateway, type ValidationError } from "../model/gateway";
-import { renderConfig } from "../haproxy/render";
-import { resolveSet } from "../validation/set";
+import type { Gateway } from "../model/gateway";
+import { formatProblem, VampError, type Problem } from "../model/problem";
+import { renderConfig } from "../render/haproxy";
+import { resolveSet } from "../resolve/set";
+import { intOption, newProgram, runProgram } from "./program";
 
-const USAGE = `usage: vamp validate FILE...
-       vamp render FILE... [--bind ADDR] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]`;
-
-function load(files: string[]): { gateways: Gateway[]; errors: ValidationError[]; sources: Record<string, string> } {
+/** Every gateway of the files, resolved as one set, and every problem found on the way. */
+function load(files: string[], virtualHostsPort: number | undefined) {
   const gateways: Gateway[] = [];
-  const errors: ValidationError[] = [];
+  const problems: Problem[] = [];
   const sources: Record<string, string> = {};
   for (const file of files) {
     let text: string;
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (e) {
-      errors.push({ source: file, path: "", message: `cannot read: ${(e as Error).message}` });
+      problems.push({ source: file, path: "", message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
     const r = readGateways(text, file);
-    errors.push(...r.errors);
+    problems.push(...r.problems);
     for (const g of r.gateways) {
       gateways.push(g);
       sources[g.name] = file;
     }
   }
-  return { gateways, errors, sources };
+  const set = resolveSet(gateways, { virtualHostsPort: gateways.some((g) => g.virtualHosts.length) ? (virtualHostsPort ?? 80) : undefined, sources });
+  return { gateways, set, problems: [...problems, ...set.problems] };
 }
 
-function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      bind: { type: "string" },
-      "stats-socket": { type: "string" },
-      "virtual-hosts-port": { type: "string" },
-      "health-port": { type: "string" },
-      help: { type: "boolean" },
-    },
-  });
-  const [command, ...files] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return command ? 0 : 2;
-  }
-  if ((command !== "validate" && command !== "render") || !files.length) {
-    console.error(USAGE);
-    return 2;
-  }
-  const virtualHostsPort = values["virtual-hosts-port"] ? Number(values["virtual-hosts-port"]) : undefined;
-  const { gateways, errors, sources } = load(files);
-  const set = resolveSet(gateways, { virtualHostsPort: gateways.some((g) => g.virtualHosts.length) ? virtualHostsPort ?? 80 : undefined, sources });
-  errors.push(...set.errors);
-  if (errors.length) {
-    for (const e of errors) console.error(formatError(e));
-    console.error(`${errors.length} error${errors.length === 1 ? "" : "s"}`);
-    return 1;
-  }
-  if (command === "validate") {
+function report(problems: Problem[]): never {
+  for (const p of problems) console.error(formatProblem(p));
+  throw new VampError("invalid", `${problems.length} problem${problems.length === 1 ? "" : "s"}`);
+}
+
+const program = newProgram("vamp", "Vamp gateways: validate Vamp documents and render them into an HAProxy configuration.");
+
+program
+  .command("validate")
+  .description("check every gateway document in the files; prints each problem as file#doc:line:column: field: reason")
+  .argument("<files...>", "YAML or JSON files with Vamp documents")
+  .action((files: string[]) => {
+    const { gateways, problems } = load(files, undefined);
+    if (problems.length) report(problems);
     console.log(`${gateways.length} gateway${gateways.length === 1 ? "" : "s"} valid`);
-    return 0;
-  }
-  const { text } = renderConfig(set.gateways, {
-    bind: values.bind,
-    statsSocket: values["stats-socket"],
-    virtualHostsPort,
-    healthPort: values["health-port"] ? Number(values["health-port"]) : undefined,
   });
-  process.stdout.write(text);
-  return 0;
-}
 
-process.exitCode = main(process.argv.slice(2));
+program
+  .command("render")
+  .description("print the complete HAProxy configuration of the gateways in the files (haproxy -f runs it)")
+  .argument("<files...>", "YAML or JSON files with Vamp documents")
+  .option("--bind <address>", "address the gateway ports bind to (default: all)")
+  .option("--stats-socket <path>", "HAProxy's admin socket (Runtime API)")
+  .option("--virtual-hosts-port <port>", "port of the shared virtual-host frontend (default 80)", intOption(1, 65535))
+  .option("--health-port <port>", "a monitor-uri /health frontend on this port", intOption(1, 65535))
+  .action((files: string[], o: { bind?: string; statsSocket?: string; virtualHostsPort?: number; healthPort?: number }) => {
+    const { set, problems } = load(files, o.virtualHostsPort);
+    if (problems.length) report(problems);
+    const r = renderConfig(set.gateways, { bind: o.bind, statsSocket: o.statsSocket, virtualHostsPort: o.virtualHostsPort, healthPort: o.healthPort });
+    if (r.failures.length) report(r.failures.map((f) => ({ source: `gateway ${f.gateway}`, path: "", message: f.message })));
+    process.stdout.write(r.text);
+  });
+
+void runProgram(program);

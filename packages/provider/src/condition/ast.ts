@@ -6,26 +6,13 @@
  *   (host = shop.example.com || header X-Canary has yes) && misses header X-Debug
  *   <req.hdr(x-tier) -m str gold>            a raw HAProxy ACL criterion
  */
-export type Subject =
-  | { kind: "host" }
-  | { kind: "user-agent" }
-  | { kind: "cookie"; name: string }
-  | { kind: "header"; name: string };
+import type { ConditionNode } from "../model/condition";
+import type { Problem } from "../model/problem";
 
-export type ConditionNode =
-  /** `subject op value`; `negated` for `!=`, `not`, `misses`. */
-  | { type: "compare"; subject: Subject; value: string; negated: boolean }
-  /** `has cookie C` / `misses header H`. */
-  | { type: "presence"; what: "cookie" | "header"; name: string; negated: boolean }
-  | { type: "raw"; acl: string }
-  | { type: "not"; operand: ConditionNode }
-  | { type: "and" | "or"; left: ConditionNode; right: ConditionNode };
+export type { Subject, ConditionNode } from "../model/condition";
 
-export interface ConditionError {
-  offset: number;
-  message: string;
-}
-
+/** A problem in a condition: `offset` is where it starts in the text. */
+export type ConditionError = Problem;
 /** Prints a condition in canonical form (round-trip tests, messages). */
 export function printCondition(n: ConditionNode): string {
   switch (n.type) {
@@ -55,7 +42,7 @@ function wrap(n: ConditionNode, min: number): string {
 }
 
 function quote(s: string): string {
-  return /^[A-Za-z0-9_.:\/-]+$/.test(s) && !KEYWORDS.has(s.toLowerCase()) ? s : `"${s.replace(/["\\]/g, "\\$&")}"`;
+  return /^[A-Za-z0-9_.:/-]+$/.test(s) && !KEYWORDS.has(s.toLowerCase()) ? s : `"${s.replace(/["\\]/g, "\\$&")}"`;
 }
 
 export const KEYWORDS = new Set(["and", "or", "not", "is", "has", "contains", "misses", "cookie", "header", "host", "user-agent"]);

@@ -1,4 +1,5 @@
-import { toHaproxyCondition, MAX_TERMS } from "./acl";
+import { MAX_TERMS } from "./dnf";
+import { toHaproxyCondition } from "../render/acl";
 import { printCondition } from "./ast";
 import { parseCondition } from "./parse";
 
@@ -24,6 +25,50 @@ describe("parseCondition", () => {
     expect(errors).toEqual([]);
     expect(printCondition(ast!)).toBe(canonical);
     expect(printCondition(parseCondition(canonical).ast!)).toBe(canonical);
+  });
+
+  describe("negation in the AST", () => {
+    const cookie = (name: string, negated = false) => ({ type: "presence", what: "cookie", name, negated });
+    const ua = (value: string, negated: boolean) => ({ type: "compare", subject: { kind: "user-agent" }, value, negated });
+    const ast = (text: string) => {
+      const { ast, errors } = parseCondition(text);
+      expect(errors).toEqual([]);
+      return ast;
+    };
+
+    it.each([
+      ["user-agent = Firefox", ua("Firefox", false)],
+      ["user-agent is Firefox", ua("Firefox", false)],
+      ["user-agent contains Firefox", ua("Firefox", false)],
+      ["user-agent != Firefox", ua("Firefox", true)],
+      ["user-agent not Firefox", ua("Firefox", true)],
+      ["user-agent NOT Firefox", ua("Firefox", true)],
+      ["user-agent misses Firefox", ua("Firefox", true)],
+      ["cookie group != beta", { type: "compare", subject: { kind: "cookie", name: "group" }, value: "beta", negated: true }],
+      ["header X-Canary misses yes", { type: "compare", subject: { kind: "header", name: "X-Canary" }, value: "yes", negated: true }],
+      ["host not shop.example.com", { type: "compare", subject: { kind: "host" }, value: "shop.example.com", negated: true }],
+      ["has cookie a", cookie("a")],
+      ["misses cookie a", cookie("a", true)],
+      ["misses header X-Debug", { type: "presence", what: "header", name: "X-Debug", negated: true }],
+    ])("a negative comparison or presence test is one negated node: %s", (text, node) => {
+      expect(ast(text)).toEqual(node);
+    });
+
+    it.each([
+      ["not has cookie a", { type: "not", operand: cookie("a") }],
+      ["!has cookie a", { type: "not", operand: cookie("a") }],
+      ["NOT misses cookie a", { type: "not", operand: cookie("a", true) }],
+      ["not user-agent != Firefox", { type: "not", operand: ua("Firefox", true) }],
+      ["not not has cookie a", { type: "not", operand: { type: "not", operand: cookie("a") } }],
+      ["! ! has cookie a", { type: "not", operand: { type: "not", operand: cookie("a") } }],
+      // "not" binds tighter than and/or; parentheses put an and/or under it.
+      ["not has cookie a and has cookie b", { type: "and", left: { type: "not", operand: cookie("a") }, right: cookie("b") }],
+      ["has cookie a or not has cookie b", { type: "or", left: cookie("a"), right: { type: "not", operand: cookie("b") } }],
+      ["not (has cookie a and has cookie b)", { type: "not", operand: { type: "and", left: cookie("a"), right: cookie("b") } }],
+      ["!(has cookie a || has cookie b)", { type: "not", operand: { type: "or", left: cookie("a"), right: cookie("b") } }],
+    ])("a prefix not / ! is a not node over its operand: %s", (text, node) => {
+      expect(ast(text)).toEqual(node);
+    });
   });
 
   it.each([
@@ -59,9 +104,60 @@ describe("toHaproxyCondition", () => {
     expect(acl("<req.hdr(x) -m beg foo>").acls[0].criterion).toBe("req.hdr(x) -m beg foo");
   });
 
-  it("negative forms negate the ACL", () => {
-    const c = acl("misses cookie c");
-    expect(c.expression).toBe(`!${c.acls[0].name}`);
+  /** The expression with each ACL name replaced by [its criterion]: `![req.cook(a) -m found] || ...`. */
+  const readable = (text: string) => {
+    const c = acl(text);
+    const byName = new Map(c.acls.map((a) => [a.name, a.criterion]));
+    expect(byName.size).toBe(c.acls.length);
+    return c.expression
+      .split(" ")
+      .map((token) => {
+        if (token === "||") return token;
+        const name = token.replace(/^!/, "");
+        expect(name).toMatch(/^c_[0-9a-f]{8}$/);
+        expect(byName.has(name)).toBe(true);
+        return `${token.startsWith("!") ? "!" : ""}[${byName.get(name)}]`;
+      })
+      .join(" ");
+  };
+  const A = "[req.cook(a) -m found]";
+  const B = "[req.cook(b) -m found]";
+  const C = "[req.cook(c) -m found]";
+
+  it.each([
+    ["misses cookie c", "has cookie c"],
+    ["misses header h", "has header h"],
+    ["not has cookie c", "has cookie c"],
+    ["!has header h", "has header h"],
+    ["host != shop.example.com", "host = shop.example.com"],
+    ["cookie c not v", "cookie c has v"],
+    ["header h misses v", "header h contains v"],
+    ["user-agent not Firefox", "user-agent is Firefox"],
+    ["!<req.hdr(x) -m beg foo>", "<req.hdr(x) -m beg foo>"],
+  ])("negative form %j is `!` on the ACL of %j", (negative, positive) => {
+    const n = acl(negative);
+    const p = acl(positive);
+    expect(p.acls).toHaveLength(1);
+    expect(p.expression).toBe(p.acls[0].name);
+    expect(n.acls).toEqual(p.acls);
+    expect(n.expression).toBe(`!${p.acls[0].name}`);
+  });
+
+  it("a double negation is the ACL itself", () => {
+    expect(readable("not not has cookie a")).toBe(A);
+    expect(readable("not misses cookie a")).toBe(A);
+    expect(readable("!(user-agent != Firefox)")).toBe("[req.fhdr(User-Agent) -m sub 'Firefox']");
+  });
+
+  it("negates and/or by De Morgan", () => {
+    expect(readable("not (has cookie a and has cookie b)")).toBe(`!${A} || !${B}`);
+    expect(readable("not (has cookie a or has cookie b)")).toBe(`!${A} !${B}`);
+    expect(readable("!(has cookie a && misses cookie b)")).toBe(`!${A} || ${B}`);
+    expect(readable("!(misses cookie a || has cookie b)")).toBe(`${A} !${B}`);
+    expect(readable("not (has cookie a or (has cookie b and has cookie c))")).toBe(`!${A} !${B} || !${A} !${C}`);
+    expect(readable("not (has cookie a and (has cookie b or not has cookie c))")).toBe(`!${A} || !${B} ${C}`);
+    expect(readable("not has cookie a and has cookie b")).toBe(`!${A} ${B}`);
+    expect(readable("not has cookie a or has cookie b")).toBe(`!${A} || ${B}`);
   });
 
   it("brings and/or/not into an OR of ANDs (HAProxy has no parentheses)", () => {
@@ -74,8 +170,13 @@ describe("toHaproxyCondition", () => {
   });
 
   it("negating Safari's two substrings follows De Morgan", () => {
-    const c = acl("user-agent != Safari");
-    expect(c.expression.split(" || ")).toHaveLength(2);
+    const safari = "[req.fhdr(User-Agent) -m sub 'Safari']";
+    const version = "[req.fhdr(User-Agent) -m sub 'Version']";
+    expect(readable("user-agent = Safari")).toBe(`${safari} ${version}`);
+    expect(readable("user-agent != Safari")).toBe(`!${safari} || !${version}`);
+    expect(readable("not user-agent = Safari")).toBe(`!${safari} || !${version}`);
+    expect(readable("not user-agent != Safari")).toBe(`${safari} ${version}`);
+    expect(readable("user-agent != Safari and has cookie a")).toBe(`!${safari} ${A} || !${version} ${A}`);
   });
 
   it("names ACLs by their criterion, so equal tests share one", () => {

@@ -1,4 +1,4 @@
-export * from "./ast";
+export { printCondition, type ConditionError } from "./ast";
 export { parseCondition } from "./parse";
 export { scan, type Token } from "./scanner";
-export { toHaproxyCondition, aclName, MAX_TERMS, type Acl, type HaproxyCondition } from "./acl";
+export { toDnf, MAX_TERMS, type Atom, type Literal } from "./dnf";

@@ -113,7 +113,7 @@ class Parser {
   }
 
   private fail(t: Token, message: string): undefined {
-    this.errors.push({ offset: t.offset, message });
+    this.errors.push({ source: "", path: "", offset: t.offset, message });
     return undefined;
   }
 }
@@ -135,7 +135,7 @@ function hint(word: string): string {
  * // { type: "and", left: { type: "compare", subject: { kind: "user-agent" }, value: "Firefox", negated: false }, right: {...} }
  */
 export function parseCondition(text: string): { ast?: ConditionNode; errors: ConditionError[] } {
-  if (!text.trim()) return { errors: [{ offset: 0, message: "empty condition" }] };
+  if (!text.trim()) return { errors: [{ source: "", path: "", offset: 0, message: "empty condition" }] };
   const { tokens, errors } = scan(text);
   if (errors.length) return { errors };
   const p = new Parser(tokens);

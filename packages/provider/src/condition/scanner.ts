@@ -1,3 +1,4 @@
+import type { Problem } from "../model/problem";
 /** Tokens of the condition language; each carries its offset for error messages. */
 export type TokenKind = "lparen" | "rparen" | "and" | "or" | "bang" | "eq" | "neq" | "raw" | "string" | "word" | "end";
 
@@ -8,10 +9,8 @@ export interface Token {
   offset: number;
 }
 
-export interface ScanError {
-  offset: number;
-  message: string;
-}
+/** A problem in the text: `offset` is where it starts. */
+export type ScanError = Problem;
 
 /** Splits condition text into tokens; words keep `-`, `.`, `/`, `:` (user-agent, X-Canary, shop.example.com). */
 export function scan(text: string): { tokens: Token[]; errors: ScanError[] } {
@@ -39,7 +38,7 @@ export function scan(text: string): { tokens: Token[]; errors: ScanError[] } {
     else if (c === "<") {
       const end = text.indexOf(">", i + 1);
       if (end < 0) {
-        errors.push({ offset: i, message: `a raw ACL "<" is never closed with ">"` });
+        errors.push({ source: "", path: "", offset: i, message: `a raw ACL "<" is never closed with ">"` });
         break;
       }
       push("raw", end - i + 1, text.slice(i + 1, end).trim());
@@ -51,14 +50,14 @@ export function scan(text: string): { tokens: Token[]; errors: ScanError[] } {
         value += text[j++];
       }
       if (j >= text.length) {
-        errors.push({ offset: i, message: `the string opened with ${c} is never closed` });
+        errors.push({ source: "", path: "", offset: i, message: `the string opened with ${c} is never closed` });
         break;
       }
       push("string", j - i + 1, value);
     } else {
       const m = /^[^\s()&|!=<>"']+/.exec(text.slice(i));
       if (!m) {
-        errors.push({ offset: i, message: `unexpected character ${JSON.stringify(c)}` });
+        errors.push({ source: "", path: "", offset: i, message: `unexpected character ${JSON.stringify(c)}` });
         i++;
       } else push("word", m[0].length);
     }

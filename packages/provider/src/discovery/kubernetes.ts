@@ -4,7 +4,7 @@
  * gateways with a selector and a discovery argument need it.
  */
 import type * as K8s from "@kubernetes/client-node";
-import type { PodLike } from "./pods";
+import type { PodLike } from "../record/pods";
 
 /** Where to discover: a cluster and a namespace. */
 export interface KubernetesDiscovery {
@@ -18,7 +18,6 @@ export interface KubernetesDiscovery {
 }
 
 function k8s(): typeof K8s {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("@kubernetes/client-node") as typeof K8s;
 }
 

@@ -1,1 +1,2 @@
 export { readDocuments, readGateways, KINDS, type RawArtifact } from "./read";
+export { pathSegments } from "./path";

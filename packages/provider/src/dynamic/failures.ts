@@ -1,12 +1,21 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { FieldProblem } from "../store/connection";
+import { pathSegments } from "../dsl/path";
+import { formatProblem, type Problem } from "../model/problem";
 
-/** Field problems in the shape `check` returns, so `pulumi preview` names each field. */
-export function toCheckFailures(problems: FieldProblem[]): pulumi.dynamic.CheckFailure[] {
-  return problems.map((p) => ({ property: p.path, reason: p.message }));
+/**
+ * Problems in the shape `check` returns. The engine looks the property up in the inputs to
+ * print its value, and finds only top-level names: a nested path (`routes["[a:1]"].weight`)
+ * would print as `{<nil>}`. So the property is the top-level field and the reason starts with
+ * the full path.
+ */
+export function toCheckFailures(problems: Problem[]): pulumi.dynamic.CheckFailure[] {
+  return problems.map((p) => {
+    const top = String(pathSegments(p.path)[0] ?? "");
+    return { property: top, reason: top === p.path ? p.message : formatProblem({ ...p, source: "" }) };
+  });
 }
 
-/** Fields whose values differ (deep, by JSON), for diff results. */
-export function changedFields(olds: Record<string, unknown>, news: Record<string, unknown>, fields: string[]): string[] {
-  return fields.filter((f) => JSON.stringify(olds[f] ?? null) !== JSON.stringify(news[f] ?? null));
+/** A `check` result: the inputs, with failures when there are problems. */
+export function checkResult(inputs: Record<string, unknown>, problems: Problem[]): pulumi.dynamic.CheckResult {
+  return problems.length ? { inputs, failures: toCheckFailures(problems) } : { inputs };
 }

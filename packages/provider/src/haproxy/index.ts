@@ -1,3 +1,4 @@
-export { renderConfig, type RenderOptions, type RenderResult } from "./render";
-export { gatewayNames, instanceServer, ident } from "./names";
-export { fnv1a } from "./hash";
+export { socketCommand } from "./socket";
+export { RuntimeApi, type ServerWeight } from "./runtime-api";
+export { parseStatCsv, type StatRow } from "./stats";
+export { HaproxyMaster, parseShowProc, type HaproxyMasterOptions, type ProcState } from "./master";

@@ -1,8 +1,8 @@
 /**
- * The gateway model: plain, validated data. Produced by validation (from Vamp YAML/JSON or
- * from a Pulumi program's arguments), consumed by the HAProxy renderer. No I/O.
+ * The gateway model: plain, validated data. Produced by validation from a {@link GatewaySpec}
+ * (a program's arguments, a stored record, a Vamp document), consumed by the HAProxy renderer.
  */
-import type { ConditionNode } from "../condition/ast";
+import type { ConditionNode } from "./condition";
 
 export type Protocol = "http" | "tcp";
 
@@ -69,18 +69,4 @@ export interface Gateway {
   virtualHosts: string[];
   selector?: string;
   routes: Route[];
-}
-
-/** Where validation found a problem: the document or resource, the field path, the reason. */
-export interface ValidationError {
-  /** File and document (`gateways.yaml#2`), or a Pulumi resource name. */
-  source: string;
-  /** Field path, e.g. `routes["[10.0.0.1:8080]"].weight`. */
-  path: string;
-  message: string;
-}
-
-/** Formats an error as one line: `source: path: message`. */
-export function formatError(e: ValidationError): string {
-  return `${e.source}: ${e.path ? `${e.path}: ` : ""}${e.message}`;
 }

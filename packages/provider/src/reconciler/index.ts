@@ -1,2 +1,2 @@
 export { Reconciler, type ReconcilerOptions, type ReconcilerEvent, type ReconcilerStatus } from "./reconciler";
-export { serveReconcilerHealth } from "./health";
+export { reconcilerStatusSource } from "./health";

@@ -6,11 +6,13 @@
  */
 import * as os from "node:os";
 import type * as K8s from "@kubernetes/client-node";
-import { reconcileRecord } from "../discovery/discover";
+import { reconcileRecord } from "../record/discovery";
 import { watchPods, type PodWatch } from "../discovery/kubernetes";
-import { podsToInstances } from "../discovery/pods";
-import { gatewayNameOf, gatewaysDir, type Tenant } from "../store/layout";
-import { decodeRecord, encodeRecord } from "../store/record";
+import { podsToInstances } from "../record/pods";
+import { CoalescingLoop, jsonLogger } from "../infra";
+import type { Tenant } from "../model/tenant";
+import { gatewayNameOf, gatewaysDir } from "../record/keys";
+import { decodeRecord, encodeRecord } from "../record/codec";
 import type { KeyValueStore, StoreWatch } from "../store/types";
 import { updateEntry } from "../store/update";
 
@@ -55,8 +57,7 @@ export class Reconciler {
   private storeWatch?: StoreWatch;
   private timer?: NodeJS.Timeout;
   private resync?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
+  private readonly loop = new CoalescingLoop(() => this.pass());
   private readonly status: Omit<ReconcilerStatus, "synced"> = { runs: 0, writes: 0, errors: 0 };
 
   constructor(private readonly options: ReconcilerOptions) {}
@@ -83,22 +84,13 @@ export class Reconciler {
     clearInterval(this.resync);
     await this.podWatch?.close();
     await this.storeWatch?.close();
-    await this.running;
+    await this.loop.stop();
     this.log({ event: "stopped" });
   }
 
   /** One pass over the tenant's gateways; resolves when done (runs are never concurrent). */
-  async runNow(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.pass().finally(() => (this.running = undefined));
-    await this.running;
-    if (this.again) {
-      this.again = false;
-      await this.runNow();
-    }
+  runNow(): Promise<void> {
+    return this.loop.trigger();
   }
 
   private trigger(): void {
@@ -146,7 +138,9 @@ export class Reconciler {
     this.log({ event: "error", gateway, message: e.message });
   }
 
+  private readonly defaultLog = jsonLogger({ component: "reconciler" });
+
   private log(e: ReconcilerEvent): void {
-    (this.options.log ?? ((x) => console.log(JSON.stringify({ time: new Date().toISOString(), ...x }))))(e);
+    (this.options.log ?? ((x: ReconcilerEvent) => this.defaultLog({ ...x })))(e);
   }
 }

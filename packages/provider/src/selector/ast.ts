@@ -10,39 +10,13 @@
  * Values are regular expressions matched against the whole field; a capture group in them
  * makes one route per captured value.
  */
-export type SelectorField = "name" | "kind" | "namespace" | "image" | "ip";
+import type { SelectorNode } from "../model/selector";
+import type { Problem } from "../model/problem";
 
-export type SelectorNode =
-  | { type: "const"; value: boolean }
-  | { type: "match"; field: SelectorField; pattern: string }
-  | { type: "label"; key: string; pattern: string }
-  | { type: "port"; port: number }
-  | { type: "index"; index: number }
-  | { type: "not"; operand: SelectorNode }
-  | { type: "and" | "or"; left: SelectorNode; right: SelectorNode };
+export type { SelectorField, SelectorNode, WorkloadInstance } from "../model/selector";
 
-/** One instance of a workload, as discovery reports it. */
-export interface WorkloadInstance {
-  /** The workload's name (a Deployment's name, or the pod's own). */
-  name: string;
-  /** Deployment, StatefulSet, DaemonSet or Pod. */
-  kind: string;
-  namespace: string;
-  image: string;
-  labels: Record<string, string>;
-  ip: string;
-  ports: number[];
-  /** The instance's position among its workload's instances (sorted by name). */
-  index: number;
-  /** The pod's name, for stable server naming. */
-  instance: string;
-}
-
-/** A problem in a selector, with the offset where it starts. */
-export interface SelectorError {
-  offset: number;
-  message: string;
-}
+/** A problem in a selector: `offset` is where it starts in the text. */
+export type SelectorError = Problem;
 
 /** Prints an AST back as selector text (round-trip tests; error messages). */
 export function printSelector(n: SelectorNode): string {

@@ -50,7 +50,7 @@ class Scanner {
   arg(): { text: string; offset: number } | SelectorError {
     while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
     const start = this.pos;
-    if (this.text[this.pos] !== "(") return { offset: start, message: `expected "(" with an argument` };
+    if (this.text[this.pos] !== "(") return { source: "", path: "", offset: start, message: `expected "(" with an argument` };
     let depth = 0;
     for (let i = this.pos; i < this.text.length; i++) {
       const c = this.text[i];
@@ -64,7 +64,7 @@ class Scanner {
         return { text: this.text.slice(start + 1, i), offset: start + 1 };
       }
     }
-    return { offset: start, message: `unbalanced "(": the argument is never closed` };
+    return { source: "", path: "", offset: start, message: `unbalanced "(": the argument is never closed` };
   }
 }
 
@@ -106,16 +106,16 @@ class Parser {
     if (word === "true" || word === "false") return { type: "const", value: word === "true" };
     if (!FUNCTIONS.includes(word)) return this.fail(t.offset, `unknown selector function "${t.text}" (expected one of ${FUNCTIONS.join(", ")}, true, false)`);
     const a = this.s.arg();
-    if ("message" in a) return this.fail(a.offset, `${word}${a.message.startsWith("expected") ? ": " : " "}${a.message}`);
+    if ("message" in a) return this.fail(a.offset ?? 0, `${word}${a.message.startsWith("expected") ? ": " : " "}${a.message}`);
     if (word === "label") {
       const v = this.s.arg();
-      if ("message" in v) return this.fail(v.offset, `label(${a.text}) needs a second argument with the value pattern, e.g. label(${a.text})(.*)`);
+      if ("message" in v) return this.fail(v.offset ?? 0, `label(${a.text}) needs a second argument with the value pattern, e.g. label(${a.text})(.*)`);
       return this.regex(v.text, v.offset) ? { type: "label", key: a.text.trim(), pattern: v.text } : undefined;
     }
     if (word === "port" || word === "index") {
       const n = Number(a.text.trim());
       if (!/^\d+$/.test(a.text.trim()) || (word === "port" && (n < 1 || n > 65535))) {
-        return this.fail(a.offset, `${word}(${a.text}) needs ${word === "port" ? "a port number 1-65535" : "a whole number"}`);
+        return this.fail(a.offset ?? 0, `${word}(${a.text}) needs ${word === "port" ? "a port number 1-65535" : "a whole number"}`);
       }
       return word === "port" ? { type: "port", port: n } : { type: "index", index: n };
     }
@@ -138,7 +138,7 @@ class Parser {
   }
 
   private fail(offset: number, message: string): undefined {
-    this.errors.push({ offset, message });
+    this.errors.push({ source: "", path: "", offset, message });
     return undefined;
   }
 }
@@ -151,7 +151,7 @@ class Parser {
  * // { type: "and", left: { type: "label", key: "app", pattern: "shop" }, right: { ..., pattern: "(.*)" } }
  */
 export function parseSelector(text: string): { ast?: SelectorNode; errors: SelectorError[] } {
-  if (!text.trim()) return { errors: [{ offset: 0, message: "empty selector" }] };
+  if (!text.trim()) return { errors: [{ source: "", path: "", offset: 0, message: "empty selector" }] };
   const p = new Parser(text);
   const ast = p.parse();
   return ast ? { ast, errors: [] } : { errors: p.errors };

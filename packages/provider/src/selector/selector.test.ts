@@ -2,7 +2,7 @@ import * as fc from "fast-check";
 import { printSelector, type WorkloadInstance } from "./ast";
 import { discoverRoutes, matchInstance } from "./evaluate";
 import { parseSelector } from "./parse";
-import { reconcileWeights } from "./weights";
+import { reconcileWeights } from "../record/weights";
 
 const pod = (over: Partial<WorkloadInstance>): WorkloadInstance => ({
   name: "shop",

@@ -1,3 +1,4 @@
+import type { Problem } from "../model/problem";
 /**
  * How to reach a key-value store: the one typed argument every dynamic resource and the agent
  * take. Plain data only (it is serialized into Pulumi state and into agent configuration);
@@ -59,46 +60,40 @@ const LIST_FIELD: Record<"etcd" | "zookeeper", { field: string; pattern: RegExp;
   zookeeper: { field: "servers", pattern: /^[^\s/:]+:\d{1,5}$/, example: "127.0.0.1:2181" },
 };
 
-/** A problem with one field of a connection: the path names the field. */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
-
 /**
  * Checks a connection given as untyped input (a Pulumi program may pass anything).
  *
  * @example
  * validateStoreConnection({ kind: "etcd", endpoints: ["http://127.0.0.1:2379"] }, "store"); // []
  */
-export function validateStoreConnection(value: unknown, path: string): FieldProblem[] {
+export function validateStoreConnection(value: unknown, path: string): Problem[] {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return [{ path, message: `must be an object such as { kind: "etcd", endpoints: [...] }, got ${JSON.stringify(value)}` }];
+    return [{ source: "", path, message: `must be an object such as { kind: "etcd", endpoints: [...] }, got ${JSON.stringify(value)}` }];
   }
   const v = value as Record<string, unknown>;
   if (!STORE_KINDS.includes(v.kind as (typeof STORE_KINDS)[number])) {
-    return [{ path: `${path}.kind`, message: `unknown store kind ${JSON.stringify(v.kind)}; supported: ${STORE_KINDS.join(", ")}` }];
+    return [{ source: "", path: `${path}.kind`, message: `unknown store kind ${JSON.stringify(v.kind)}; supported: ${STORE_KINDS.join(", ")}` }];
   }
   if (v.kind === "vault") return validateVault(v, path);
   const { field, pattern, example } = LIST_FIELD[v.kind as "etcd" | "zookeeper"];
-  const problems: FieldProblem[] = [];
+  const problems: Problem[] = [];
   const known = v.kind === "etcd" ? ["kind", field, "tls"] : ["kind", field];
   for (const key of Object.keys(v)) {
-    if (!known.includes(key)) problems.push({ path: `${path}.${key}`, message: `unknown field for a ${v.kind} store (expected ${known.join(", ")})${key === "tls" ? "; the ZooKeeper client has no TLS" : ""}` });
+    if (!known.includes(key)) problems.push({ source: "", path: `${path}.${key}`, message: `unknown field for a ${v.kind} store (expected ${known.join(", ")})${key === "tls" ? "; the ZooKeeper client has no TLS" : ""}` });
   }
   if (v.kind === "etcd" && v.tls !== undefined) {
     problems.push(...validateTls(v.tls, `${path}.tls`, ["ca", "cert"]));
     if (Array.isArray(v.endpoints) && v.endpoints.some((e) => typeof e === "string" && e.startsWith("http://"))) {
-      problems.push({ path: `${path}.endpoints`, message: `must be https:// URLs when tls is set, got ${JSON.stringify(v.endpoints)}` });
+      problems.push({ source: "", path: `${path}.endpoints`, message: `must be https:// URLs when tls is set, got ${JSON.stringify(v.endpoints)}` });
     }
   }
   const list = v[field];
   if (!Array.isArray(list) || list.length === 0) {
-    problems.push({ path: `${path}.${field}`, message: `must list at least one address such as "${example}", got ${JSON.stringify(list)}` });
+    problems.push({ source: "", path: `${path}.${field}`, message: `must list at least one address such as "${example}", got ${JSON.stringify(list)}` });
   } else {
     list.forEach((e, i) => {
       if (typeof e !== "string" || !pattern.test(e)) {
-        problems.push({ path: `${path}.${field}[${i}]`, message: `must look like "${example}", got ${JSON.stringify(e)}` });
+        problems.push({ source: "", path: `${path}.${field}[${i}]`, message: `must look like "${example}", got ${JSON.stringify(e)}` });
       }
     });
   }
@@ -107,34 +102,34 @@ export function validateStoreConnection(value: unknown, path: string): FieldProb
 
 const PEM = /^-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----\s*$/;
 
-function validateTls(tls: unknown, path: string, fields: string[]): FieldProblem[] {
-  if (typeof tls !== "object" || tls === null || Array.isArray(tls)) return [{ path, message: `must be an object { ${fields.join(", ")} }, got ${JSON.stringify(tls)}` }];
-  const out: FieldProblem[] = [];
+function validateTls(tls: unknown, path: string, fields: string[]): Problem[] {
+  if (typeof tls !== "object" || tls === null || Array.isArray(tls)) return [{ source: "", path, message: `must be an object { ${fields.join(", ")} }, got ${JSON.stringify(tls)}` }];
+  const out: Problem[] = [];
   for (const [k, val] of Object.entries(tls)) {
-    if (!fields.includes(k)) out.push({ path: `${path}.${k}`, message: `unknown field (expected ${fields.join(", ")})` });
+    if (!fields.includes(k)) out.push({ source: "", path: `${path}.${k}`, message: `unknown field (expected ${fields.join(", ")})` });
     // A PEM is not secret, but quote only its start: an error message is no place for a certificate.
-    else if (typeof val !== "string" || !PEM.test(val)) out.push({ path: `${path}.${k}`, message: `must be a PEM certificate ("-----BEGIN CERTIFICATE-----..."), got ${JSON.stringify(String(val).slice(0, 24))}` });
+    else if (typeof val !== "string" || !PEM.test(val)) out.push({ source: "", path: `${path}.${k}`, message: `must be a PEM certificate ("-----BEGIN CERTIFICATE-----..."), got ${JSON.stringify(String(val).slice(0, 24))}` });
   }
   return out;
 }
 
-function validateVault(v: Record<string, unknown>, path: string): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+function validateVault(v: Record<string, unknown>, path: string): Problem[] {
+  const problems: Problem[] = [];
   for (const key of Object.keys(v)) {
-    if (!["kind", "address", "mount", "pollIntervalMs", "tls"].includes(key)) problems.push({ path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs, tls)" });
+    if (!["kind", "address", "mount", "pollIntervalMs", "tls"].includes(key)) problems.push({ source: "", path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs, tls)" });
   }
   if (v.tls !== undefined) {
     problems.push(...validateTls(v.tls, `${path}.tls`, ["ca"]));
-    if (typeof v.address === "string" && v.address.startsWith("http://")) problems.push({ path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
+    if (typeof v.address === "string" && v.address.startsWith("http://")) problems.push({ source: "", path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
   }
   if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address)) {
-    problems.push({ path: `${path}.address`, message: `must be a URL like "https://vault:8200", got ${JSON.stringify(v.address)}` });
+    problems.push({ source: "", path: `${path}.address`, message: `must be a URL like "https://vault:8200", got ${JSON.stringify(v.address)}` });
   }
   if (v.mount !== undefined && (typeof v.mount !== "string" || !/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(v.mount))) {
-    problems.push({ path: `${path}.mount`, message: `must be a mount path like "secret", got ${JSON.stringify(v.mount)}` });
+    problems.push({ source: "", path: `${path}.mount`, message: `must be a mount path like "secret", got ${JSON.stringify(v.mount)}` });
   }
   if (v.pollIntervalMs !== undefined && (typeof v.pollIntervalMs !== "number" || v.pollIntervalMs < 50)) {
-    problems.push({ path: `${path}.pollIntervalMs`, message: `must be a number of milliseconds >= 50, got ${JSON.stringify(v.pollIntervalMs)}` });
+    problems.push({ source: "", path: `${path}.pollIntervalMs`, message: `must be a number of milliseconds >= 50, got ${JSON.stringify(v.pollIntervalMs)}` });
   }
   return problems;
 }

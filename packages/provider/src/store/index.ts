@@ -5,7 +5,4 @@ export { openStore, withStore } from "./factory";
 export { ZooKeeperStore } from "./zookeeper";
 export { MemoryStore } from "./memory";
 export { VaultStore } from "./vault";
-export * from "./layout";
-export * from "./record";
-export * from "./ownership";
 export { updateEntry, type EntryChange, type UpdateOptions } from "./update";

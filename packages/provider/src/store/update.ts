@@ -1,4 +1,8 @@
+import { backoffDelay, sleep } from "../infra/retry";
 import { RevisionConflictError, type KeyValueStore, type KvEntry } from "./types";
+
+/** Two writers of one key back off with jitter, so they do not collide in lock step. */
+const CONFLICT_BACKOFF = { initialMs: 10, maxMs: 200 };
 
 /** What a read-modify-write step decides: write this value, delete the key, or leave it. */
 export type EntryChange = { put: string } | { delete: true } | { keep: true };
@@ -43,8 +47,7 @@ export async function updateEntry(
     } catch (err) {
       if (!(err instanceof RevisionConflictError)) throw err;
       last = err;
-      // Jittered back-off so two writers of one key do not collide in lock step.
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+      await sleep(backoffDelay(attempt, CONFLICT_BACKOFF));
     }
   }
   throw new Error(`store key ${key}: still changing after ${attempts} attempts (${last?.message ?? "conflict"})`);

@@ -100,7 +100,7 @@ export class VaultStore implements KeyValueStore {
   }
 
   async close(): Promise<void> {
-    // fetch keeps no connection state of ours
+    // Each request opens its own connection (node:https without an agent): nothing to release.
   }
 
   private async listKeys(dir: string): Promise<string[]> {

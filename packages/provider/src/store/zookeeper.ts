@@ -1,3 +1,4 @@
+import { BackoffState, CoalescingLoop } from "../infra";
 import * as zk from "node-zookeeper-client";
 import type { ZooKeeperConnection } from "./connection";
 import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type StoreWatch } from "./types";
@@ -81,19 +82,9 @@ export class ZooKeeperStore implements KeyValueStore {
 
   async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
     let closed = false;
-    let arming = false;
-    let again = false;
-    let backoff = 100;
+    const backoff = new BackoffState({ initialMs: 100, maxMs: 1000 });
     // ZooKeeper watches fire once. One stable watcher function (the client de-duplicates it per
-    // path) re-walks the tree to arm them again, coalescing events that arrive meanwhile.
-    const fire = (): void => {
-      if (closed) return;
-      if (arming) {
-        again = true;
-        return;
-      }
-      void rearm();
-    };
+    // path) re-walks the tree to arm them again; events that arrive meanwhile coalesce.
     const arm = async (): Promise<void> => {
       const c = await this.session();
       const walk = async (path: string): Promise<void> => {
@@ -105,25 +96,23 @@ export class ZooKeeperStore implements KeyValueStore {
       };
       await walk(dir);
     };
-    const rearm = async (): Promise<void> => {
-      arming = true;
+    const rearm = new CoalescingLoop(async () => {
       try {
-        do {
-          again = false;
-          await arm();
-        } while (again && !closed);
-        backoff = 100;
+        await arm();
+        backoff.succeeded();
         if (!closed) onChange();
       } catch (err) {
         onError?.(err as Error);
-        if (!closed) setTimeout(fire, (backoff = Math.min(backoff * 2, 1000)));
-      } finally {
-        arming = false;
+        backoff.failed();
+        if (!closed) setTimeout(fire, backoff.next());
       }
-    };
+    });
+    function fire(): void {
+      if (!closed) void rearm.trigger();
+    }
     await arm().catch((err: Error) => {
       onError?.(err);
-      setTimeout(fire, backoff);
+      setTimeout(fire, 100);
     });
     // After a disconnect the session may have lost events: re-arm and signal on reconnect.
     const onState = (state: zk.State) => {

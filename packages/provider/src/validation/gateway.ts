@@ -1,241 +1,256 @@
 /**
- * One gateway definition (Vamp DSL shape, from YAML or from a program) → validated model.
- * Collects every error in one pass; each names the source, the field path and the reason.
+ * One gateway declaration ({@link GatewaySpec}: a program's arguments, a stored record, a read
+ * Vamp document) → the validated {@link Gateway} model. Collects every problem in one pass;
+ * each names the source, the field path (in the input's own dialect) and the bad value.
  */
+import { toDnf } from "../condition/dnf";
 import { parseCondition } from "../condition/parse";
-import type { Condition, Gateway, Instance, Protocol, Rewrite, Route, ValidationError } from "../model/gateway";
+import type { Condition, Gateway, Instance, Protocol, Rewrite, Route } from "../model/gateway";
+import { keyPath, quote, type Problem } from "../model/problem";
+import { GATEWAY_SPEC_FIELDS, ROUTE_SPEC_FIELDS } from "../model/spec";
 import { parseSelector } from "../selector/parse";
-import { artifactName, BALANCE, externalTarget, hostName, keyPath, percentage, port as parsePort } from "./values";
-
-const GATEWAY_KEYS = ["name", "kind", "metadata", "port", "sticky", "virtual_hosts", "selector", "routes"];
-const ROUTE_KEYS = ["weight", "condition", "condition_strength", "rewrites", "balance", "selector", "instances"];
+import { fieldName, type Dialect } from "./dialect";
+import { suggest } from "./suggest";
+import { artifactName, BALANCE, externalTarget, hostName, percentage, port as parsePort } from "./values";
+import { shareRemainder } from "./weights";
 
 export interface ValidateOptions {
-  /** The gateway's name when the definition has none (a map key, a resource name). */
-  name?: string;
+  /** The document or resource, for messages: `shop.yaml#2`, `gateway shop`. */
+  source: string;
+  /** The gateway's name (a record's, a resource's, a document's `name`). */
+  name: unknown;
+  /** The path its name is reported under; default `name`. */
+  namePath?: string;
+  /** Whose field names to report in; default `program`. */
+  dialect?: Dialect;
 }
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
+const given = (v: unknown) => v !== undefined && v !== null;
+
+/** Problems found so far, and the field names of the input's dialect. */
+class Check {
+  readonly problems: Problem[] = [];
+  constructor(
+    readonly source: string,
+    readonly dialect: Dialect,
+  ) {}
+  err(path: string, message: string): void {
+    this.problems.push({ source: this.source, path, message });
+  }
+  /** `field`'s name in this input's dialect, after `prefix`. */
+  at(prefix: string, field: string): string {
+    const f = fieldName(field, this.dialect);
+    return prefix ? `${prefix}.${f}` : f;
+  }
+  /** Fields of `value` not in `known` (typed names), reported in this input's dialect. */
+  unknownFields(value: Raw, prefix: string, known: readonly string[], what: string): void {
+    const names = known.map((k) => fieldName(k, this.dialect));
+    for (const k of Object.keys(value)) {
+      if (!known.includes(k)) this.err(prefix ? `${prefix}.${k}` : k, `unknown field${suggest(k, names)}; ${what} has ${names.join(", ")}`);
+    }
+  }
+}
 
 /**
  * @example
- * validateGateway({ name: "shop", port: "9050/http", routes: { "[10.0.0.1:80]": { weight: "90%" }, "[10.0.0.2:80]": {} } }, "shop.yaml#1")
- * // { gateway: { name: "shop", port: { number: 9050, protocol: "http" }, routes: [ ...90, ...10 ] }, errors: [] }
+ * validateGateway({ port: "9050/http", routes: { "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": {} } }, { source: "gateway shop", name: "shop" })
+ * // { gateway: { name: "shop", port: { number: 9050, protocol: "http" }, routes: [ ...90, ...10 ] }, problems: [] }
  */
-export function validateGateway(raw: unknown, source: string, opts: ValidateOptions = {}): { gateway?: Gateway; errors: ValidationError[] } {
-  const errors: ValidationError[] = [];
-  const err = (path: string, message: string) => errors.push({ source, path, message });
-  if (!isObject(raw)) {
-    err("", `a gateway must be an object with port and routes, got ${JSON.stringify(raw)}`);
-    return { errors };
+export function validateGateway(spec: unknown, opts: ValidateOptions): { gateway?: Gateway; problems: Problem[] } {
+  const c = new Check(opts.source, opts.dialect ?? "program");
+  if (!isObject(spec)) {
+    c.err("", `a gateway must be an object with port and routes, got ${quote(spec)}`);
+    return { problems: c.problems };
   }
-  for (const k of Object.keys(raw)) if (!GATEWAY_KEYS.includes(k)) err(k, `unknown field${suggest(k, GATEWAY_KEYS)}; a gateway has ${GATEWAY_KEYS.join(", ")}`);
-
-  const nameValue = raw.name ?? opts.name;
-  const name = artifactName(nameValue);
-  if (!name.ok) err("name", name.reason);
-  else if (name.value.split("/").length === 3) err("name", `"${name.value}" has three segments: deployment/cluster/port names are reserved for the gateways deployments create`);
-
-  let protocol: Protocol = "http";
-  let port: Gateway["port"];
-  if (raw.port !== undefined && raw.port !== null) {
-    const p = parsePort(raw.port);
-    if (!p.ok) err("port", p.reason);
-    else ({ value: port } = p), (protocol = p.value.protocol);
-  }
-
-  let sticky: Gateway["sticky"];
-  if (raw.sticky !== undefined && raw.sticky !== null) {
-    if (raw.sticky !== "route" && raw.sticky !== "instance") err("sticky", `must be "route" or "instance", got ${JSON.stringify(raw.sticky)}`);
-    else if (protocol === "tcp") err("sticky", "sticky sessions need http (cookies); this gateway is tcp");
-    else sticky = raw.sticky;
-  }
-
-  const virtualHosts: string[] = [];
-  if (raw.virtual_hosts !== undefined && raw.virtual_hosts !== null) {
-    if (!Array.isArray(raw.virtual_hosts)) err("virtual_hosts", `must be a list of host names, got ${JSON.stringify(raw.virtual_hosts)}`);
-    else if (protocol === "tcp" && raw.virtual_hosts.length) err("virtual_hosts", "virtual hosts need http (the Host header); this gateway is tcp");
-    else
-      raw.virtual_hosts.forEach((h, i) => {
-        const v = hostName(h, true);
-        if (!v.ok) err(`virtual_hosts[${i}]`, v.reason);
-        else if (virtualHosts.includes(v.value)) err(`virtual_hosts[${i}]`, `"${v.value}" is listed twice`);
-        else virtualHosts.push(v.value);
-      });
-  }
-
-  let selector: string | undefined;
-  if (raw.selector !== undefined && raw.selector !== null) selector = checkSelector(raw.selector, "selector", err);
-
-  const routes = validateRoutes(raw.routes, protocol, err);
-  if (errors.length || !name.ok) return { errors };
-  return { gateway: { name: name.value, port, protocol, sticky, virtualHosts, selector, routes }, errors };
+  c.unknownFields(spec, "", GATEWAY_SPEC_FIELDS, "a gateway");
+  const name = checkName(opts, c);
+  const port = given(spec.port) ? checkPort(spec.port, c) : undefined;
+  const protocol: Protocol = port?.protocol ?? "http";
+  const sticky = checkSticky(spec.sticky, protocol, c);
+  const virtualHosts = checkVirtualHosts(spec.virtualHosts, protocol, c);
+  const selector = given(spec.selector) ? checkSelector(spec.selector, "selector", c) : undefined;
+  const routes = validateRoutes(spec.routes, protocol, c);
+  if (c.problems.length || name === undefined) return { problems: c.problems };
+  return { gateway: { name, port, protocol, sticky, virtualHosts, selector, routes }, problems: [] };
 }
 
-function checkSelector(v: unknown, path: string, err: (p: string, m: string) => void): string | undefined {
-  if (typeof v !== "string") {
-    err(path, `must be a selector string like "label(app)(shop) && label(version)((.*))", got ${JSON.stringify(v)}`);
-    return undefined;
-  }
+function checkName(opts: ValidateOptions, c: Check): string | undefined {
+  const path = opts.namePath ?? "name";
+  const n = artifactName(opts.name);
+  if (!n.ok) return void c.err(path, n.reason);
+  if (n.value.split("/").length === 3) return void c.err(path, `"${n.value}" has three segments: deployment/cluster/port names are reserved for the gateways deployments create`);
+  return n.value;
+}
+
+function checkPort(v: unknown, c: Check): Gateway["port"] {
+  const p = parsePort(v);
+  if (!p.ok) return void c.err("port", p.reason);
+  return p.value;
+}
+
+function checkSticky(v: unknown, protocol: Protocol, c: Check): Gateway["sticky"] {
+  if (!given(v)) return undefined;
+  if (v !== "route" && v !== "instance") return void c.err("sticky", `must be "route" or "instance", got ${quote(v)}`);
+  if (protocol === "tcp") return void c.err("sticky", "sticky sessions need http (cookies); this gateway is tcp");
+  return v;
+}
+
+function checkVirtualHosts(v: unknown, protocol: Protocol, c: Check): string[] {
+  const path = c.at("", "virtualHosts");
+  const out: string[] = [];
+  if (!given(v)) return out;
+  if (!Array.isArray(v)) return c.err(path, `must be a list of host names, got ${quote(v)}`), out;
+  if (protocol === "tcp" && v.length) return c.err(path, "virtual hosts need http (the Host header); this gateway is tcp"), out;
+  v.forEach((h, i) => {
+    const host = hostName(h, true);
+    if (!host.ok) c.err(`${path}[${i}]`, host.reason);
+    else if (out.includes(host.value)) c.err(`${path}[${i}]`, `"${host.value}" is listed twice`);
+    else out.push(host.value);
+  });
+  return out;
+}
+
+function checkSelector(v: unknown, path: string, c: Check): string | undefined {
+  if (typeof v !== "string") return void c.err(path, `must be a selector string like "label(app)(shop) && label(version)((.*))", got ${quote(v)}`);
   const s = parseSelector(v);
-  for (const e of s.errors) err(path, `${e.message} (at offset ${e.offset} of ${JSON.stringify(v)})`);
+  for (const e of s.errors) c.problems.push({ source: c.source, path, offset: e.offset, message: `${e.message} (at offset ${e.offset} of ${quote(v)})` });
   return s.errors.length ? undefined : v;
 }
 
-function checkCondition(v: unknown, path: string, err: (p: string, m: string) => void): Condition | undefined {
+function checkCondition(v: unknown, path: string, c: Check): Condition | undefined {
   // Vamp also wrote a condition as { condition: "..." }.
   const text = isObject(v) && typeof v.condition === "string" ? v.condition : v;
-  if (typeof text !== "string") {
-    err(path, `must be a condition such as "user-agent = Firefox", got ${JSON.stringify(v)}`);
-    return undefined;
-  }
-  const c = parseCondition(text);
-  for (const e of c.errors) err(path, `${e.message} (at offset ${e.offset} of ${JSON.stringify(text)})`);
-  return c.ast ? { source: text, ast: c.ast } : undefined;
+  if (typeof text !== "string") return void c.err(path, `must be a condition such as "user-agent = Firefox", got ${quote(v)}`);
+  const parsed = parseCondition(text);
+  for (const e of parsed.errors) c.problems.push({ source: c.source, path, offset: e.offset, message: `${e.message} (at offset ${e.offset} of ${quote(text)})` });
+  if (!parsed.ast) return undefined;
+  const dnf = toDnf(parsed.ast);
+  if ("error" in dnf) return void c.err(path, `${quote(text, 80)} ${dnf.error}`);
+  return { source: text, ast: parsed.ast };
 }
 
-function validateRoutes(raw: unknown, protocol: Protocol, err: (p: string, m: string) => void): Route[] {
-  if (raw === undefined || raw === null) return [];
-  let entries: [string, unknown][];
+function routeEntries(raw: unknown, c: Check): [string, unknown][] {
+  if (!given(raw)) return [];
+  // A list of keys is shorthand for routes with defaults.
   if (Array.isArray(raw)) {
-    // A list of keys is shorthand for routes with defaults.
-    entries = raw.map((k, i) => (typeof k === "string" ? [k, {}] : (err(`routes[${i}]`, `must be a route key string, got ${JSON.stringify(k)}`), ["", undefined])));
-    entries = entries.filter(([k]) => k);
-  } else if (isObject(raw)) entries = Object.entries(raw);
-  else {
-    err("routes", `must be a map from route target to route, got ${JSON.stringify(raw)}`);
-    return [];
+    return raw.flatMap((k, i): [string, unknown][] => (typeof k === "string" ? [[k, {}]] : (c.err(`routes[${i}]`, `must be a route key string, got ${quote(k)}`), [])));
   }
+  if (isObject(raw)) return Object.entries(raw);
+  c.err("routes", `must be a map from route target to route, got ${quote(raw)}`);
+  return [];
+}
+
+function validateRoutes(raw: unknown, protocol: Protocol, c: Check): Route[] {
   const routes: Route[] = [];
-  const seenTargets = new Map<string, string>();
   const explicit: (number | undefined)[] = [];
-  for (const [key, body] of entries) {
+  const seenTargets = new Map<string, string>();
+  for (const [key, body] of routeEntries(raw, c)) {
     const path = `routes${keyPath(key)}`;
-    const r = validateRoute(key, body ?? {}, path, protocol, err);
+    const r = validateRoute(key, body ?? {}, path, protocol, c);
     if (!r) continue;
-    // Two spellings of one target would defeat the weight check (a Vamp bug): compare normalized.
+    // Two spellings of one target ("[A:80]" and "[a:80]") are refused: they would defeat the weight check.
     const norm = r.route.target.kind === "external" ? `[${r.route.target.host}:${r.route.target.port}]` : r.route.target.path;
     const dup = seenTargets.get(norm);
-    if (dup !== undefined) err(path, `targets the same place as route ${JSON.stringify(dup)}; each target may have one route`);
+    if (dup !== undefined) c.err(path, `targets the same place as route ${quote(dup)}; each target may have one route`);
     seenTargets.set(norm, key);
     routes.push(r.route);
     explicit.push(r.weight);
   }
-  // Unweighted routes share what is left of 100%: integer shares, the last takes the remainder.
-  const given = explicit.reduce<number>((s, w) => s + (w ?? 0), 0);
-  const open = explicit.map((w, i) => (w === undefined ? i : -1)).filter((i) => i >= 0);
-  if (given > 100) err("routes", `route weights add up to ${given}%; they must add up to 0% or 100%`);
-  else if (open.length) {
-    const left = 100 - given;
-    const share = Math.floor(left / open.length);
-    open.forEach((i, n) => (routes[i].weight = n === open.length - 1 ? left - share * (open.length - 1) : share));
-  } else if (routes.length && given !== 0 && given !== 100) {
-    err("routes", `route weights add up to ${given}%; they must add up to 0% (no traffic) or 100%`);
-  }
+  const total = explicit.reduce<number>((s, w) => s + (w ?? 0), 0);
+  const open = explicit.some((w) => w === undefined);
+  if (total > 100) c.err("routes", `route weights add up to ${total}% (${weightList(routes, explicit)}); they must add up to 100% (or 0%: no traffic)`);
+  else if (!open && routes.length && total !== 0 && total !== 100) c.err("routes", `route weights add up to ${total}% (${weightList(routes, explicit)}); they must add up to 0% (no traffic) or 100%`);
+  else shareRemainder(explicit).forEach((w, i) => (routes[i].weight = w));
   return routes;
 }
 
-function validateRoute(key: string, body: unknown, path: string, protocol: Protocol, report: (p: string, m: string) => void): { route: Route; weight?: number } | undefined {
-  let failed = 0;
-  const err = (p: string, m: string) => {
-    failed++;
-    report(p, m);
-  };
-  let target: Route["target"] | undefined;
-  const ext = externalTarget(key);
-  if (ext) {
-    if (!ext.ok) err(path, ext.reason);
-    else target = { kind: "external", ...ext.value };
-  } else {
-    const n = artifactName(key);
-    if (!n.ok && !/^(\([^()\s]+\))+$/.test(key)) err(path, `the route key must be "[host:port]", a gateway or deployment path (1-4 segments), or a selector capture like "(1.0.3)": ${n.reason}`);
-    target = { kind: "path", path: key };
-  }
-  if (!isObject(body)) {
-    err(path, `a route must be an object (weight, condition, ...), got ${JSON.stringify(body)}`);
-    return undefined;
-  }
-  for (const k of Object.keys(body)) if (!ROUTE_KEYS.includes(k)) err(`${path}.${k}`, `unknown field${suggest(k, ROUTE_KEYS)}; a route has ${ROUTE_KEYS.join(", ")}`);
+function weightList(routes: Route[], weights: (number | undefined)[]): string {
+  return routes.map((r, i) => `${r.key}: ${weights[i] === undefined ? "unset" : `${weights[i]}%`}`).join(", ");
+}
 
-  let weight: number | undefined;
-  if (body.weight !== undefined && body.weight !== null) {
-    const w = percentage(body.weight);
-    if (!w.ok) err(`${path}.weight`, w.reason);
-    else weight = w.value;
+function checkTarget(key: string, path: string, c: Check): Route["target"] | undefined {
+  const ext = externalTarget(key);
+  if (ext) return ext.ok ? { kind: "external", ...ext.value } : void c.err(path, ext.reason);
+  const n = artifactName(key);
+  if (!n.ok && !/^(\([^()\s]+\))+$/.test(key)) {
+    return void c.err(path, `the route key must be "[host:port]", a gateway or deployment path (1-4 segments), or a selector capture like "(1.0.3)": ${n.reason}`);
   }
-  let condition: Condition | undefined;
-  if (body.condition !== undefined && body.condition !== null) {
-    if (protocol === "tcp") err(`${path}.condition`, "conditions test http requests; this gateway is tcp");
-    else condition = checkCondition(body.condition, `${path}.condition`, err);
-  }
-  let conditionStrength = condition ? 100 : 0;
-  if (body.condition_strength !== undefined && body.condition_strength !== null) {
-    const s = percentage(body.condition_strength);
-    if (!s.ok) err(`${path}.condition_strength`, s.reason);
-    else if (body.condition === undefined || body.condition === null) err(`${path}.condition_strength`, "a condition strength needs a condition on the same route");
-    else conditionStrength = s.value;
-  }
-  const rewrites: Rewrite[] = [];
-  if (body.rewrites !== undefined && body.rewrites !== null) {
-    if (protocol === "tcp") err(`${path}.rewrites`, "path rewrites need http; this gateway is tcp");
-    else if (!Array.isArray(body.rewrites)) err(`${path}.rewrites`, `must be a list like [{ path: "/new if <condition>" }], got ${JSON.stringify(body.rewrites)}`);
-    else
-      body.rewrites.forEach((rw, i) => {
-        const p = `${path}.rewrites[${i}]`;
-        const text = isObject(rw) && Object.keys(rw).length === 1 && typeof rw.path === "string" ? rw.path : undefined;
-        if (text === undefined) return err(p, `must be { path: "<new path> [if <condition>]" }, got ${JSON.stringify(rw)}`);
-        const m = /^\s*(\S+)(?:\s+if\s+(.+))?$/is.exec(text);
-        if (!m || !m[1].startsWith("/") || /['"\\]/.test(m[1])) return err(p, `must be "/new/path" or "/new/path if <condition>" (no quotes or backslashes in the path), got ${JSON.stringify(text)}`);
-        const c = m[2] === undefined ? undefined : checkCondition(m[2], `${p}.path`, err);
-        if (m[2] !== undefined && !c) return;
-        rewrites.push({ path: m[1], condition: c });
-      });
-  }
-  let balance = protocol === "http" ? "roundrobin" : "leastconn";
-  if (body.balance !== undefined && body.balance !== null) {
-    if (typeof body.balance !== "string" || !BALANCE.includes(body.balance)) err(`${path}.balance`, `must be one of ${BALANCE.join(", ")}, got ${JSON.stringify(body.balance)}`);
-    else balance = body.balance;
-  }
-  let selector: string | undefined;
-  if (body.selector !== undefined && body.selector !== null) selector = checkSelector(body.selector, `${path}.selector`, err);
-  let instances: Instance[] | undefined;
-  if (body.instances !== undefined && body.instances !== null) {
-    if (!Array.isArray(body.instances)) err(`${path}.instances`, `must be a list of { host, port }, got ${JSON.stringify(body.instances)}`);
-    else {
-      instances = [];
-      body.instances.forEach((inst, i) => {
-        const p = `${path}.instances[${i}]`;
-        if (!isObject(inst)) return err(p, `must be { host, port }, got ${JSON.stringify(inst)}`);
-        const h = hostName(inst.host);
-        if (!h.ok) err(`${p}.host`, h.reason);
-        if (!Number.isInteger(inst.port) || (inst.port as number) < 1 || (inst.port as number) > 65535) err(`${p}.port`, `must be a port number 1-65535, got ${JSON.stringify(inst.port)}`);
-        if (inst.name !== undefined && (typeof inst.name !== "string" || !/^[A-Za-z0-9._-]+$/.test(inst.name))) err(`${p}.name`, `must be a name of letters, digits, '.', '_', '-', got ${JSON.stringify(inst.name)}`);
-        instances!.push({ host: String(inst.host).toLowerCase(), port: inst.port as number, name: inst.name as string | undefined });
-      });
-    }
-  }
-  if (failed || !target) return undefined;
+  return { kind: "path", path: key };
+}
+
+function validateRoute(key: string, body: unknown, path: string, protocol: Protocol, c: Check): { route: Route; weight?: number } | undefined {
+  const before = c.problems.length;
+  const target = checkTarget(key, path, c);
+  if (!isObject(body)) return void c.err(path, `a route must be an object (weight, condition, ...), got ${quote(body)}`);
+  c.unknownFields(body, path, ROUTE_SPEC_FIELDS, "a route");
+  const weight = checkPercent(body.weight, c.at(path, "weight"), c);
+  const { condition, conditionStrength } = checkConditional(body, path, protocol, c);
+  const rewrites = checkRewrites(body.rewrites, `${path}.rewrites`, protocol, c);
+  const balance = checkBalance(body.balance, `${path}.balance`, protocol, c);
+  const selector = given(body.selector) ? checkSelector(body.selector, `${path}.selector`, c) : undefined;
+  const instances = checkInstances(body.instances, `${path}.instances`, c);
+  if (c.problems.length > before || !target) return undefined;
   return { route: { key, target, weight: weight ?? 0, condition, conditionStrength, rewrites, balance, selector, instances }, weight };
 }
 
-/** " (did you mean "x"?)" for a known key within two edits of the unknown one. */
-function suggest(key: string, known: string[]): string {
-  const k = key.toLowerCase();
-  const near = known.find((n) => editDistance(n, k) <= 2);
-  return near ? ` (did you mean "${near}"?)` : "";
+function checkPercent(v: unknown, path: string, c: Check): number | undefined {
+  if (!given(v)) return undefined;
+  const p = percentage(v);
+  if (!p.ok) return void c.err(path, p.reason);
+  return p.value;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
+function checkConditional(body: Raw, path: string, protocol: Protocol, c: Check): { condition?: Condition; conditionStrength: number } {
+  let condition: Condition | undefined;
+  if (given(body.condition)) {
+    if (protocol === "tcp") c.err(`${path}.condition`, "conditions test http requests; this gateway is tcp");
+    else condition = checkCondition(body.condition, `${path}.condition`, c);
   }
-  return row[b.length];
+  const strengthPath = c.at(path, "conditionStrength");
+  const strength = checkPercent(body.conditionStrength, strengthPath, c);
+  if (strength !== undefined && !given(body.condition)) c.err(strengthPath, "a condition strength needs a condition on the same route");
+  return { condition, conditionStrength: strength ?? (condition ? 100 : 0) };
+}
+
+function checkRewrites(v: unknown, path: string, protocol: Protocol, c: Check): Rewrite[] {
+  const out: Rewrite[] = [];
+  if (!given(v)) return out;
+  if (protocol === "tcp") return c.err(path, "path rewrites need http; this gateway is tcp"), out;
+  if (!Array.isArray(v)) return c.err(path, `must be a list like [{ path: "/new if <condition>" }], got ${quote(v)}`), out;
+  v.forEach((rw, i) => {
+    const p = `${path}[${i}]`;
+    const text = isObject(rw) && Object.keys(rw).length === 1 && typeof rw.path === "string" ? rw.path : undefined;
+    if (text === undefined) return c.err(p, `must be { path: "<new path> [if <condition>]" }, got ${quote(rw)}`);
+    const m = /^\s*(\S+)(?:\s+if\s+(.+))?$/is.exec(text);
+    if (!m || !m[1].startsWith("/") || /['"\\]/.test(m[1])) return c.err(p, `must be "/new/path" or "/new/path if <condition>" (no quotes or backslashes in the path), got ${quote(text)}`);
+    const condition = m[2] === undefined ? undefined : checkCondition(m[2], `${p}.path`, c);
+    if (m[2] === undefined || condition) out.push({ path: m[1], condition });
+  });
+  return out;
+}
+
+function checkBalance(v: unknown, path: string, protocol: Protocol, c: Check): string {
+  const fallback = protocol === "http" ? "roundrobin" : "leastconn";
+  if (!given(v)) return fallback;
+  if (typeof v !== "string" || !BALANCE.includes(v)) return c.err(path, `must be one of ${BALANCE.join(", ")}, got ${quote(v)}`), fallback;
+  return v;
+}
+
+function checkInstances(v: unknown, path: string, c: Check): Instance[] | undefined {
+  if (!given(v)) return undefined;
+  if (!Array.isArray(v)) return void c.err(path, `must be a list of { host, port }, got ${quote(v)}`);
+  const out: Instance[] = [];
+  v.forEach((inst, i) => {
+    const p = `${path}[${i}]`;
+    if (!isObject(inst)) return c.err(p, `must be { host, port }, got ${quote(inst)}`);
+    const h = hostName(inst.host);
+    if (!h.ok) c.err(`${p}.host`, h.reason);
+    const port = inst.port;
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) c.err(`${p}.port`, `must be a port number 1-65535, got ${quote(port)}`);
+    if (inst.name !== undefined && (typeof inst.name !== "string" || !/^[A-Za-z0-9._-]+$/.test(inst.name))) c.err(`${p}.name`, `must be a name of letters, digits, '.', '_', '-', got ${quote(inst.name)}`);
+    out.push({ host: String(inst.host).toLowerCase(), port: port as number, name: inst.name as string | undefined });
+  });
+  return out;
 }

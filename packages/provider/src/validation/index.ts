@@ -1,3 +1,5 @@
 export { validateGateway, type ValidateOptions } from "./gateway";
-export { resolveSet, AUTO_PORTS, type ResolvedGateway, type ResolvedRoute, type Resolution, type SetOptions } from "./set";
+export { validateTenant } from "./tenant";
+export { fieldName, typedName, VAMP_FIELD_NAMES, type Dialect } from "./dialect";
+export { shareRemainder } from "./weights";
 export * from "./values";

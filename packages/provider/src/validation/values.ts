@@ -58,7 +58,10 @@ export function hostName(v: unknown, allowWildcard = false): Parsed<string> {
 /** HAProxy balance algorithms that support run-time weight changes or make sense per route. */
 export const BALANCE = ["roundrobin", "leastconn", "first", "source", "random", "uri", "static-rr", "hdr(host)"];
 
-/** A JSON path segment for a key: `.name` or `["[10.0.0.1:80]"]`. */
-export function keyPath(key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+/** Organization, environment and namespace names: DNS labels (an environment is a Kubernetes namespace). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A DNS label (lower-case letters, digits, '-', at most 63). */
+export function dnsLabel(v: unknown): Parsed<string> {
+  return typeof v === "string" && DNS_LABEL.test(v) ? ok(v) : no(`must be a DNS label (lower-case letters, digits, '-', at most 63), got ${JSON.stringify(v)}`);
 }

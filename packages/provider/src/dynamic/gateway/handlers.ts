@@ -3,85 +3,76 @@
  * the structured record to the store with compare-and-swap, reads it back for drift.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { listPods, loadKubeConfig } from "../../discovery/kubernetes";
+import { VampError, type Problem } from "../../model/problem";
+import { RECORD_API_VERSION, type GatewayRecord } from "../../model/record";
+import { GATEWAY_SPEC_FIELDS, type GatewaySpec } from "../../model/spec";
+import { decodeRecord, encodeRecord } from "../../record/codec";
+import { discoveredState } from "../../record/discovery";
+import { gatewayKey } from "../../record/keys";
+import { discoveryWrite, gatewayView, gatewayWrite } from "../../record/ownership";
+import { podsToInstances } from "../../record/pods";
+import { normalizeSpec } from "../../record/spec";
+import { changedFields, stableStringify } from "../../record/stable";
 import { validateStoreConnection } from "../../store/connection";
 import { withStore } from "../../store/factory";
-import { gatewayKey, TENANT_NAME, validateTenant } from "../../store/layout";
-import { discoveredState } from "../../discovery/discover";
-import { listPods, loadKubeConfig } from "../../discovery/kubernetes";
-import { podsToInstances } from "../../discovery/pods";
-import { discoveryWrite, gatewayView, gatewayWrite } from "../../store/ownership";
-import { decodeRecord, encodeRecord, RECORD_API_VERSION, stableStringify, type GatewayRecord } from "../../store/record";
 import { updateEntry } from "../../store/update";
 import { validateGateway } from "../../validation/gateway";
-import { toCheckFailures } from "../failures";
-import { fromDsl, normalizeSpec, toDsl, type GatewayInputs, type GatewaySpecInputs } from "./args";
+import { validateTenant } from "../../validation/tenant";
+import { dnsLabel } from "../../validation/values";
+import { checkResult } from "../failures";
+import type { GatewayInputs, GatewayOutputs } from "./inputs";
 
-export interface GatewayOutputs extends GatewayInputs {
-  /** The store key of the record. */
-  key: string;
-  /** The store's revision of the record as last written or read. */
-  revision: string;
-}
+export type { GatewayInputs, GatewayOutputs } from "./inputs";
 
 const IDENTITY = ["store", "organization", "environment", "gatewayName"] as const;
-const SPEC = ["port", "sticky", "virtualHosts", "selector", "routes"] as const;
 
-function nameOf(inputs: { gatewayName?: string }): string {
-  return inputs.gatewayName ?? "";
-}
-
-function specOf(inputs: Partial<GatewayInputs>): GatewaySpecInputs {
-  const spec: Partial<GatewaySpecInputs> = {};
-  for (const f of SPEC) if (inputs[f] !== undefined) (spec as Record<string, unknown>)[f] = inputs[f];
-  return spec as GatewaySpecInputs;
+/** The gateway's spec among the inputs, normalized. */
+function specOf(inputs: Partial<GatewayInputs>): GatewaySpec {
+  const spec: Record<string, unknown> = {};
+  for (const f of GATEWAY_SPEC_FIELDS) if (inputs[f] !== undefined) spec[f] = inputs[f];
+  return normalizeSpec(spec);
 }
 
 function record(inputs: GatewayInputs): GatewayRecord {
-  return { apiVersion: RECORD_API_VERSION, kind: "Gateway", name: nameOf(inputs), spec: toDsl(specOf(inputs)), writer: "pulumi" };
+  return { apiVersion: RECORD_API_VERSION, kind: "Gateway", name: inputs.gatewayName, spec: specOf(inputs), writer: "pulumi" };
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  const problems = [...validateStoreConnection(news.store, "store"), ...validateTenant(news as Partial<GatewayInputs>)];
-  const name = nameOf(news as { gatewayName?: string });
-  const v = validateGateway(toDsl(news as Partial<GatewaySpecInputs>), `gateway ${name}`, { name });
-  for (const e of v.errors) problems.push({ path: dslPathToArg(e.path), message: e.message });
-  problems.push(...validateDiscovery(news.discovery, news.selector));
-  const failures = toCheckFailures(problems);
-  return failures.length ? { inputs: news, failures } : { inputs: news };
+  const n = news as Partial<GatewayInputs>;
+  const problems: Problem[] = [...validateStoreConnection(n.store, "store"), ...validateTenant(n)];
+  const spec = Object.fromEntries(GATEWAY_SPEC_FIELDS.filter((f) => n[f] !== undefined).map((f) => [f, n[f]]));
+  problems.push(...validateGateway(spec, { source: "", name: n.gatewayName, namePath: "gatewayName" }).problems);
+  problems.push(...validateDiscovery(n.discovery, n.selector));
+  return checkResult(news, problems);
 }
 
-function validateDiscovery(d: unknown, selector: unknown): { path: string; message: string }[] {
+function validateDiscovery(d: unknown, selector: unknown): Problem[] {
   if (d === undefined || d === null) return [];
-  if (typeof d !== "object" || Array.isArray(d)) return [{ path: "discovery", message: "must be an object { kubeconfig?, namespace? }" }];
-  const out: { path: string; message: string }[] = [];
+  const p = (path: string, message: string): Problem => ({ source: "", path, message });
+  if (typeof d !== "object" || Array.isArray(d)) return [p("discovery", "must be an object { kubeconfig?, namespace? }")];
+  const out: Problem[] = [];
   const { kubeconfig, namespace, ...rest } = d as Record<string, unknown>;
-  for (const k of Object.keys(rest)) out.push({ path: `discovery.${k}`, message: "unknown field (expected kubeconfig, namespace)" });
-  if (kubeconfig !== undefined && (typeof kubeconfig !== "string" || !kubeconfig)) out.push({ path: "discovery.kubeconfig", message: "must be a kubeconfig file path or its YAML text" });
-  if (namespace !== undefined && (typeof namespace !== "string" || !TENANT_NAME.test(namespace))) out.push({ path: "discovery.namespace", message: `must be a namespace name (a DNS label), got ${JSON.stringify(namespace)}` });
-  if (typeof selector !== "string") out.push({ path: "discovery", message: "only a gateway with a selector discovers instances; add selector or remove discovery" });
+  for (const k of Object.keys(rest)) out.push(p(`discovery.${k}`, "unknown field (expected kubeconfig, namespace)"));
+  if (kubeconfig !== undefined && (typeof kubeconfig !== "string" || !kubeconfig)) out.push(p("discovery.kubeconfig", "must be a kubeconfig file path or its YAML text"));
+  const ns = dnsLabel(namespace);
+  if (namespace !== undefined && !ns.ok) out.push(p("discovery.namespace", `must be a namespace name: ${ns.reason}`));
+  if (typeof selector !== "string") out.push(p("discovery", "only a gateway with a selector discovers instances; add selector or remove discovery"));
   return out;
 }
 
-/** `routes["[a:1]"].condition_strength` → `routes["[a:1]"].conditionStrength`: name the program's field. */
-function dslPathToArg(path: string): string {
-  const map: Record<string, string> = { condition_strength: "conditionStrength", virtual_hosts: "virtualHosts", name: "gatewayName" };
-  return path.replace(/(^|\.)([a-z_]+)/g, (m, dot: string, key: string) => (map[key] ? `${dot}${map[key]}` : m)) || "routes";
-}
-
 export async function diff(_id: string, olds: GatewayOutputs, news: GatewayInputs): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = IDENTITY.filter((f) => stableStringify(olds[f] ?? null) !== stableStringify(news[f] ?? null));
-  const before = normalizeSpec(specOf(olds));
-  const after = normalizeSpec(specOf(news));
-  const updates = SPEC.filter((f) => stableStringify(before[f] ?? null) !== stableStringify(after[f] ?? null));
-  const credentials = (["credentials", "discovery"] as const).filter((f) => stableStringify(olds[f] ?? null) !== stableStringify(news[f] ?? null));
-  const changed = [...replaces, ...updates, ...credentials];
+  const replaces = changedFields(olds, news, IDENTITY);
+  const updates = changedFields(specOf(olds), specOf(news), GATEWAY_SPEC_FIELDS);
+  const other = changedFields(olds, news, ["credentials", "discovery"] as const);
+  const changed = [...replaces, ...updates, ...other];
   // A renamed gateway is written under its new key before the old record goes, so traffic on
   // the old one never stops; the agent takes the new one as soon as its port is free.
-  return { changes: changed.length > 0, replaces: [...replaces], stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: false };
+  return { changes: changed.length > 0, replaces, stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: false };
 }
 
 export async function create(inputs: GatewayInputs): Promise<pulumi.dynamic.CreateResult> {
-  const key = gatewayKey(inputs, nameOf(inputs));
+  const key = gatewayKey(inputs, inputs.gatewayName);
   const revision = await write(inputs, key, true);
   const outs: GatewayOutputs = { ...inputs, key, revision };
   return { id: key, outs };
@@ -99,7 +90,8 @@ async function write(inputs: GatewayInputs, key: string, creating: boolean): Pro
     const res = await updateEntry(store, key, (cur) => {
       const current = cur ? decodeRecord(key, cur.value) : undefined;
       if (creating && current && stableStringify(gatewayView(current, declared.spec)) !== stableStringify(declared.spec)) {
-        throw new Error(
+        throw new VampError(
+          "conflict",
           `gateway "${declared.name}" already exists at ${key} with another definition (revision ${cur!.revision}); another stack or a hand-written record owns it. Delete it or import it.`,
         );
       }
@@ -119,7 +111,7 @@ async function discover(inputs: GatewayInputs) {
     pods = await listPods(loadKubeConfig(inputs.discovery.kubeconfig), namespace);
   } catch (e) {
     // The message of the client names the API server and the status, never the kubeconfig.
-    throw new Error(`discovery: listing the pods of namespace "${namespace}" failed: ${(e as Error).message}`);
+    throw new VampError("unavailable", `discovery: listing the pods of namespace "${namespace}" failed: ${(e as Error).message}`);
   }
   return discoveredState(inputs.selector, podsToInstances(pods), "pulumi");
 }
@@ -128,22 +120,25 @@ export async function read(id: string, props: GatewayOutputs): Promise<pulumi.dy
   return withStore(props.store, props.credentials, async (store) => {
     const entry = await store.get(props.key ?? id);
     if (!entry) return {};
-    const rec = decodeRecord(entry.key, entry.value);
-    // Report what is really there, in the program's shape, so refresh shows a hand-edited
-    // weight; fields a Route resource manages are that Route's to report, not drift here.
-    const spec = fromDsl(gatewayView(rec, toDsl(specOf(props))));
-    const declared = normalizeSpec(specOf(props));
-    const same = stableStringify(declared) === stableStringify(spec);
-    const outs: GatewayOutputs = { ...props, revision: entry.revision };
-    if (!same) {
-      for (const f of SPEC) {
-        // The engine's wire format has no `undefined`: absent fields are removed, not set.
-        if (spec[f] === undefined) delete (outs as unknown as Record<string, unknown>)[f];
-        else (outs as unknown as Record<string, unknown>)[f] = spec[f];
-      }
-    }
-    return { id, props: JSON.parse(JSON.stringify(outs)) as GatewayOutputs };
+    return { id, props: readOutputs(props, decodeRecord(entry.key, entry.value), entry.revision) };
   });
+}
+
+/**
+ * The outputs `refresh` reports for a record as found (pure): the declared fields, with those
+ * that differ in the store replaced by what is really there, so a hand-edited weight shows as
+ * drift. Fields a `Route` resource manages are that Route's to report, not drift here.
+ */
+export function readOutputs(props: GatewayOutputs, rec: GatewayRecord, revision: string): GatewayOutputs {
+  const declared = specOf(props);
+  const actual = normalizeSpec(gatewayView(rec, declared));
+  const outs: Record<string, unknown> = { ...props, revision };
+  for (const f of changedFields(declared, actual, GATEWAY_SPEC_FIELDS)) {
+    // The engine's wire format has no `undefined`: absent fields are removed, not set.
+    if (actual[f] === undefined) delete outs[f];
+    else outs[f] = actual[f];
+  }
+  return JSON.parse(JSON.stringify(outs)) as GatewayOutputs;
 }
 
 export async function update(_id: string, olds: GatewayOutputs, news: GatewayInputs): Promise<pulumi.dynamic.UpdateResult> {

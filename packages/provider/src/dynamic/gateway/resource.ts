@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StoreConnection } from "../../store/connection";
 import { delegatingProvider } from "../delegate";
 import { secretCredentials, type StoreCredentialsArgs } from "../credentials";
-import type { GatewayRouteSpec } from "./args";
+import type { RouteSpec } from "../../model/spec";
 
 /** One route of a {@link Gateway}; every field may be an output. */
-export type GatewayRouteArgs = { [K in keyof GatewayRouteSpec]?: pulumi.Input<GatewayRouteSpec[K]> };
+export type GatewayRouteArgs = { [K in keyof RouteSpec]?: pulumi.Input<RouteSpec[K]> };
 
 /** Arguments of {@link Gateway}. */
 export interface GatewayArgs {
@@ -73,7 +73,7 @@ export class Gateway extends pulumi.dynamic.Resource {
   /** The store's revision of the record as last written or read. */
   public declare readonly revision: pulumi.Output<string>;
   public declare readonly gatewayName: pulumi.Output<string>;
-  public declare readonly routes: pulumi.Output<Record<string, GatewayRouteSpec>>;
+  public declare readonly routes: pulumi.Output<Record<string, RouteSpec>>;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -5,16 +5,18 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { parseCondition } from "../../condition/parse";
-import { formatError } from "../../model/gateway";
-import { validateStoreConnection, type FieldProblem, type StoreConnection, type StoreCredentials } from "../../store/connection";
+import { VampError, type Problem } from "../../model/problem";
+import { decodeRecord, encodeRecord } from "../../record/codec";
+import { gatewayKey } from "../../record/keys";
+import { effectiveSpec, routeRelease, routeWrite } from "../../record/ownership";
+import { changedFields } from "../../record/stable";
+import { validateStoreConnection, type StoreConnection, type StoreCredentials } from "../../store/connection";
 import { withStore } from "../../store/factory";
-import { gatewayKey, validateTenant } from "../../store/layout";
-import { effectiveSpec, routeRelease, routeWrite } from "../../store/ownership";
-import { decodeRecord, encodeRecord, stableStringify } from "../../store/record";
 import { updateEntry } from "../../store/update";
 import { validateGateway } from "../../validation/gateway";
-import { artifactName } from "../../validation/values";
-import { toCheckFailures } from "../failures";
+import { validateTenant } from "../../validation/tenant";
+import { artifactName, percentage } from "../../validation/values";
+import { checkResult } from "../failures";
 
 export interface RouteInputs {
   store: StoreConnection;
@@ -37,40 +39,32 @@ export interface RouteOutputs extends RouteInputs {
 const IDENTITY = ["store", "organization", "environment", "gatewayName", "route"] as const;
 const FIELDS = ["weight", "condition", "conditionStrength"] as const;
 
-function percent(v: unknown, path: string): FieldProblem[] {
+function percent(v: unknown, path: string): Problem[] {
   if (v === undefined) return [];
-  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 100 ? [] : [{ path, message: `must be a whole percentage from 0 to 100, got ${JSON.stringify(v)}` }];
+  const p = percentage(v);
+  return p.ok ? [] : [{ source: "", path, message: p.reason }];
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const n = news as Partial<RouteInputs>;
-  const problems: FieldProblem[] = [...validateStoreConnection(n.store, "store"), ...validateTenant(n)];
+  const problems: Problem[] = [...validateStoreConnection(n.store, "store"), ...validateTenant(n)];
+  const p = (path: string, message: string) => problems.push({ source: "", path, message });
   const name = artifactName(n.gatewayName);
-  if (!name.ok) problems.push({ path: "gatewayName", message: name.reason });
-  if (typeof n.route !== "string" || !n.route.trim()) problems.push({ path: "route", message: `must be the key of a route on the gateway, got ${JSON.stringify(n.route)}` });
+  if (!name.ok) p("gatewayName", name.reason);
+  if (typeof n.route !== "string" || !n.route.trim()) p("route", `must be the key of a route on the gateway, got ${JSON.stringify(n.route)}`);
   problems.push(...percent(n.weight, "weight"), ...percent(n.conditionStrength, "conditionStrength"));
   if (n.condition !== undefined) {
-    if (typeof n.condition !== "string") problems.push({ path: "condition", message: `must be a string, got ${JSON.stringify(n.condition)}` });
-    else for (const e of parseCondition(n.condition).errors) problems.push({ path: "condition", message: `${e.message} at offset ${e.offset} of ${JSON.stringify(n.condition)}` });
+    if (typeof n.condition !== "string") p("condition", `must be a string, got ${JSON.stringify(n.condition)}`);
+    else for (const e of parseCondition(n.condition).errors) p("condition", `${e.message} at offset ${e.offset} of ${JSON.stringify(n.condition)}`);
   }
-  if (FIELDS.every((f) => n[f] === undefined)) problems.push({ path: "weight", message: "a Route must set at least one of weight, condition, conditionStrength" });
-  const failures = toCheckFailures(problems);
-  return failures.length ? { inputs: news, failures } : { inputs: news };
+  if (FIELDS.every((f) => n[f] === undefined)) p("weight", "a Route must set at least one of weight, condition, conditionStrength");
+  return checkResult(news, problems);
 }
 
 export async function diff(_id: string, olds: RouteOutputs, news: RouteInputs): Promise<pulumi.dynamic.DiffResult> {
-  const replaces = IDENTITY.filter((f) => stableStringify(olds[f] ?? null) !== stableStringify(news[f] ?? null));
-  const updates = [...FIELDS, "credentials" as const].filter((f) => stableStringify(olds[f] ?? null) !== stableStringify(news[f] ?? null));
-  return { changes: replaces.length + updates.length > 0, replaces: [...replaces], stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: true };
-}
-
-/** The Route's fields in the DSL's names; unset fields are left out (not managed). */
-function dslFields(inputs: RouteInputs): { weight?: string; condition?: string; condition_strength?: string } {
-  return {
-    weight: inputs.weight === undefined ? undefined : `${inputs.weight}%`,
-    condition: inputs.condition,
-    condition_strength: inputs.conditionStrength === undefined ? undefined : `${inputs.conditionStrength}%`,
-  };
+  const replaces = changedFields(olds, news, IDENTITY);
+  const updates = changedFields(olds, news, [...FIELDS, "credentials"] as const);
+  return { changes: replaces.length + updates.length > 0, replaces, stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: true };
 }
 
 async function write(inputs: RouteInputs): Promise<RouteOutputs> {
@@ -78,14 +72,12 @@ async function write(inputs: RouteInputs): Promise<RouteOutputs> {
   return withStore(inputs.store, inputs.credentials, async (store) => {
     const res = await updateEntry(store, key, (cur) => {
       if (!cur) {
-        throw new Error(`gatewayName: gateway "${inputs.gatewayName}" not found at ${key}: create its Gateway first (in this program, pass the Gateway's gatewayName output so the Route waits for it)`);
+        throw new VampError("not-found", `gatewayName: gateway "${inputs.gatewayName}" not found at ${key}: create its Gateway first (in this program, pass the Gateway's gatewayName output so the Route waits for it)`);
       }
-      const next = routeWrite(decodeRecord(key, cur.value), inputs.route, inputs.owner, dslFields(inputs));
+      const next = routeWrite(decodeRecord(key, cur.value), inputs.route, inputs.owner, { weight: inputs.weight, condition: inputs.condition, conditionStrength: inputs.conditionStrength });
       // Refuse a write the agents would reject (weights over 100%): nothing serving changes.
-      const v = validateGateway(effectiveSpec(next), `gateway ${next.name}`, { name: next.name });
-      if (v.errors.length) {
-        throw new Error(`route ${JSON.stringify(inputs.route)}: with this change gateway "${next.name}" would be invalid: ${v.errors.map(formatError).join("; ")}`);
-      }
+      const v = validateGateway(effectiveSpec(next), { source: `gateway ${next.name}`, name: next.name });
+      if (v.problems.length) throw VampError.invalid(`route ${JSON.stringify(inputs.route)}: with this change gateway "${next.name}" would be invalid`, v.problems);
       return { put: encodeRecord(next) };
     });
     return { ...inputs, key, revision: res.revision! };
@@ -101,17 +93,16 @@ export async function update(_id: string, _olds: RouteOutputs, news: RouteInputs
   return { outs: await write(news) };
 }
 
-const num = (v: unknown) => (v === undefined ? undefined : Number(String(v).replace(/%$/, "")));
 
 export async function read(id: string, props: RouteOutputs): Promise<pulumi.dynamic.ReadResult> {
   return withStore(props.store, props.credentials, async (store) => {
     const entry = await store.get(props.key);
     if (!entry) return {};
     const rec = decodeRecord(entry.key, entry.value);
-    const body = (rec.spec.routes as Record<string, Record<string, unknown>> | undefined)?.[props.route];
+    const body = rec.spec.routes[props.route];
     if (!body) return {};
     // Only the fields this Route sets are its to report; the rest belong to the gateway.
-    const actual = { weight: num(body.weight), condition: body.condition as string | undefined, conditionStrength: num(body.condition_strength) };
+    const actual: Record<string, unknown> = { weight: body.weight, condition: body.condition, conditionStrength: body.conditionStrength };
     const outs: Record<string, unknown> = { ...props, revision: entry.revision };
     for (const f of FIELDS) {
       if (props[f] === undefined) continue;

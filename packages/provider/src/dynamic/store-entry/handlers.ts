@@ -4,9 +4,11 @@
  * plain outputs out.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { StoreConnection, validateStoreConnection, type FieldProblem, type StoreCredentials } from "../../store/connection";
+import type { Problem } from "../../model/problem";
+import { changedFields } from "../../record/stable";
+import { validateStoreConnection, type StoreConnection, type StoreCredentials } from "../../store/connection";
 import { withStore } from "../../store/factory";
-import { changedFields, toCheckFailures } from "../failures";
+import { checkResult } from "../failures";
 
 export interface StoreEntryInputs {
   store: StoreConnection;
@@ -21,21 +23,20 @@ export interface StoreEntryOutputs extends StoreEntryInputs {
 }
 
 /** Pure validation of untyped resource inputs. */
-export function validateStoreEntry(news: Record<string, unknown>): FieldProblem[] {
+export function validateStoreEntry(news: Record<string, unknown>): Problem[] {
   const problems = validateStoreConnection(news.store, "store");
   const key = news.key;
   if (typeof key !== "string" || !/^\/[^\s]*[^/\s]$/.test(key) || key.includes("//")) {
-    problems.push({ path: "key", message: `must be an absolute path like "/vamp/acme/dev/x" without spaces, "//" or a trailing "/", got ${JSON.stringify(key)}` });
+    problems.push({ source: "", path: "key", message: `must be an absolute path like "/vamp/acme/dev/x" without spaces, "//" or a trailing "/", got ${JSON.stringify(key)}` });
   }
   if (typeof news.value !== "string") {
-    problems.push({ path: "value", message: `must be a string, got ${JSON.stringify(news.value)}` });
+    problems.push({ source: "", path: "value", message: `must be a string, got ${JSON.stringify(news.value)}` });
   }
   return problems;
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  const failures = toCheckFailures(validateStoreEntry(news));
-  return failures.length ? { inputs: news, failures } : { inputs: news };
+  return checkResult(news, validateStoreEntry(news));
 }
 
 export async function diff(_id: string, olds: StoreEntryOutputs, news: StoreEntryInputs): Promise<pulumi.dynamic.DiffResult> {

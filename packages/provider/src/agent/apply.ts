@@ -1,0 +1,92 @@
+/**
+ * Brings HAProxy to a rendered configuration the least disruptive way (render/plan.ts decides):
+ * weights through the Runtime API, anything else through a checked, seamless reload. The
+ * configuration file on disk is always one HAProxy accepted: a candidate that fails the check
+ * or the reload is never left in its place, so a restart serves the last good one.
+ */
+import * as fs from "node:fs";
+import type { RenderedConfig } from "../model/resolved";
+import { planApply, type AppliedState, type Plan } from "../render/plan";
+import { HaproxyMaster } from "../haproxy/master";
+import { RuntimeApi } from "../haproxy/runtime-api";
+
+export interface ApplyFiles {
+  config: string;
+  candidate: string;
+  serverState: string;
+  /** What was last applied (fingerprint and weights), so a restarted agent knows it too. */
+  state: string;
+}
+
+export type ApplyOutcome = { ok: true; plan: Plan; ms: number } | { ok: false; plan: Plan; reason: string };
+
+export class Applier {
+  private applied: AppliedState | undefined;
+
+  constructor(
+    readonly haproxy: HaproxyMaster,
+    readonly runtime: RuntimeApi,
+    private readonly files: ApplyFiles,
+    private readonly runtimeWeights = true,
+  ) {
+    this.applied = readJson<AppliedState>(files.state);
+  }
+
+  async apply(next: RenderedConfig): Promise<ApplyOutcome> {
+    const t0 = Date.now();
+    let plan = planApply(this.applied, !!(await this.haproxy.state()), next);
+    if (plan.action === "runtime" && !this.runtimeWeights) plan = { action: "reload", reason: "weight change (runtime weights disabled)" };
+    try {
+      if (plan.action === "runtime") await this.setWeights(plan.changes, next.text);
+      else if (plan.action === "reload" || plan.action === "start") {
+        const problem = await this.replaceConfig(next.text, plan.action);
+        if (problem) return { ok: false, plan, reason: problem };
+      }
+    } catch (e) {
+      return { ok: false, plan, reason: `${plan.action} failed: ${(e as Error).message}` };
+    }
+    this.applied = { fingerprint: next.fingerprint, weights: next.weights };
+    if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(this.applied));
+    return { ok: true, plan, ms: Date.now() - t0 };
+  }
+
+  private async setWeights(changes: Extract<Plan, { action: "runtime" }>["changes"], text: string): Promise<void> {
+    await this.runtime.setWeights(changes);
+    writeAtomic(this.files.config, text); // the next reload or restart starts from these weights
+  }
+
+  /** Checks the candidate, swaps it in, reloads or starts; on failure puts the previous file back. */
+  private async replaceConfig(text: string, action: "reload" | "start"): Promise<string | undefined> {
+    writeAtomic(this.files.candidate, text);
+    const problem = await this.haproxy.check(this.files.candidate);
+    if (problem) return `the rendered configuration fails haproxy -c; keeping the running one: ${problem}`;
+    // Runtime-only state (drained servers) survives the reload through the state file.
+    if (action === "reload") fs.writeFileSync(this.files.serverState, await this.runtime.serversState().catch(() => ""));
+    const previous = fs.existsSync(this.files.config) ? fs.readFileSync(this.files.config) : undefined;
+    fs.renameSync(this.files.candidate, this.files.config);
+    try {
+      if (action === "reload") await this.haproxy.reload();
+      else await this.haproxy.start();
+    } catch (e) {
+      // The file on disk must stay one HAProxy runs: a restart would otherwise load the refused one.
+      if (previous) writeAtomic(this.files.config, previous);
+      else fs.rmSync(this.files.config, { force: true });
+      throw e;
+    }
+    return undefined;
+  }
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeAtomic(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}

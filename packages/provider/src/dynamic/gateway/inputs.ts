@@ -1,0 +1,22 @@
+import type { KubernetesDiscovery } from "../../discovery/kubernetes";
+import type { GatewaySpec } from "../../model/spec";
+import type { StoreConnection, StoreCredentials } from "../../store/connection";
+
+/** The Gateway resource's inputs, outputs resolved: the gateway's {@link GatewaySpec} plus where it lives. */
+export interface GatewayInputs extends GatewaySpec {
+  /** The gateway's name in the store; the resource sets it to the resource name by default. */
+  gatewayName: string;
+  store: StoreConnection;
+  credentials?: StoreCredentials;
+  /** Where a selector gateway discovers its instances at `up`. */
+  discovery?: KubernetesDiscovery;
+  organization: string;
+  environment: string;
+}
+
+export interface GatewayOutputs extends GatewayInputs {
+  /** The store key of the record. */
+  key: string;
+  /** The store's revision of the record as last written or read. */
+  revision: string;
+}

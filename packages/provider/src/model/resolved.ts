@@ -1,0 +1,36 @@
+/**
+ * A gateway set ready to render: every route resolved to servers or to another gateway, every
+ * gateway with a port. Shared by resolution, the renderer and the agent.
+ */
+import type { Gateway, Instance, Port, Route } from "./gateway";
+
+/** Where a route's traffic goes once the set is known. */
+export type Resolution = { kind: "servers"; servers: Instance[] } | { kind: "gateway"; gateway: string };
+
+export interface ResolvedRoute extends Route {
+  resolution: Resolution;
+}
+
+export interface ResolvedGateway extends Omit<Gateway, "routes" | "port"> {
+  port: Port;
+  routes: ResolvedRoute[];
+}
+
+/** A server weight HAProxy can change at run time. */
+export interface ServerWeight {
+  backend: string;
+  server: string;
+  weight: number;
+}
+
+/** A rendered configuration and what can change in it without a reload. */
+export interface RenderedConfig {
+  /** The complete HAProxy configuration. */
+  text: string;
+  /** Every runtime-tunable server weight in `text`. */
+  weights: ServerWeight[];
+  /** Equal for two configurations that differ only in those weights. */
+  fingerprint: string;
+  /** Which proxy serves which route (its stats are the route's). */
+  routes: { gateway: string; route: string; backend: string }[];
+}

@@ -1,0 +1,35 @@
+/**
+ * The one key layout of the store, per tenant:
+ *
+ *   /vamp/<organization>/<environment>/gateways/<url-encoded gateway name>  → GatewayRecord (JSON)
+ *
+ * Gateway names may hold `/` (Vamp names have up to four segments); they are URL-encoded into
+ * one key segment so every store, flat (etcd, Vault) or hierarchical (ZooKeeper), sees one
+ * entry per gateway.
+ */
+import type { Tenant } from "../model/tenant";
+
+export const STORE_ROOT = "/vamp";
+
+/** `/vamp/<organization>/<environment>` */
+export function tenantDir(t: Tenant): string {
+  return `${STORE_ROOT}/${t.organization}/${t.environment}`;
+}
+
+/** The directory the gateway agent of a tenant watches. */
+export function gatewaysDir(t: Tenant): string {
+  return `${tenantDir(t)}/gateways`;
+}
+
+/** The key of one gateway's record. */
+export function gatewayKey(t: Tenant, gatewayName: string): string {
+  return `${gatewaysDir(t)}/${encodeURIComponent(gatewayName)}`;
+}
+
+/** The gateway name a key holds, or undefined when the key is not a gateway record. */
+export function gatewayNameOf(t: Tenant, key: string): string | undefined {
+  const dir = `${gatewaysDir(t)}/`;
+  if (!key.startsWith(dir)) return undefined;
+  const rest = key.slice(dir.length);
+  return rest && !rest.includes("/") ? decodeURIComponent(rest) : undefined;
+}

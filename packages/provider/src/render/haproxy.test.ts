@@ -1,0 +1,87 @@
+import { parseCondition } from "../condition/parse";
+import { formatProblem } from "../model/problem";
+import type { ResolvedGateway } from "../model/resolved";
+import type { GatewaySpec } from "../model/spec";
+import { resolveSet } from "../resolve/set";
+import { validateGateway } from "../validation/gateway";
+import { gatewayNames, ident } from "./names";
+import { renderConfig } from "./haproxy";
+
+type Named = GatewaySpec & { name: string };
+
+/** Validated and resolved gateways; fails the test on any problem. */
+const resolve = (specs: Named[]): ResolvedGateway[] => {
+  const results = specs.map(({ name, ...spec }) => validateGateway(spec, { source: "t", name }));
+  expect(results.flatMap((r) => r.problems.map(formatProblem))).toEqual([]);
+  const set = resolveSet(results.map((r) => r.gateway!));
+  expect(set.problems.map(formatProblem)).toEqual([]);
+  return set.gateways;
+};
+
+const render = (specs: Named[], instance?: string) => {
+  const r = renderConfig(resolve(specs), { bind: "127.0.0.1", instance });
+  expect(r.failures).toEqual([]);
+  return r;
+};
+
+describe("renderConfig", () => {
+  const shop: Named = { name: "shop/web", port: 9050, routes: { "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10, condition: "has cookie beta", conditionStrength: 50 } } };
+
+  it("lists every runtime-tunable weight: the route servers and the condition strength", () => {
+    const r = render([shop]);
+    const n = gatewayNames("shop/web");
+    expect(r.weights).toEqual([
+      { backend: n.split, server: n.route("[10.0.0.1:80]").server, weight: 90 },
+      { backend: n.split, server: n.route("[10.0.0.2:80]").server, weight: 10 },
+      { backend: n.route("[10.0.0.2:80]").conditional, server: "route", weight: 50 },
+      { backend: n.route("[10.0.0.2:80]").conditional, server: "split", weight: 50 },
+    ]);
+  });
+
+  it("has a fingerprint that ignores weights and sees structure", () => {
+    const base = render([shop]).fingerprint;
+    const reweighted = render([{ ...shop, routes: { "[10.0.0.1:80]": { weight: 30 }, "[10.0.0.2:80]": { weight: 70, condition: "has cookie beta", conditionStrength: 10 } } }]).fingerprint;
+    const restructured = render([{ ...shop, routes: { ...shop.routes, "[10.0.0.3:80]": { weight: 0 } } }]).fingerprint;
+    expect(reweighted).toBe(base);
+    expect(restructured).not.toBe(base);
+  });
+
+  it("is deterministic and independent of the order gateways come in", () => {
+    const other: Named = { name: "other", port: 9051, routes: { "[10.0.0.9:80]": {} } };
+    expect(render([shop, other]).text).toBe(render([other, shop]).text);
+  });
+
+  it("derives injective names: similar gateway names do not meet", () => {
+    expect(ident("shop/web")).not.toBe(ident("shop.web"));
+    expect(ident("shop/web")).toMatch(/^shop_web_[0-9a-f]{8}$/);
+  });
+
+  it("scopes internal sockets to the HAProxy instance", () => {
+    expect(render([shop], "abc123").text).toContain("abns@vamp_abc123_g_shop_web_");
+    expect(render([shop]).text).not.toContain("vamp_abc123");
+  });
+
+  it("logs one JSON line per request with the gateway's and route's names", () => {
+    expect(render([shop]).text).toContain('\\"gateway\\":\\"shop/web\\",\\"route\\":\\"[10.0.0.1:80]\\"');
+  });
+
+  it("leaves out a gateway that cannot be rendered and still renders the others, naming it in failures", () => {
+    const set = resolve([{ name: "cart", port: 9052, routes: { "[10.0.0.5:80]": {} } }, shop]);
+    const cart = set.find((g) => g.name === "cart")!;
+    const shopWeb = set.find((g) => g.name === "shop/web")!;
+    // Validation refuses such a condition; a resolved gateway built by hand can still carry one.
+    const big = Array.from({ length: 7 }, (_, i) => `(has cookie a${i} or has cookie b${i})`).join(" and ");
+    const parsed = parseCondition(big);
+    expect(parsed.errors).toEqual([]);
+    const bad: ResolvedGateway = { ...shopWeb, routes: shopWeb.routes.map((r, i) => (i === 1 ? { ...r, condition: { source: big, ast: parsed.ast! } } : r)) };
+
+    const r = renderConfig([bad, cart], { bind: "127.0.0.1" });
+    expect(r.failures).toEqual([{ gateway: "shop/web", message: expect.stringMatching(/more than 64 alternatives/) }]);
+    const alone = renderConfig([cart], { bind: "127.0.0.1" });
+    expect(r.text).toBe(alone.text);
+    expect(r.text).toContain(`frontend ${gatewayNames("cart").frontend}`);
+    expect(r.text).not.toContain(gatewayNames("shop/web").frontend);
+    expect(r.weights).toEqual(alone.weights);
+    expect(r.routes).toEqual([{ gateway: "cart", route: "[10.0.0.5:80]", backend: expect.any(String) }]);
+  });
+});
