@@ -50,7 +50,10 @@ module.exports = {
       comment: "the pure core takes data and returns data: no file system, network, processes or clients",
       severity: "error",
       from: { path: folder(CORE) },
-      to: { dependencyTypes: ["core", "npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"], pathNot: ["^(node:)?crypto$", "^yaml$", "^node_modules/yaml/"] },
+      to: {
+        dependencyTypes: ["core", "npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"],
+        pathNot: ["^(node:)?crypto$", "^yaml$", "^node_modules/yaml/"],
+      },
     },
     {
       name: "no-index-inside",

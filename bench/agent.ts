@@ -31,8 +31,12 @@ async function measure(label: string, open: () => KeyValueStore, changes: number
   const [a, b] = await Promise.all([startBackend("a"), startBackend("b")]);
   const port = await freePort();
   const writer = open();
-  const spec = (wa: number) => ({ port: `${port}/http`, routes: { [`[127.0.0.1:${a.port}]`]: { weight: wa }, [`[127.0.0.1:${b.port}]`]: { weight: 100 - wa } } });
-  const write = (wa: number) => writer.put(gatewayKey(tenant, "bench/web"), encodeRecord({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "bench/web", spec: spec(wa) }));
+  const spec = (wa: number) => ({
+    port: `${port}/http`,
+    routes: { [`[127.0.0.1:${a.port}]`]: { weight: wa }, [`[127.0.0.1:${b.port}]`]: { weight: 100 - wa } },
+  });
+  const write = (wa: number) =>
+    writer.put(gatewayKey(tenant, "bench/web"), encodeRecord({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "bench/web", spec: spec(wa) }));
   await write(100);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "vamp-bench-agent-"));
   const agentStore = open();
@@ -94,7 +98,11 @@ async function main(): Promise<void> {
   console.log("store                              | changes |  p50 ms |  p99 ms |  max ms | reloads | runtime | requests | failed");
   for (const r of runs) {
     console.log(
-      `${r.label.padEnd(34)} | ${String(r.samples.length).padStart(7)} | ${pct(r.samples, 50).toFixed(1).padStart(7)} | ${pct(r.samples, 99).toFixed(1).padStart(7)} | ${Math.max(...r.samples).toFixed(1).padStart(7)} | ${String(r.reloads).padStart(7)} | ${String(r.runtime).padStart(7)} | ${String(r.requests).padStart(8)} | ${r.failed}`,
+      `${r.label.padEnd(34)} | ${String(r.samples.length).padStart(7)} | ${pct(r.samples, 50).toFixed(1).padStart(7)} | ${pct(r.samples, 99).toFixed(1).padStart(7)} | ${Math.max(
+        ...r.samples,
+      )
+        .toFixed(1)
+        .padStart(7)} | ${String(r.reloads).padStart(7)} | ${String(r.runtime).padStart(7)} | ${String(r.requests).padStart(8)} | ${r.failed}`,
     );
   }
   const failed = runs.reduce((s, r) => s + r.failed, 0);

@@ -18,7 +18,9 @@ import { resolveSet } from "../packages/provider/src/resolve/set";
 function gateways(n: number): Gateway[] {
   return Array.from({ length: n }, (_, i) => {
     const routes: Record<string, RouteSpec> = {};
-    for (let r = 0; r < 4; r++) routes[`[10.${(i >> 8) & 255}.${i & 255}.${r + 1}:8080]`] = r === 3 ? { weight: 10, condition: "has cookie canary", conditionStrength: 50 } : { weight: r === 0 ? 40 : 25 };
+    for (let r = 0; r < 4; r++)
+      routes[`[10.${(i >> 8) & 255}.${i & 255}.${r + 1}:8080]`] =
+        r === 3 ? { weight: 10, condition: "has cookie canary", conditionStrength: 50 } : { weight: r === 0 ? 40 : 25 };
     const g = validateGateway({ port: `${20000 + i}/http`, routes }, { source: "bench", name: `team${i % 50}/svc${i}` });
     if (!g.gateway) throw new Error(g.problems.map(formatProblem).join("; "));
     return g.gateway;
@@ -40,7 +42,8 @@ for (const n of [10, 100, 1000, 5000]) {
     const t0 = performance.now();
     const set = resolveSet(input);
     const rendered = renderConfig(set.gateways, { bind: "127.0.0.1", log: false });
-    if (set.problems.length || rendered.failures.length) throw new Error([...set.problems.map(formatProblem), ...rendered.failures.map((f) => `${f.gateway}: ${f.message}`)].join("; "));
+    if (set.problems.length || rendered.failures.length)
+      throw new Error([...set.problems.map(formatProblem), ...rendered.failures.map((f) => `${f.gateway}: ${f.message}`)].join("; "));
     text = rendered.text;
     renders.push(performance.now() - t0);
   }
@@ -60,7 +63,9 @@ console.log("gateways x4 routes | render ms | growth | haproxy -c ms | growth | 
 rows.forEach((r, i) => {
   const prev = rows[i - 1];
   const g = (a: number, b?: number) => (b ? `x${(a / b).toFixed(1)}` : "-");
-  console.log(`${String(r.n).padStart(18)} | ${r.render.toFixed(1).padStart(9)} | ${g(r.render, prev?.render).padStart(6)} | ${r.check.toFixed(1).padStart(13)} | ${g(r.check, prev?.check).padStart(6)} | ${(r.bytes / 1024).toFixed(0).padStart(10)}`);
+  console.log(
+    `${String(r.n).padStart(18)} | ${r.render.toFixed(1).padStart(9)} | ${g(r.render, prev?.render).padStart(6)} | ${r.check.toFixed(1).padStart(13)} | ${g(r.check, prev?.check).padStart(6)} | ${(r.bytes / 1024).toFixed(0).padStart(10)}`,
+  );
 });
 const last = rows[rows.length - 1];
 console.log(`render_ms_5000x4=${last.render.toFixed(1)} check_ms_5000x4=${last.check.toFixed(1)}`);

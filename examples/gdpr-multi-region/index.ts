@@ -37,8 +37,21 @@ const acme = new Organization("acme", { name: "acme", search: search.us });
 for (const region of ["eu", "de", "us"]) {
   const envs = placement
     .filter((p) => p.cluster === region)
-    .map((p) => new Environment(`acme-${p.env}`, { organization: acme, name: p.env, provider: clusters[region], search: regional.routing[`acme/${p.env}`].gatewayLogs }));
-  new ServiceCluster(`service-${region}`, { provider: clusters[region], environments: envs, store: { kind: "vault", address: config.get("vaultAddress") ?? "https://vault.example.com:8200" }, gatewayPorts: [80, 443] });
+    .map(
+      (p) =>
+        new Environment(`acme-${p.env}`, {
+          organization: acme,
+          name: p.env,
+          provider: clusters[region],
+          search: regional.routing[`acme/${p.env}`].gatewayLogs,
+        }),
+    );
+  new ServiceCluster(`service-${region}`, {
+    provider: clusters[region],
+    environments: envs,
+    store: { kind: "vault", address: config.get("vaultAddress") ?? "https://vault.example.com:8200" },
+    gatewayPorts: [80, 443],
+  });
 }
 
 export const routing = regional.routing;

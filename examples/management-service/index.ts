@@ -13,7 +13,12 @@ const service = new k8s.Provider("service", { kubeconfig: config.get("serviceKub
 
 const mgmt = new ManagementCluster("mgmt", {
   provider: management,
-  mysql: { mode: "external", endpoint: config.require("mysqlEndpoint"), username: config.require("mysqlUser"), password: config.requireSecret("mysqlPassword") },
+  mysql: {
+    mode: "external",
+    endpoint: config.require("mysqlEndpoint"),
+    username: config.require("mysqlUser"),
+    password: config.requireSecret("mysqlPassword"),
+  },
   vault: {
     mode: "external",
     address: config.require("vaultAddress"),

@@ -24,7 +24,13 @@ const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const secretEnvelope = (value: unknown) => ({ [SECRET_SIG]: SECRET_VALUE, value });
 /** A value with every secret envelope replaced by a placeholder: what is left is what is visible. */
 const withoutSecrets = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(withoutSecrets) : v && typeof v === "object" ? ((v as Obj)[SECRET_SIG] === SECRET_VALUE ? "[secret]" : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutSecrets(x)]))) : v;
+  Array.isArray(v)
+    ? v.map(withoutSecrets)
+    : v && typeof v === "object"
+      ? (v as Obj)[SECRET_SIG] === SECRET_VALUE
+        ? "[secret]"
+        : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutSecrets(x)]))
+      : v;
 const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply(r));
 
 /**
@@ -40,7 +46,13 @@ function withEngineSecrets() {
     const monitor = pulumi.runtime.getMonitor() as Obj;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: Obj, callback: (err: unknown, resp: Obj) => void) => {
-      const entry = { type: req.getType(), name: req.getName(), urn: "", inputs: req.getObject()?.toJavaScript() ?? {}, additionalSecretOutputs: req.getAdditionalsecretoutputsList() as string[] };
+      const entry = {
+        type: req.getType(),
+        name: req.getName(),
+        urn: "",
+        inputs: req.getObject()?.toJavaScript() ?? {},
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList() as string[],
+      };
       registered.push(entry);
       register(req, (err: unknown, resp: Obj) => {
         if (resp) {
@@ -67,7 +79,13 @@ async function serviceTopology(extra: { replicas?: number } = {}) {
     const eu1 = new k8s.Provider("eu-1", {});
     const vp = new vault.Provider("vault", {});
     const mp = new mysql.Provider("mysql", {});
-    const acme = new Organization("acme", { name: "acme", managementProvider: mgmt, mysql: { provider: mp }, vault: { provider: vp, kubernetesAuthPath: "kubernetes-eu-1" }, search: { name: "eu", url: "https://es-eu:9200" } });
+    const acme = new Organization("acme", {
+      name: "acme",
+      managementProvider: mgmt,
+      mysql: { provider: mp },
+      vault: { provider: vp, kubernetesAuthPath: "kubernetes-eu-1" },
+      search: { name: "eu", url: "https://es-eu:9200" },
+    });
     const prod = new Environment("acme-prod", { organization: acme, name: "prod", provider: eu1 });
     const test = new Environment("acme-test", { organization: acme, name: "test", provider: eu1 });
     new ServiceCluster("eu-1", { provider: eu1, environments: [prod, test], store, gatewayPorts: [80, 9050], agentReplicas: extra.replicas });
@@ -81,7 +99,11 @@ describe("Organization and Environment (tenancy)", () => {
   });
 
   it("give each environment a Namespace <organization>-<environment>, and the organization vamp-<organization>", () => {
-    expect(of(d, "kubernetes:core/v1:Namespace").map((n) => n.metadata.name).sort()).toEqual(["acme-prod", "acme-test", "vamp-acme"]);
+    expect(
+      of(d, "kubernetes:core/v1:Namespace")
+        .map((n) => n.metadata.name)
+        .sort(),
+    ).toEqual(["acme-prod", "acme-test", "vamp-acme"]);
   });
 
   it("give each agent a ServiceAccount and a namespaced Role with only what it needs", () => {
@@ -95,7 +117,12 @@ describe("Organization and Environment (tenancy)", () => {
     expect(of(d, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")).toEqual([]);
     const bindings = of(d, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((b) => b.metadata.namespace === "acme-prod");
     for (const b of bindings) expect(b.subjects).toEqual([{ kind: "ServiceAccount", name: b.metadata.name, namespace: "acme-prod" }]);
-    expect(of(d, "kubernetes:core/v1:ServiceAccount").filter((s) => s.metadata.namespace === "acme-prod").map((s) => s.metadata.name).sort()).toEqual(["vamp-gateway-agent", "vamp-workflow-agent"]);
+    expect(
+      of(d, "kubernetes:core/v1:ServiceAccount")
+        .filter((s) => s.metadata.namespace === "acme-prod")
+        .map((s) => s.metadata.name)
+        .sort(),
+    ).toEqual(["vamp-gateway-agent", "vamp-workflow-agent"]);
   });
 
   it("give each environment Vault policies on its own gateways' path, and a login bound to its agents' ServiceAccount", () => {
@@ -104,16 +131,25 @@ describe("Organization and Environment (tenancy)", () => {
     expect(policies["vamp-acme-prod-agent"]).toContain('path "secret/data/vamp/acme/prod/gateways/*"');
     expect(policies["vamp-acme-prod-agent"]).not.toMatch(/acme\/test|create|update|delete/);
     const login = of(d, "vault:kubernetes/authBackendRole:AuthBackendRole").find((r) => r.roleName === "acme-prod-gateway-agent")!;
-    expect(login).toMatchObject({ backend: "kubernetes-eu-1", boundServiceAccountNames: ["vamp-gateway-agent"], boundServiceAccountNamespaces: ["acme-prod"], tokenPolicies: ["vamp-acme-prod-agent"] });
+    expect(login).toMatchObject({
+      backend: "kubernetes-eu-1",
+      boundServiceAccountNames: ["vamp-gateway-agent"],
+      boundServiceAccountNamespaces: ["acme-prod"],
+      tokenPolicies: ["vamp-acme-prod-agent"],
+    });
   });
 
   it("give the organization its own MySQL database and user, granted on that database only, with a generated secret password", () => {
     expect(of(d, "mysql:index/database:Database").map((x) => x.name)).toEqual(["vamp_acme"]);
     const user = of(d, "mysql:index/user:User")[0];
     expect(user).toMatchObject({ user: "vamp_acme", host: "%" });
-    expect(of(d, "mysql:index/grant:Grant")).toEqual([expect.objectContaining({ user: "vamp_acme", host: "%", database: "vamp_acme", privileges: ["ALL PRIVILEGES"] })]);
+    expect(of(d, "mysql:index/grant:Grant")).toEqual([
+      expect.objectContaining({ user: "vamp_acme", host: "%", database: "vamp_acme", privileges: ["ALL PRIVILEGES"] }),
+    ]);
     // Exactly one generated password, the organization's, 32 characters long.
-    expect(d.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => [r.type, r.name, r.inputs.length])).toEqual([[GENERATED_PASSWORD, "acme-mysql-password", 32]]);
+    expect(d.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => [r.type, r.name, r.inputs.length])).toEqual([
+      [GENERATED_PASSWORD, "acme-mysql-password", 32],
+    ]);
   });
 
   it("keep the generated MySQL password a secret: asked of the engine, handed to the MySQL user as one, never in plain text elsewhere", async () => {
@@ -137,7 +173,13 @@ describe("Organization and Environment (tenancy)", () => {
     expect(JSON.stringify(withoutSecrets(engine.outputs.get(org.urn)))).not.toContain(plain);
     // Nor in the component's public non-secret properties.
     expect(await pulumi.isSecret(acme.namespace!)).toBe(false);
-    const visible = { name: acme.name, namespace: await resolve(acme.namespace!), database: { name: acme.database!.name, user: acme.database!.user }, search: acme.search, vault: acme.vault };
+    const visible = {
+      name: acme.name,
+      namespace: await resolve(acme.namespace!),
+      database: { name: acme.database!.name, user: acme.database!.user },
+      search: acme.search,
+      vault: acme.vault,
+    };
     expect(JSON.stringify(visible)).not.toContain(plain);
   });
 
@@ -146,7 +188,10 @@ describe("Organization and Environment (tenancy)", () => {
     await declareResources(() => {
       const p = new k8s.Provider("p", {});
       const acme = new Organization("acme", { name: "acme", search: { name: "eu", url: "https://es-eu:9200" } });
-      envs = [new Environment("a", { organization: acme, name: "shop", provider: p }), new Environment("b", { organization: acme, name: "shop-de", provider: p, search: { name: "de", url: "https://es-de:9200" } })];
+      envs = [
+        new Environment("a", { organization: acme, name: "shop", provider: p }),
+        new Environment("b", { organization: acme, name: "shop-de", provider: p, search: { name: "de", url: "https://es-de:9200" } }),
+      ];
     });
     expect(envs.map((e) => e.search?.name)).toEqual(["eu", "de"]);
   });
@@ -175,7 +220,9 @@ describe("ServiceCluster", () => {
       const anti = a.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
       expect(anti).toEqual([{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: a.spec.selector.matchLabels } }]);
       expect(a.spec.template.spec.serviceAccountName).toBe("vamp-gateway-agent");
-      expect(a.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(["--store", "vault", "--endpoints", store.address, "--environment", a.metadata.namespace.split("-")[1]]));
+      expect(a.spec.template.spec.containers[0].args).toEqual(
+        expect.arrayContaining(["--store", "vault", "--endpoints", store.address, "--environment", a.metadata.namespace.split("-")[1]]),
+      );
     }
   });
 
@@ -192,7 +239,10 @@ describe("ServiceCluster", () => {
 
   it("runs one workflow agent per environment", () => {
     const wf = of(d, "kubernetes:apps/v1:Deployment").filter((x) => x.metadata.name === "vamp-workflow-agent");
-    expect(wf.map((w) => [w.metadata.namespace, w.spec.replicas]).sort()).toEqual([["acme-prod", 1], ["acme-test", 1]]);
+    expect(wf.map((w) => [w.metadata.namespace, w.spec.replicas]).sort()).toEqual([
+      ["acme-prod", 1],
+      ["acme-test", 1],
+    ]);
   });
 
   it("refuses fewer than two agents, naming the field", async () => {
@@ -227,7 +277,11 @@ describe("AllInOne", () => {
     const text = JSON.stringify(d.map((r) => r.inputs));
     expect(text).not.toMatch(/volumeClaimTemplates|persistentVolumeClaim/);
     expect(d.filter((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim")).toEqual([]);
-    expect(of(d, "kubernetes:apps/v1:Deployment").map((x) => `${x.metadata.namespace}/${x.metadata.name}`).sort()).toEqual(["acme-dev/vamp-gateway-agent", "acme-dev/vamp-workflow-agent", "vamp-quickstart/vamp-vault"]);
+    expect(
+      of(d, "kubernetes:apps/v1:Deployment")
+        .map((x) => `${x.metadata.namespace}/${x.metadata.name}`)
+        .sort(),
+    ).toEqual(["acme-dev/vamp-gateway-agent", "acme-dev/vamp-workflow-agent", "vamp-quickstart/vamp-vault"]);
   });
 });
 
@@ -238,7 +292,10 @@ describe("ManagementCluster and its dependencies", () => {
         new ManagementCluster("mgmt", {
           provider: new k8s.Provider("mgmt", {}),
           mysql: { mode: "in-cluster", storageSize: "30Gi" },
-          vault: vaultMode === "in-cluster" ? { mode: "in-cluster", tlsSecretName: "vault-tls", token: "t" } : { mode: "external", address: "https://vault.example.com:8200", token: "t" },
+          vault:
+            vaultMode === "in-cluster"
+              ? { mode: "in-cluster", tlsSecretName: "vault-tls", token: "t" }
+              : { mode: "external", address: "https://vault.example.com:8200", token: "t" },
           search: { mode: "in-cluster", clusterName: "audit", trafficClass: search },
         }),
     );

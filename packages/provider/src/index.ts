@@ -8,7 +8,17 @@
  */
 // --- the pure core
 // The model's Gateway and Route are definitions; `Gateway` at the top level is the resource.
-export type { Gateway as GatewayDefinition, Route as RouteDefinition, Port, Protocol, Sticky, Instance, RouteTarget, Condition, Rewrite } from "./model/gateway";
+export type {
+  Gateway as GatewayDefinition,
+  Route as RouteDefinition,
+  Port,
+  Protocol,
+  Sticky,
+  Instance,
+  RouteTarget,
+  Condition,
+  Rewrite,
+} from "./model/gateway";
 export * from "./model/spec";
 export * from "./model/record";
 export * from "./model/resolved";

@@ -30,7 +30,13 @@ const NS = "vamp-quickstart";
 export function validateAllInOneArgs(args: AllInOneArgs, production: { production: boolean; reason: string }): Problem[] {
   const out: Problem[] = [];
   if (production.production) {
-    out.push(problem("production", true, `AllInOne keeps everything in one cluster without persistent storage and is for short-lived development clusters only (${production.reason}); use ManagementCluster and ServiceCluster`));
+    out.push(
+      problem(
+        "production",
+        true,
+        `AllInOne keeps everything in one cluster without persistent storage and is for short-lived development clusters only (${production.reason}); use ManagementCluster and ServiceCluster`,
+      ),
+    );
   }
   if (args.environments && !args.environments.length) out.push(problem("environments", args.environments, "must name at least one environment"));
   return out;
@@ -50,13 +56,20 @@ export class AllInOne extends pulumi.ComponentResource {
 
   constructor(name: string, args: AllInOneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vamp:topology:AllInOne", name, {}, opts);
-    const production = args.production !== undefined ? { production: args.production, reason: `production is ${args.production}` } : isProductionStack(args.stackName ?? pulumi.getStack(), new pulumi.Config("vamp").getBoolean("production"));
+    const production =
+      args.production !== undefined
+        ? { production: args.production, reason: `production is ${args.production}` }
+        : isProductionStack(args.stackName ?? pulumi.getStack(), new pulumi.Config("vamp").getBoolean("production"));
     failOn(validateAllInOneArgs(args, production), "vamp:topology:AllInOne", name, this);
     pulumi.log.warn(`${name}: AllInOne has no persistent storage and is for development only; everything is lost with the cluster`, this);
     const k = { parent: this, provider: args.provider };
     const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: NS, labels: labels("vamp-quickstart") } }, k);
     const token = new GeneratedPassword(`${name}-vault-token`, { length: 32 }, { parent: this });
-    new k8s.core.v1.Secret(`${name}-vault-token`, { metadata: { name: "vamp-vault-dev-token", namespace: NS }, stringData: { token: token.value } }, { ...k, dependsOn: [ns] });
+    new k8s.core.v1.Secret(
+      `${name}-vault-token`,
+      { metadata: { name: "vamp-vault-dev-token", namespace: NS }, stringData: { token: token.value } },
+      { ...k, dependsOn: [ns] },
+    );
     new k8s.apps.v1.Deployment(
       `${name}-vault`,
       {
@@ -74,18 +87,37 @@ export class AllInOne extends pulumi.ComponentResource {
       },
       { ...k, dependsOn: [ns] },
     );
-    new k8s.core.v1.Service(`${name}-vault`, { metadata: { name: "vamp-vault", namespace: NS, labels: labels("vault") }, spec: { selector: { "app.kubernetes.io/name": "vault" }, ports: [{ name: "http", port: 8200 }] } }, { ...k, dependsOn: [ns] });
+    new k8s.core.v1.Service(
+      `${name}-vault`,
+      {
+        metadata: { name: "vamp-vault", namespace: NS, labels: labels("vault") },
+        spec: { selector: { "app.kubernetes.io/name": "vault" }, ports: [{ name: "http", port: 8200 }] },
+      },
+      { ...k, dependsOn: [ns] },
+    );
     this.vaultAddress = `http://vamp-vault.${NS}.svc:8200`;
     const org = new Organization(`${name}-org`, { name: args.organization }, { parent: this });
-    this.environments = (args.environments ?? ["dev"]).map((e) => new Environment(`${name}-${e}`, { organization: org, name: e, provider: args.provider }, { parent: this }));
+    this.environments = (args.environments ?? ["dev"]).map(
+      (e) => new Environment(`${name}-${e}`, { organization: org, name: e, provider: args.provider }, { parent: this }),
+    );
     for (const env of this.environments) {
       for (const agent of [GATEWAY_AGENT, WORKFLOW_AGENT]) {
-        new k8s.core.v1.Secret(`${name}-${env.name}-${agent}-store`, { metadata: { name: storeSecretName(agent), namespace: env.namespace }, stringData: { token: token.value } }, { ...k, dependsOn: [env] });
+        new k8s.core.v1.Secret(
+          `${name}-${env.name}-${agent}-store`,
+          { metadata: { name: storeSecretName(agent), namespace: env.namespace }, stringData: { token: token.value } },
+          { ...k, dependsOn: [env] },
+        );
       }
     }
     new ServiceCluster(
       `${name}-agents`,
-      { provider: args.provider, environments: this.environments, store: { kind: "vault", address: this.vaultAddress }, gatewayPorts: args.gatewayPorts, images: { ...DEFAULT_IMAGES, ...args.images } },
+      {
+        provider: args.provider,
+        environments: this.environments,
+        store: { kind: "vault", address: this.vaultAddress },
+        gatewayPorts: args.gatewayPorts,
+        images: { ...DEFAULT_IMAGES, ...args.images },
+      },
       { parent: this },
     );
     this.registerOutputs({ vaultAddress: this.vaultAddress });

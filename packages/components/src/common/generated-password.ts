@@ -25,9 +25,16 @@ const provider: pulumi.dynamic.ResourceProvider = {
  * new mysql.User("u", { user: "vamp", plaintextPassword: pw.value });
  */
 export class GeneratedPassword extends pulumi.dynamic.Resource {
-  public declare readonly value: pulumi.Output<string>;
+  declare public readonly value: pulumi.Output<string>;
 
   constructor(name: string, args: { length?: number } = {}, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { length: args.length ?? 32, value: undefined }, pulumi.mergeOptions(opts, { additionalSecretOutputs: ["value"] }), "vamp", "GeneratedPassword");
+    super(
+      provider,
+      name,
+      { length: args.length ?? 32, value: undefined },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["value"] }),
+      "vamp",
+      "GeneratedPassword",
+    );
   }
 }

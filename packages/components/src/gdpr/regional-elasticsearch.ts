@@ -45,7 +45,9 @@ export class RegionalElasticsearch extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(`vamp:search:RegionalElasticsearch "${name}": ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`, this);
     }
     const cluster = (region: string) => args.regions.find((r) => r.name === region)!.cluster;
-    this.routing = Object.fromEntries(args.environments.map((e) => [e.name, { gatewayLogs: cluster(e.gatewayLogs), auditLogs: cluster(e.auditLogs ?? args.managementRegion) }]));
+    this.routing = Object.fromEntries(
+      args.environments.map((e) => [e.name, { gatewayLogs: cluster(e.gatewayLogs), auditLogs: cluster(e.auditLogs ?? args.managementRegion) }]),
+    );
     this.registerOutputs({ routing: this.routing });
   }
 }

@@ -43,7 +43,11 @@ export class ManagementCluster extends pulumi.ComponentResource {
     super("vamp:topology:ManagementCluster", name, {}, opts);
     this.namespace = args.namespace ?? "vamp-system";
     failOn(dnsLabel("namespace", this.namespace), "vamp:topology:ManagementCluster", name, this);
-    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: this.namespace, labels: labels("vamp-system") } }, { parent: this, provider: args.provider });
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: this.namespace, labels: labels("vamp-system") } },
+      { parent: this, provider: args.provider },
+    );
     const child = { parent: this, dependsOn: [ns] };
     const place = { provider: args.provider, namespace: this.namespace };
     this.mysql = new Mysql(`${name}-mysql`, args.mysql.mode === "external" ? args.mysql : { ...args.mysql, ...place }, child);

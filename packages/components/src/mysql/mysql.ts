@@ -33,7 +33,8 @@ export type MysqlArgs = MysqlInClusterArgs | MysqlExternalArgs;
 export function validateMysqlArgs(args: MysqlArgs): Problem[] {
   if (args.mode === "in-cluster") {
     const out = dnsLabel("namespace", args.namespace);
-    if (args.storageSize !== undefined && !/^\d+(Mi|Gi|Ti)$/.test(args.storageSize)) out.push(problem("storageSize", args.storageSize, 'must be a size like "20Gi"'));
+    if (args.storageSize !== undefined && !/^\d+(Mi|Gi|Ti)$/.test(args.storageSize))
+      out.push(problem("storageSize", args.storageSize, 'must be a size like "20Gi"'));
     return out;
   }
   if (args.mode === "external") {
@@ -66,15 +67,29 @@ export class Mysql extends pulumi.ComponentResource {
     if (args.mode === "external") {
       this.endpoint = pulumi.output(args.endpoint);
       this.rootPassword = pulumi.secret(args.password);
-      this.provider = new mysql.Provider(`${name}-provider`, { endpoint: args.endpoint, username: args.username, password: this.rootPassword }, { parent: this });
+      this.provider = new mysql.Provider(
+        `${name}-provider`,
+        { endpoint: args.endpoint, username: args.username, password: this.rootPassword },
+        { parent: this },
+      );
     } else {
       const password = new GeneratedPassword(`${name}-root-password`, { length: 32 }, { parent: this });
       this.rootPassword = password.value;
       const k = { parent: this, provider: args.provider };
       const meta = { namespace: args.namespace, labels: labels("mysql") };
       const secret = new k8s.core.v1.Secret(`${name}-root`, { metadata: { ...meta, name: "vamp-mysql-root" }, stringData: { password: password.value } }, k);
-      const svc = new k8s.core.v1.Service(`${name}-service`, { metadata: { ...meta, name: "vamp-mysql" }, spec: { clusterIP: "None", selector: { "app.kubernetes.io/name": "mysql" }, ports: [{ name: "mysql", port: 3306 }] } }, k);
-      new k8s.apps.v1.StatefulSet(`${name}-statefulset`, mysqlStatefulSet(args.namespace, args.image, args.storageSize, args.storageClassName), { ...k, dependsOn: [secret, svc] });
+      const svc = new k8s.core.v1.Service(
+        `${name}-service`,
+        {
+          metadata: { ...meta, name: "vamp-mysql" },
+          spec: { clusterIP: "None", selector: { "app.kubernetes.io/name": "mysql" }, ports: [{ name: "mysql", port: 3306 }] },
+        },
+        k,
+      );
+      new k8s.apps.v1.StatefulSet(`${name}-statefulset`, mysqlStatefulSet(args.namespace, args.image, args.storageSize, args.storageClassName), {
+        ...k,
+        dependsOn: [secret, svc],
+      });
       this.endpoint = pulumi.interpolate`vamp-mysql.${args.namespace}.svc:3306`;
       this.provider = new mysql.Provider(`${name}-provider`, { endpoint: this.endpoint, username: "root", password: this.rootPassword }, { parent: this });
     }

@@ -22,8 +22,10 @@ export interface ElasticsearchArgs {
 
 export function validateElasticsearchArgs(args: ElasticsearchArgs): Problem[] {
   const out = [...dnsLabel("namespace", args.namespace), ...dnsLabel("clusterName", args.clusterName)];
-  if (args.trafficClass !== undefined && !["low", "high"].includes(args.trafficClass)) out.push(problem("trafficClass", args.trafficClass, 'must be "low" (one node) or "high" (three nodes)'));
-  if (args.storageSize !== undefined && !/^\d+(Mi|Gi|Ti)$/.test(args.storageSize)) out.push(problem("storageSize", args.storageSize, 'must be a size like "50Gi"'));
+  if (args.trafficClass !== undefined && !["low", "high"].includes(args.trafficClass))
+    out.push(problem("trafficClass", args.trafficClass, 'must be "low" (one node) or "high" (three nodes)'));
+  if (args.storageSize !== undefined && !/^\d+(Mi|Gi|Ti)$/.test(args.storageSize))
+    out.push(problem("storageSize", args.storageSize, 'must be a size like "50Gi"'));
   return out;
 }
 
@@ -46,7 +48,14 @@ export function elasticsearchStatefulSet(args: ElasticsearchArgs) {
         metadata: { labels: { ...labels("elasticsearch"), ...sel } },
         spec: {
           securityContext: { fsGroup: 1000, runAsUser: 1000, runAsNonRoot: true },
-          affinity: nodes > 1 ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: sel }, topologyKey: "kubernetes.io/hostname" }] } } : undefined,
+          affinity:
+            nodes > 1
+              ? {
+                  podAntiAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: sel }, topologyKey: "kubernetes.io/hostname" }],
+                  },
+                }
+              : undefined,
           containers: [
             {
               name: "elasticsearch",
@@ -62,7 +71,10 @@ export function elasticsearchStatefulSet(args: ElasticsearchArgs) {
                   : [{ name: "discovery.type", value: "single-node" }]),
                 { name: "ES_JAVA_OPTS", value: "-Xms1g -Xmx1g" },
               ],
-              ports: [{ name: "http", containerPort: 9200 }, { name: "transport", containerPort: 9300 }],
+              ports: [
+                { name: "http", containerPort: 9200 },
+                { name: "transport", containerPort: 9300 },
+              ],
               volumeMounts: [{ name: "data", mountPath: "/usr/share/elasticsearch/data" }],
               resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } },
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
@@ -73,7 +85,11 @@ export function elasticsearchStatefulSet(args: ElasticsearchArgs) {
       volumeClaimTemplates: [
         {
           metadata: { name: "data" },
-          spec: { accessModes: ["ReadWriteOnce"], ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}), resources: { requests: { storage: args.storageSize ?? "50Gi" } } },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
+            resources: { requests: { storage: args.storageSize ?? "50Gi" } },
+          },
         },
       ],
     },
@@ -96,7 +112,21 @@ export class Elasticsearch extends pulumi.ComponentResource {
     const k = { parent: this, provider: args.provider };
     const sts = elasticsearchStatefulSet(args);
     this.nodes = sts.spec.replicas;
-    new k8s.core.v1.Service(`${name}-service`, { metadata: { name: sts.metadata.name, namespace: args.namespace, labels: sts.metadata.labels }, spec: { clusterIP: "None", selector: sts.spec.selector.matchLabels, ports: [{ name: "http", port: 9200 }, { name: "transport", port: 9300 }] } }, k);
+    new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: { name: sts.metadata.name, namespace: args.namespace, labels: sts.metadata.labels },
+        spec: {
+          clusterIP: "None",
+          selector: sts.spec.selector.matchLabels,
+          ports: [
+            { name: "http", port: 9200 },
+            { name: "transport", port: 9300 },
+          ],
+        },
+      },
+      k,
+    );
     new k8s.apps.v1.StatefulSet(`${name}-statefulset`, sts, k);
     this.url = pulumi.output(`http://${sts.metadata.name}.${args.namespace}.svc:9200`);
     this.registerOutputs({ url: this.url });

@@ -31,7 +31,14 @@ function storeArgs(store: StoreConnection): string[] {
     case "zookeeper":
       return ["--store", "zookeeper", "--endpoints", store.servers.join(",")];
     case "vault":
-      return ["--store", "vault", "--endpoints", store.address, ...(store.mount ? ["--mount", store.mount] : []), ...(store.pollIntervalMs ? ["--poll-ms", String(store.pollIntervalMs)] : [])];
+      return [
+        "--store",
+        "vault",
+        "--endpoints",
+        store.address,
+        ...(store.mount ? ["--mount", store.mount] : []),
+        ...(store.pollIntervalMs ? ["--poll-ms", String(store.pollIntervalMs)] : []),
+      ];
   }
 }
 
@@ -71,7 +78,9 @@ export function gatewayAgentDeployment(w: EnvironmentWorkloads) {
           serviceAccountName: GATEWAY_AGENT,
           affinity: {
             // Required, not preferred: two agents on one node would fall together.
-            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" }] },
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" }],
+            },
           },
           securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
           containers: [
@@ -80,10 +89,14 @@ export function gatewayAgentDeployment(w: EnvironmentWorkloads) {
               image: w.images.gatewayAgent,
               args: [
                 ...storeArgs(w.store),
-                "--organization", w.organization,
-                "--environment", w.environment,
-                "--work-dir", "/var/lib/vamp-gateway-agent",
-                "--listen", `0.0.0.0:${HEALTH_PORT}`,
+                "--organization",
+                w.organization,
+                "--environment",
+                w.environment,
+                "--work-dir",
+                "/var/lib/vamp-gateway-agent",
+                "--listen",
+                `0.0.0.0:${HEALTH_PORT}`,
               ],
               env: credentialEnv(GATEWAY_AGENT),
               ports: [{ name: "health", containerPort: HEALTH_PORT }, ...w.gatewayPorts.map((p) => ({ name: `gw-${p}`, containerPort: p }))],
@@ -91,10 +104,16 @@ export function gatewayAgentDeployment(w: EnvironmentWorkloads) {
               livenessProbe: { httpGet: { path: "/healthz", port: HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
               resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
               securityContext: restricted,
-              volumeMounts: [{ name: "work", mountPath: "/var/lib/vamp-gateway-agent" }, { name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [
+                { name: "work", mountPath: "/var/lib/vamp-gateway-agent" },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
             },
           ],
-          volumes: [{ name: "work", emptyDir: {} }, { name: "tmp", emptyDir: {} }],
+          volumes: [
+            { name: "work", emptyDir: {} },
+            { name: "tmp", emptyDir: {} },
+          ],
         },
       },
     },
@@ -142,7 +161,17 @@ export function workflowAgentDeployment(w: EnvironmentWorkloads) {
             {
               name: "workflow-agent",
               image: w.images.workflowAgent,
-              args: [...storeArgs(w.store), "--organization", w.organization, "--environment", w.environment, "--namespace", w.namespace, "--listen", `0.0.0.0:${WORKFLOW_HEALTH_PORT}`],
+              args: [
+                ...storeArgs(w.store),
+                "--organization",
+                w.organization,
+                "--environment",
+                w.environment,
+                "--namespace",
+                w.namespace,
+                "--listen",
+                `0.0.0.0:${WORKFLOW_HEALTH_PORT}`,
+              ],
               env: credentialEnv(WORKFLOW_AGENT),
               ports: [{ name: "health", containerPort: WORKFLOW_HEALTH_PORT }],
               // Ready once its pod watch is synced: only then does it write.

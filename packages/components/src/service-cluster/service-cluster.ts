@@ -21,17 +21,27 @@ export interface ServiceClusterArgs {
   images?: Images;
 }
 
-export function validateServiceClusterArgs(args: Omit<ServiceClusterArgs, "provider" | "environments"> & { environments: { provider: unknown; name: string }[] }, provider: unknown): Problem[] {
+export function validateServiceClusterArgs(
+  args: Omit<ServiceClusterArgs, "provider" | "environments"> & { environments: { provider: unknown; name: string }[] },
+  provider: unknown,
+): Problem[] {
   const out: Problem[] = [...validateStoreConnection(args.store, "store")];
   const replicas = args.agentReplicas ?? 2;
-  if (!Number.isInteger(replicas) || replicas < 2) out.push(problem("agentReplicas", args.agentReplicas, "must be at least 2: each environment needs two gateway agents on different nodes to survive losing one"));
+  if (!Number.isInteger(replicas) || replicas < 2)
+    out.push(
+      problem("agentReplicas", args.agentReplicas, "must be at least 2: each environment needs two gateway agents on different nodes to survive losing one"),
+    );
   if (!args.gatewayPorts?.length) out.push(problem("gatewayPorts", args.gatewayPorts, "must list at least one gateway port for the load balancer"));
   (args.gatewayPorts ?? []).forEach((p, i) => {
-    if (!Number.isInteger(p) || p < 1 || p > 65535 || p === 19100) out.push(problem(`gatewayPorts[${i}]`, p, "must be a port 1-65535 other than the agents' health port 19100"));
+    if (!Number.isInteger(p) || p < 1 || p > 65535 || p === 19100)
+      out.push(problem(`gatewayPorts[${i}]`, p, "must be a port 1-65535 other than the agents' health port 19100"));
     if (args.gatewayPorts.indexOf(p) !== i) out.push(problem(`gatewayPorts[${i}]`, p, "is listed twice"));
   });
   args.environments.forEach((e, i) => {
-    if (e.provider !== provider) out.push(problem(`environments[${i}]`, e.name, "was created with another cluster's provider; create the environment with this service cluster's provider"));
+    if (e.provider !== provider)
+      out.push(
+        problem(`environments[${i}]`, e.name, "was created with another cluster's provider; create the environment with this service cluster's provider"),
+      );
   });
   return out;
 }

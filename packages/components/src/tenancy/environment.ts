@@ -22,7 +22,8 @@ export interface EnvironmentArgs {
 export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "name"> & { organization: { name: string } }): Problem[] {
   const out = dnsLabel("name", args.name);
   const ns = environmentNamespace(args.organization.name, args.name);
-  if (!out.length && ns.length > 63) out.push(problem("name", args.name, `makes the namespace "${ns}" longer than 63 characters; shorten the organization or environment name`));
+  if (!out.length && ns.length > 63)
+    out.push(problem("name", args.name, `makes the namespace "${ns}" longer than 63 characters; shorten the organization or environment name`));
   return out;
 }
 
@@ -58,7 +59,11 @@ export class Environment extends pulumi.ComponentResource {
     this.namespace = environmentNamespace(org, args.name);
     this.search = args.search ?? args.organization.search;
     const k = { parent: this, provider: args.provider };
-    this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: this.namespace, labels: tenantLabels("environment", org, args.name) } }, k);
+    this.namespaceResource = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: this.namespace, labels: tenantLabels("environment", org, args.name) } },
+      k,
+    );
     const inNs = { ...k, dependsOn: [this.namespaceResource] };
     for (const agent of [GATEWAY_AGENT, WORKFLOW_AGENT] as const) {
       const metadata = { name: agent, namespace: this.namespace, labels: tenantLabels(agent, org, args.name) };
@@ -66,7 +71,11 @@ export class Environment extends pulumi.ComponentResource {
       new k8s.rbac.v1.Role(`${name}-${agent}`, { metadata, rules: agentRules(agent) }, inNs);
       new k8s.rbac.v1.RoleBinding(
         `${name}-${agent}`,
-        { metadata, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: agent }, subjects: [{ kind: "ServiceAccount", name: agent, namespace: this.namespace }] },
+        {
+          metadata,
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: agent },
+          subjects: [{ kind: "ServiceAccount", name: agent, namespace: this.namespace }],
+        },
         inNs,
       );
     }

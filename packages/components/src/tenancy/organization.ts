@@ -41,12 +41,26 @@ export class Organization extends pulumi.ComponentResource {
 
   constructor(name: string, args: OrganizationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vamp:tenancy:Organization", name, {}, opts);
-    failOn([...dnsLabel("name", args.name), ...(args.name.length > 57 ? [{ source: "", path: "name", message: `must be at most 57 characters (namespace vamp-<name>), got ${JSON.stringify(args.name)}` }] : [])], "vamp:tenancy:Organization", name, this);
+    failOn(
+      [
+        ...dnsLabel("name", args.name),
+        ...(args.name.length > 57
+          ? [{ source: "", path: "name", message: `must be at most 57 characters (namespace vamp-<name>), got ${JSON.stringify(args.name)}` }]
+          : []),
+      ],
+      "vamp:tenancy:Organization",
+      name,
+      this,
+    );
     this.name = args.name;
     this.search = args.search;
     this.vault = args.vault;
     if (args.managementProvider) {
-      const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: organizationNamespace(args.name), labels: tenantLabels("organization", args.name) } }, { parent: this, provider: args.managementProvider });
+      const ns = new k8s.core.v1.Namespace(
+        `${name}-namespace`,
+        { metadata: { name: organizationNamespace(args.name), labels: tenantLabels("organization", args.name) } },
+        { parent: this, provider: args.managementProvider },
+      );
       this.namespace = ns.metadata.name;
     }
     if (args.mysql) {

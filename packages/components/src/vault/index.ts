@@ -1,1 +1,11 @@
-export { Vault, vaultConfig, vaultStatefulSet, vaultPodTemplate, validateVaultArgs, type VaultArgs, type VaultInClusterArgs, type VaultExternalArgs, type VaultCommonArgs } from "./vault";
+export {
+  Vault,
+  vaultConfig,
+  vaultStatefulSet,
+  vaultPodTemplate,
+  validateVaultArgs,
+  type VaultArgs,
+  type VaultInClusterArgs,
+  type VaultExternalArgs,
+  type VaultCommonArgs,
+} from "./vault";

@@ -42,13 +42,17 @@ export function validateVaultArgs(args: VaultArgs): Problem[] {
   const out: Problem[] = [];
   if (args.mode === "in-cluster") {
     out.push(...dnsLabel("namespace", args.namespace));
-    if (!args.tlsSecretName) out.push(problem("tlsSecretName", args.tlsSecretName, "must name a kubernetes.io/tls Secret: Vault carries tokens and must not listen without TLS"));
-    if (!args.mysql) out.push(problem("mysql", args.mysql, "must be a Mysql component: an in-cluster Vault stores its data in MySQL so it survives a cluster restart"));
+    if (!args.tlsSecretName)
+      out.push(problem("tlsSecretName", args.tlsSecretName, "must name a kubernetes.io/tls Secret: Vault carries tokens and must not listen without TLS"));
+    if (!args.mysql)
+      out.push(problem("mysql", args.mysql, "must be a Mysql component: an in-cluster Vault stores its data in MySQL so it survives a cluster restart"));
   } else if (args.mode === "external") {
-    if (!/^https:\/\/[^/\s]+\/?$/.test(args.address ?? "")) out.push(problem("address", args.address, 'must be an https:// URL like "https://vault.example.com:8200"'));
+    if (!/^https:\/\/[^/\s]+\/?$/.test(args.address ?? ""))
+      out.push(problem("address", args.address, 'must be an https:// URL like "https://vault.example.com:8200"'));
   } else out.push(problem("mode", (args as { mode: unknown }).mode, 'must be "in-cluster" or "external"'));
   if (args.mount !== undefined && !/^[A-Za-z0-9_-]+$/.test(args.mount)) out.push(problem("mount", args.mount, 'must be a mount path like "secret"'));
-  if (args.kubernetesAuth && !/^[A-Za-z0-9_-]+$/.test(args.kubernetesAuth.path)) out.push(problem("kubernetesAuth.path", args.kubernetesAuth.path, "must be an auth path like kubernetes-eu-1"));
+  if (args.kubernetesAuth && !/^[A-Za-z0-9_-]+$/.test(args.kubernetesAuth.path))
+    out.push(problem("kubernetesAuth.path", args.kubernetesAuth.path, "must be an auth path like kubernetes-eu-1"));
   return out;
 }
 
@@ -97,10 +101,17 @@ export class Vault extends pulumi.ComponentResource {
       const meta = { namespace: args.namespace, labels: labels("vault") };
       const config = new k8s.core.v1.Secret(
         `${name}-config`,
-        { metadata: { ...meta, name: "vamp-vault-config" }, stringData: { "config.hcl": pulumi.all([args.mysql.endpoint, args.mysql.rootPassword]).apply(([a, p]) => vaultConfig(a, p)) } },
+        {
+          metadata: { ...meta, name: "vamp-vault-config" },
+          stringData: { "config.hcl": pulumi.all([args.mysql.endpoint, args.mysql.rootPassword]).apply(([a, p]) => vaultConfig(a, p)) },
+        },
         k,
       );
-      new k8s.core.v1.Service(`${name}-service`, { metadata: { ...meta, name: "vamp-vault" }, spec: { selector: { "app.kubernetes.io/name": "vault" }, ports: [{ name: "https", port: 8200 }] } }, k);
+      new k8s.core.v1.Service(
+        `${name}-service`,
+        { metadata: { ...meta, name: "vamp-vault" }, spec: { selector: { "app.kubernetes.io/name": "vault" }, ports: [{ name: "https", port: 8200 }] } },
+        k,
+      );
       new k8s.apps.v1.StatefulSet(`${name}-statefulset`, vaultStatefulSet(args.namespace, args.tlsSecretName, args.image), { ...k, dependsOn: [config] });
       this.address = pulumi.output(`https://vamp-vault.${args.namespace}.svc:8200`);
     } else {
@@ -108,10 +119,15 @@ export class Vault extends pulumi.ComponentResource {
     }
     this.provider = new vault.Provider(`${name}-provider`, { address: this.address, token: pulumi.secret(args.token), skipChildToken: true }, { parent: this });
     const p = { parent: this, provider: this.provider };
-    if (args.manageMount !== false) new vault.Mount(`${name}-kv`, { path: this.mount, type: "kv", options: { version: "2" }, description: "Vamp gateways and secrets (KV v2)" }, p);
+    if (args.manageMount !== false)
+      new vault.Mount(`${name}-kv`, { path: this.mount, type: "kv", options: { version: "2" }, description: "Vamp gateways and secrets (KV v2)" }, p);
     if (args.kubernetesAuth) {
       const backend = new vault.AuthBackend(`${name}-kubernetes-auth`, { type: "kubernetes", path: args.kubernetesAuth.path }, p);
-      new vault.kubernetes.AuthBackendConfig(`${name}-kubernetes-auth-config`, { backend: backend.path, kubernetesHost: args.kubernetesAuth.kubernetesHost, kubernetesCaCert: args.kubernetesAuth.kubernetesCaCert }, p);
+      new vault.kubernetes.AuthBackendConfig(
+        `${name}-kubernetes-auth-config`,
+        { backend: backend.path, kubernetesHost: args.kubernetesAuth.kubernetesHost, kubernetesCaCert: args.kubernetesAuth.kubernetesCaCert },
+        p,
+      );
       this.kubernetesAuthPath = args.kubernetesAuth.path;
     }
     this.registerOutputs({ address: this.address });
@@ -119,7 +135,13 @@ export class Vault extends pulumi.ComponentResource {
 }
 
 /** A Vault pod template: one container, non-root, no capabilities; the caller gives args, env, port and volumes. */
-export function vaultPodTemplate(o: { image: string; args: string[]; env?: k8s.types.input.core.v1.EnvVar[]; port: { name: string; scheme: "HTTP" | "HTTPS" }; volumes?: { name: string; secretName: string; mountPath: string }[] }) {
+export function vaultPodTemplate(o: {
+  image: string;
+  args: string[];
+  env?: k8s.types.input.core.v1.EnvVar[];
+  port: { name: string; scheme: "HTTP" | "HTTPS" };
+  volumes?: { name: string; secretName: string; mountPath: string }[];
+}) {
   const sel = { "app.kubernetes.io/name": "vault" };
   return {
     selector: { matchLabels: sel },

@@ -89,8 +89,21 @@ export class GatewayAgent<G = unknown> {
     const d = options.workDir;
     fs.mkdirSync(d, { recursive: true });
     const f = (name: string) => path.join(d, name);
-    this.files = { config: f("haproxy.cfg"), candidate: f("haproxy.cfg.candidate"), masterSocket: f("master.sock"), statsSocket: f("admin.sock"), serverState: f("server-state"), state: f("agent-state.json"), log: f("haproxy.log") };
-    this.haproxy = new HaproxyMaster({ binary: options.haproxyBinary, configPath: this.files.config, masterSocket: this.files.masterSocket, logPath: this.files.log });
+    this.files = {
+      config: f("haproxy.cfg"),
+      candidate: f("haproxy.cfg.candidate"),
+      masterSocket: f("master.sock"),
+      statsSocket: f("admin.sock"),
+      serverState: f("server-state"),
+      state: f("agent-state.json"),
+      log: f("haproxy.log"),
+    };
+    this.haproxy = new HaproxyMaster({
+      binary: options.haproxyBinary,
+      configPath: this.files.config,
+      masterSocket: this.files.masterSocket,
+      logPath: this.files.log,
+    });
     this.runtime = new RuntimeApi(this.files.masterSocket, { viaMaster: true });
     this.compiler = new GatewayCompiler(options.engine, options.tenant);
     this.applier = new Applier(this.haproxy, this.runtime, this.files, options.runtimeWeights ?? true);
@@ -121,7 +134,11 @@ export class GatewayAgent<G = unknown> {
   private async ensureWatch(): Promise<void> {
     if (this.watcher) return;
     try {
-      this.watcher = await this.options.store.watch(gatewaysDir(this.options.tenant), () => void this.trigger(), (e) => this.storeError(e));
+      this.watcher = await this.options.store.watch(
+        gatewaysDir(this.options.tenant),
+        () => void this.trigger(),
+        (e) => this.storeError(e),
+      );
     } catch (e) {
       this.storeError(e as Error); // the resync timer retries
     }
@@ -182,7 +199,10 @@ export class GatewayAgent<G = unknown> {
   private render(list: Compiled<G>[]): { gateways: Compiled<G>[]; rendered: RenderedConfig } {
     const paths = { statsSocket: this.files.statsSocket, serverStateFile: this.files.serverState, instance: fnv1a(path.resolve(this.options.workDir)) };
     for (let pass = 0; ; pass++) {
-      const rendered = this.options.engine.render(list.map((g) => g.gateway), paths);
+      const rendered = this.options.engine.render(
+        list.map((g) => g.gateway),
+        paths,
+      );
       if (!rendered.failures.length || pass >= 2) return { gateways: list.filter((g) => !rendered.failures.some((f) => f.gateway === g.name)), rendered };
       list = this.compiler.withoutProblems(list, rendered.failures);
     }

@@ -23,10 +23,16 @@ const weightOf = (list: Compiled<Gateway>[], name: string) => list.find((g) => g
 function sync(c: GatewayCompiler<Gateway>, entries: KvEntry[]) {
   let list = c.compile(entries);
   const paths = { statsSocket: "/tmp/s", serverStateFile: "/tmp/st", instance: "t" };
-  let rendered = engine.render(list.map((g) => g.gateway), paths);
+  let rendered = engine.render(
+    list.map((g) => g.gateway),
+    paths,
+  );
   if (rendered.failures.length) {
     list = c.withoutProblems(list, rendered.failures);
-    rendered = engine.render(list.map((g) => g.gateway), paths);
+    rendered = engine.render(
+      list.map((g) => g.gateway),
+      paths,
+    );
   }
   c.confirm(list, new Set(entries.map((e) => decodeURIComponent(e.key.split("/").pop()!))));
   return { list, rendered };
@@ -97,7 +103,10 @@ describe("a gateway the renderer cannot handle", () => {
     ...engine,
     render(gateways: Gateway[], paths: Parameters<typeof engine.render>[1]) {
       const bad = gateways.filter((g) => g.routes[0]?.weight === 77);
-      const r = engine.render(gateways.filter((g) => !bad.includes(g)), paths);
+      const r = engine.render(
+        gateways.filter((g) => !bad.includes(g)),
+        paths,
+      );
       return { ...r, failures: [...r.failures, ...bad.map((g) => ({ gateway: g.name, message: "cannot be rendered: boom" }))] };
     },
   };
@@ -106,12 +115,18 @@ describe("a gateway the renderer cannot handle", () => {
     const c = new GatewayCompiler(fragile, tenant);
     sync(c, [entry("a", split(9001, 90), "1"), entry("b", split(9002, 90), "1")]);
     let list = c.compile([entry("a", split(9001, 60), "2"), entry("b", split(9002, 77), "2")]);
-    const rendered = fragile.render(list.map((g) => g.gateway), { statsSocket: "s", serverStateFile: "f", instance: "i" });
+    const rendered = fragile.render(
+      list.map((g) => g.gateway),
+      { statsSocket: "s", serverStateFile: "f", instance: "i" },
+    );
     list = c.withoutProblems(list, rendered.failures);
     expect(names(list)).toEqual(["a@2", "b@1"]);
     expect(weightOf(list, "b")).toBe(90);
     expect(c.rejected().b).toEqual({ revision: "2", errors: ["cannot be rendered: boom"], serving: "1" });
-    const again = fragile.render(list.map((g) => g.gateway), { statsSocket: "s", serverStateFile: "f", instance: "i" });
+    const again = fragile.render(
+      list.map((g) => g.gateway),
+      { statsSocket: "s", serverStateFile: "f", instance: "i" },
+    );
     expect(again.failures).toEqual([]);
     expect(again.text).toMatch(/weight 60/);
   });

@@ -36,9 +36,24 @@ export function renderMetrics(status: AgentStatus, stats: StatRow[]): string {
       const row = byBackend.get(rt.backend);
       return row ? [[`{gateway=${q(rt.gateway)},route=${q(rt.route)}}`, pick(row)] as [string, number]] : [];
     });
-  metric("vamp_route_requests_total", "counter", "Requests (sessions for tcp) per route.", routeSamples((r) => r.requests));
-  metric("vamp_route_http_5xx_total", "counter", "5xx responses per route.", routeSamples((r) => r.http5xx));
-  metric("vamp_route_response_time_ms", "gauge", "Average response time over the last 1024 requests per route.", routeSamples((r) => r.responseTimeMs));
+  metric(
+    "vamp_route_requests_total",
+    "counter",
+    "Requests (sessions for tcp) per route.",
+    routeSamples((r) => r.requests),
+  );
+  metric(
+    "vamp_route_http_5xx_total",
+    "counter",
+    "5xx responses per route.",
+    routeSamples((r) => r.http5xx),
+  );
+  metric(
+    "vamp_route_response_time_ms",
+    "gauge",
+    "Average response time over the last 1024 requests per route.",
+    routeSamples((r) => r.responseTimeMs),
+  );
   return out.join("\n") + "\n";
 }
 

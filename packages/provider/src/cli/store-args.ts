@@ -36,7 +36,10 @@ export function withStoreOptions(cmd: Command): Command {
     .option("--poll-ms <ms>", "how often to poll Vault (default 1000)")
     .option("--ca <file>", "the CA (PEM) of an https:// store")
     .option("--cert <file>", "a client certificate (etcd mutual TLS)")
-    .addHelpText("after", "\nCredentials come from the environment, never from the command line: VAMP_STORE_USERNAME,\nVAMP_STORE_PASSWORD, VAMP_STORE_TOKEN, and the client key file VAMP_STORE_TLS_KEY_FILE.");
+    .addHelpText(
+      "after",
+      "\nCredentials come from the environment, never from the command line: VAMP_STORE_USERNAME,\nVAMP_STORE_PASSWORD, VAMP_STORE_TOKEN, and the client key file VAMP_STORE_TLS_KEY_FILE.",
+    );
 }
 
 /** The connection the options name, and what is wrong with it. */
@@ -49,7 +52,11 @@ export function storeFromArgs(values: StoreOptionValues): { connection: StoreCon
     try {
       return fs.readFileSync(file, "utf8");
     } catch (e) {
-      problems.push({ source: "", path: `--${flag}`, message: `cannot read ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      problems.push({
+        source: "",
+        path: `--${flag}`,
+        message: `cannot read ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
       return undefined;
     }
   };
@@ -72,7 +79,12 @@ export function storeFromArgs(values: StoreOptionValues): { connection: StoreCon
 /** Credentials from the environment. */
 export function storeCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreCredentials {
   const keyFile = env.VAMP_STORE_TLS_KEY_FILE;
-  return { username: env.VAMP_STORE_USERNAME, password: env.VAMP_STORE_PASSWORD, token: env.VAMP_STORE_TOKEN, tlsKey: keyFile ? fs.readFileSync(keyFile, "utf8") : undefined };
+  return {
+    username: env.VAMP_STORE_USERNAME,
+    password: env.VAMP_STORE_PASSWORD,
+    token: env.VAMP_STORE_TOKEN,
+    tlsKey: keyFile ? fs.readFileSync(keyFile, "utf8") : undefined,
+  };
 }
 
 /**
@@ -92,5 +104,9 @@ export function parseListen(value: string | undefined): { host: string; port: nu
   const [host, portText] = (value ?? "").split(/:(?=\d+$)/);
   const port = Number(portText);
   const ok = !!host && /^\d+$/.test(portText ?? "") && port >= 1 && port <= 65535;
-  return { host: host ?? "", port, problems: ok ? [] : [{ source: "", path: "--listen", message: `must be HOST:PORT with a port 1-65535, got ${JSON.stringify(value)}` }] };
+  return {
+    host: host ?? "",
+    port,
+    problems: ok ? [] : [{ source: "", path: "--listen", message: `must be HOST:PORT with a port 1-65535, got ${JSON.stringify(value)}` }],
+  };
 }

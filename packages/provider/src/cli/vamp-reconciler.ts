@@ -38,7 +38,10 @@ const program = withStoreOptions(newProgram("vamp-reconciler", "Keeps a tenant's
       namespace: flags.namespace,
       resyncMs: flags.resyncMs,
     });
-    const server = await serveStatus(reconcilerStatusSource(() => reconciler.getStatus()), listen);
+    const server = await serveStatus(
+      reconcilerStatusSource(() => reconciler.getStatus()),
+      listen,
+    );
     await reconciler.start();
     stopOnSignal({ stop: () => reconciler.stop(), server, store });
   });

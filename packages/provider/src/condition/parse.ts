@@ -71,14 +71,16 @@ class Parser {
     const w = this.word(t);
     if (w === "has" || w === "misses") {
       const what = this.word(this.next());
-      if (what !== "cookie" && what !== "header") return this.fail(this.tokens[this.pos - 1], `"${t.text}" is followed by "cookie" or "header", e.g. "${t.text} cookie group"`);
+      if (what !== "cookie" && what !== "header")
+        return this.fail(this.tokens[this.pos - 1], `"${t.text}" is followed by "cookie" or "header", e.g. "${t.text} cookie group"`);
       const name = this.value("a cookie or header name");
       if (name === undefined || !this.name(name, what)) return undefined;
       return { type: "presence", what, name, negated: w === "misses" };
     }
     if (t.kind === "end") return this.fail(t, "the condition ends where a test was expected");
     if (t.kind !== "word") return this.fail(t, `unexpected "${t.text}" where a test was expected`);
-    if (!SUBJECTS.includes(w)) return this.fail(t, `unknown subject "${t.text}"${hint(w)}; expected host, user-agent, cookie NAME, header NAME, has/misses, or a raw ACL in < >`);
+    if (!SUBJECTS.includes(w))
+      return this.fail(t, `unknown subject "${t.text}"${hint(w)}; expected host, user-agent, cookie NAME, header NAME, has/misses, or a raw ACL in < >`);
     let subject: Subject;
     if (w === "cookie" || w === "header") {
       const name = this.value(`a ${w} name`);
@@ -90,7 +92,8 @@ class Parser {
     let negated: boolean;
     if (op.kind === "eq" || POSITIVE.has(ow)) negated = false;
     else if (op.kind === "neq" || NEGATIVE.has(ow)) negated = true;
-    else return this.fail(op, `expected a comparison (=, ==, is, has, contains, !=, not, misses) after "${printSubject(subject)}", got "${op.text || "the end"}"`);
+    else
+      return this.fail(op, `expected a comparison (=, ==, is, has, contains, !=, not, misses) after "${printSubject(subject)}", got "${op.text || "the end"}"`);
     const value = this.value("a value");
     if (value === undefined) return undefined;
     if (/['\n\\]/.test(value)) return this.fail(op, `the value ${JSON.stringify(value)} cannot hold a single quote, a backslash or a newline`);

@@ -39,7 +39,8 @@ function locator(doc: Document, counter: LineCounter, prefix: (string | number)[
 
 function artifactOf(item: unknown, source: string, locate: Locate, problems: Problem[]): RawArtifact | undefined {
   const at = (path: string, message: string) => problems.push({ source, path, message, ...locate(path) });
-  if (typeof item !== "object" || item === null || Array.isArray(item)) return void at("", `an artifact must be a map with a kind, got ${JSON.stringify(item)}`);
+  if (typeof item !== "object" || item === null || Array.isArray(item))
+    return void at("", `an artifact must be a map with a kind, got ${JSON.stringify(item)}`);
   const body = item as Record<string, unknown>;
   const kind = typeof body.kind === "string" ? body.kind.toLowerCase() : undefined;
   const plural = kind && !kind.endsWith("s") ? `${kind}s` : kind;

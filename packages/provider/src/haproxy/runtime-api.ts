@@ -22,7 +22,10 @@ const NAME = /^[A-Za-z0-9_.:-]+$/;
 export class RuntimeApi {
   private readonly prefix: string;
 
-  constructor(public readonly socketPath: string, options: { viaMaster?: boolean } = {}) {
+  constructor(
+    public readonly socketPath: string,
+    options: { viaMaster?: boolean } = {},
+  ) {
     this.prefix = options.viaMaster ? "@1 " : "";
   }
 
@@ -37,7 +40,10 @@ export class RuntimeApi {
       }
       const out = await socketCommand(this.socketPath, batch.map((w) => `${this.prefix}set weight ${w.backend}/${w.server} ${w.weight}`).join("; "));
       // `set weight` answers nothing on success; any text is an error message.
-      const errors = out.split("\n").map((l) => l.trim()).filter(Boolean);
+      const errors = out
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
       if (errors.length) throw new Error(`haproxy rejected a weight change: ${errors.join("; ")}`);
     }
   }
@@ -52,7 +58,10 @@ export class RuntimeApi {
     const proc = parseShowProc(await socketCommand(this.socketPath, "show proc"));
     const current = parseStatCsv(await socketCommand(this.socketPath, `${this.prefix}show stat`));
     const others = await Promise.all(
-      proc.workers.slice(1).concat(proc.oldWorkers).map((pid) => socketCommand(this.socketPath, `@!${pid} show stat`).then(parseStatCsv, () => [] as StatRow[])),
+      proc.workers
+        .slice(1)
+        .concat(proc.oldWorkers)
+        .map((pid) => socketCommand(this.socketPath, `@!${pid} show stat`).then(parseStatCsv, () => [] as StatRow[])),
     );
     const byKey = new Map(current.map((r) => [`${r.proxy}/${r.name}`, r]));
     for (const rows of others) {

@@ -1,9 +1,5 @@
 /** The condition language's syntax tree (see condition/ for the grammar). */
-export type Subject =
-  | { kind: "host" }
-  | { kind: "user-agent" }
-  | { kind: "cookie"; name: string }
-  | { kind: "header"; name: string };
+export type Subject = { kind: "host" } | { kind: "user-agent" } | { kind: "cookie"; name: string } | { kind: "header"; name: string };
 
 export type ConditionNode =
   /** `subject op value`; `negated` for `!=`, `not`, `misses`. */

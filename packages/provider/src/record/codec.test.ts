@@ -10,7 +10,11 @@ describe("encodeRecord and decodeRecord", () => {
       apiVersion: "vamp.io/v2",
       kind: "Gateway",
       name: "shop",
-      spec: { port: "9050/http", virtualHosts: ["shop.example.com"], routes: { "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10, condition: "has cookie beta", conditionStrength: 50 } } },
+      spec: {
+        port: "9050/http",
+        virtualHosts: ["shop.example.com"],
+        routes: { "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10, condition: "has cookie beta", conditionStrength: 50 } },
+      },
       writer: "pulumi",
       managers: { "[10.0.0.2:80]": { owner: "p/s/canary", fields: ["weight", "conditionStrength"] } },
     };
@@ -57,7 +61,11 @@ describe("encodeRecord and decodeRecord", () => {
     ["another kind", JSON.stringify({ apiVersion: "vamp.io/v2", kind: "Route", name: "x", spec: { routes: {} } }), /not a gateway record/],
     ["an unknown version", JSON.stringify({ apiVersion: "vamp.io/v3", kind: "Gateway", name: "x", spec: { routes: {} } }), /not a gateway record/],
     ["no spec", JSON.stringify({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "x" }), /"spec"/],
-    ["managers that are not an object", JSON.stringify({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "x", spec: { routes: {} }, managers: [] }), /"managers"/],
+    [
+      "managers that are not an object",
+      JSON.stringify({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "x", spec: { routes: {} }, managers: [] }),
+      /"managers"/,
+    ],
   ])("refuses %s with an invalid VampError naming the key", (_what, text, reason) => {
     let error: unknown;
     try {

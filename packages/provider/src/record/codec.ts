@@ -38,7 +38,9 @@ function upgradeV1(r: Record<string, unknown>): GatewayRecord {
   const managers = r.managers as Record<string, RouteManager> | undefined;
   const out = { ...r, apiVersion: RECORD_API_VERSION, spec: normalizeSpec(fromVampFields(r.spec as Record<string, unknown>)) } as GatewayRecord;
   if (managers) {
-    out.managers = Object.fromEntries(Object.entries(managers).map(([k, m]) => [k, { ...m, fields: m.fields.map((f) => typedName(f)) as RouteManager["fields"] }]));
+    out.managers = Object.fromEntries(
+      Object.entries(managers).map(([k, m]) => [k, { ...m, fields: m.fields.map((f) => typedName(f)) as RouteManager["fields"] }]),
+    );
   }
   return out;
 }

@@ -2,7 +2,12 @@ import type { GatewayRecord } from "../model/record";
 import { discoveredState, reconcileRecord } from "./discovery";
 import { podsToInstances, type PodLike } from "./pods";
 
-const pod = (name: string, labels: Record<string, string>, ip: string | undefined, opts: { ready?: boolean; deleting?: boolean; rs?: string; ports?: number[] } = {}): PodLike => ({
+const pod = (
+  name: string,
+  labels: Record<string, string>,
+  ip: string | undefined,
+  opts: { ready?: boolean; deleting?: boolean; rs?: string; ports?: number[] } = {},
+): PodLike => ({
   metadata: {
     name,
     namespace: "prod",
@@ -27,14 +32,23 @@ describe("podsToInstances", () => {
   });
 
   it("gives pods that are not ready or terminating no address", () => {
-    const out = podsToInstances([pod("a", { version: "1" }, "10.1.0.1", { ready: false }), pod("b", { version: "1" }, "10.1.0.2", { deleting: true }), pod("c", { version: "1" }, "10.1.0.3")]);
+    const out = podsToInstances([
+      pod("a", { version: "1" }, "10.1.0.1", { ready: false }),
+      pod("b", { version: "1" }, "10.1.0.2", { deleting: true }),
+      pod("c", { version: "1" }, "10.1.0.3"),
+    ]);
     expect(out.map((i) => i.ip)).toEqual(["", "", "10.1.0.3"]);
   });
 });
 
 describe("discoveredState and reconcileRecord", () => {
   const sel = "label(app)(shop) && label(version)((.*))";
-  const pods = [pod("shop-1-a", { app: "shop", version: "1.0" }, "10.1.0.1"), pod("shop-2-a", { app: "shop", version: "2.0" }, "10.1.0.2"), pod("other", { app: "x", version: "1.0" }, "10.1.0.9"), pod("shop-2-b", { app: "shop", version: "2.0" }, undefined, { ready: false })];
+  const pods = [
+    pod("shop-1-a", { app: "shop", version: "1.0" }, "10.1.0.1"),
+    pod("shop-2-a", { app: "shop", version: "2.0" }, "10.1.0.2"),
+    pod("other", { app: "x", version: "1.0" }, "10.1.0.9"),
+    pod("shop-2-b", { app: "shop", version: "2.0" }, undefined, { ready: false }),
+  ];
 
   it("groups ready matching pods by captured version and reports the ones it skipped", () => {
     const s = discoveredState(sel, podsToInstances(pods), "test");

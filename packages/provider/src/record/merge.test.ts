@@ -10,7 +10,10 @@ describe("mergeDiscovered", () => {
   });
 
   it("drops a vanished version and gives its weight to the heaviest remaining route", () => {
-    const out = mergeDiscovered({ selector: sel, routes: { "(1.0)": { weight: 70 }, "(1.1)": { weight: 20 }, "(1.2)": { weight: 10 } } }, { "(1.1)": i(2), "(1.2)": i(3) });
+    const out = mergeDiscovered(
+      { selector: sel, routes: { "(1.0)": { weight: 70 }, "(1.1)": { weight: 20 }, "(1.2)": { weight: 10 } } },
+      { "(1.1)": i(2), "(1.2)": i(3) },
+    );
     expect(out.routes).toEqual({ "(1.1)": { weight: 90, instances: i(2) }, "(1.2)": { weight: 10, instances: i(3) } });
   });
 

@@ -3,7 +3,14 @@ import type { GatewayRecord } from "../model/record";
 import type { GatewaySpec } from "../model/spec";
 import { effectiveSpec, gatewayView, gatewayWrite, routeRelease, routeWrite } from "./ownership";
 
-const rec = (spec: GatewaySpec, extra: Partial<GatewayRecord> = {}): GatewayRecord => ({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "shop", spec, writer: "pulumi", ...extra });
+const rec = (spec: GatewaySpec, extra: Partial<GatewayRecord> = {}): GatewayRecord => ({
+  apiVersion: "vamp.io/v2",
+  kind: "Gateway",
+  name: "shop",
+  spec,
+  writer: "pulumi",
+  ...extra,
+});
 const A = "[10.0.0.1:80]";
 const B = "[10.0.0.2:80]";
 /** What `fn` throws (it must throw). */
@@ -35,7 +42,9 @@ describe("routeWrite", () => {
     expect(e).toBeInstanceOf(VampError);
     expect((e as VampError).code).toBe("not-found");
     expect((e as VampError).problems[0].path).toBe("route");
-    expect(() => routeWrite(rec({ routes: { [A]: {} } }), "[1.1.1.1:1]", "o", { weight: 1 })).toThrow(/route: gateway "shop" has no route "\[1.1.1.1:1\]" \(its routes: "\[10.0.0.1:80\]"\)/);
+    expect(() => routeWrite(rec({ routes: { [A]: {} } }), "[1.1.1.1:1]", "o", { weight: 1 })).toThrow(
+      /route: gateway "shop" has no route "\[1.1.1.1:1\]" \(its routes: "\[10.0.0.1:80\]"\)/,
+    );
   });
 
   it("refuses a route another Route manages", () => {

@@ -101,7 +101,13 @@ export function routeWrite(current: GatewayRecord, route: string, owner: string,
   if (!(route in routes)) throw unknownRoute(current, route);
   const previous = current.managers?.[route];
   if (previous && previous.owner !== owner) {
-    throw new VampError("conflict", "", [{ source: "", path: "route", message: `route ${JSON.stringify(route)} of gateway "${current.name}" is managed by ${previous.owner}; one Route resource per route` }]);
+    throw new VampError("conflict", "", [
+      {
+        source: "",
+        path: "route",
+        message: `route ${JSON.stringify(route)} of gateway "${current.name}" is managed by ${previous.owner}; one Route resource per route`,
+      },
+    ]);
   }
   const set = ROUTE_MANAGED_FIELDS.filter((f) => fields[f] !== undefined);
   const body = overlay(routes[route], fields, [...(previous?.fields ?? []), ...set]);

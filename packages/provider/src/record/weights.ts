@@ -17,7 +17,9 @@ export function reconcileWeights(current: Record<string, number>, discovered: st
   const next: Record<string, number> = {};
   for (const k of keys) next[k] = current[k] ?? 0;
   if (!keys.length) return next;
-  const lost = Object.entries(current).filter(([k]) => !(k in next)).reduce((s, [, w]) => s + w, 0);
+  const lost = Object.entries(current)
+    .filter(([k]) => !(k in next))
+    .reduce((s, [, w]) => s + w, 0);
   const heaviest = keys.reduce((best, k) => (next[k] > next[best] ? k : best), keys[0]);
   next[heaviest] += lost;
   if (Object.values(next).every((w) => w === 0)) next[keys[0]] = 100;

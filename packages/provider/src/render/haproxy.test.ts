@@ -25,7 +25,11 @@ const render = (specs: Named[], instance?: string) => {
 };
 
 describe("renderConfig", () => {
-  const shop: Named = { name: "shop/web", port: 9050, routes: { "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10, condition: "has cookie beta", conditionStrength: 50 } } };
+  const shop: Named = {
+    name: "shop/web",
+    port: 9050,
+    routes: { "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10, condition: "has cookie beta", conditionStrength: 50 } },
+  };
 
   it("lists every runtime-tunable weight: the route servers and the condition strength", () => {
     const r = render([shop]);
@@ -40,7 +44,9 @@ describe("renderConfig", () => {
 
   it("has a fingerprint that ignores weights and sees structure", () => {
     const base = render([shop]).fingerprint;
-    const reweighted = render([{ ...shop, routes: { "[10.0.0.1:80]": { weight: 30 }, "[10.0.0.2:80]": { weight: 70, condition: "has cookie beta", conditionStrength: 10 } } }]).fingerprint;
+    const reweighted = render([
+      { ...shop, routes: { "[10.0.0.1:80]": { weight: 30 }, "[10.0.0.2:80]": { weight: 70, condition: "has cookie beta", conditionStrength: 10 } } },
+    ]).fingerprint;
     const restructured = render([{ ...shop, routes: { ...shop.routes, "[10.0.0.3:80]": { weight: 0 } } }]).fingerprint;
     expect(reweighted).toBe(base);
     expect(restructured).not.toBe(base);

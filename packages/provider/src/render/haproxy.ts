@@ -106,7 +106,9 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
   }
 
   const text = out.join("\n") + "\n";
-  const fingerprint = createHash("sha256").update(text.replace(/ weight \d+/g, " weight _")).digest("hex");
+  const fingerprint = createHash("sha256")
+    .update(text.replace(/ weight \d+/g, " weight _"))
+    .digest("hex");
   return { text, weights, fingerprint, routes, failures };
 }
 

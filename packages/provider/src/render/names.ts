@@ -7,7 +7,10 @@ import { fnv1a } from "./hash";
 
 /** `shop/web` → `shop_web_8c0b3e2a`: letters, digits and `_`, at most 24 + 9 characters. */
 export function ident(text: string): string {
-  const readable = text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 24);
+  const readable = text
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .slice(0, 24);
   return `${readable || "x"}_${fnv1a(text)}`;
 }
 

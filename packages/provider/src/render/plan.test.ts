@@ -26,7 +26,11 @@ describe("planApply", () => {
   });
 
   it("raises weights before it lowers others, so a backend never has all weights at 0", () => {
-    const flip = planApply({ fingerprint: "f1", weights: [w("gw_split", "r1", 100), w("gw_split", "r2", 0)] }, true, rendered("f1", [w("gw_split", "r1", 0), w("gw_split", "r2", 100)]));
+    const flip = planApply(
+      { fingerprint: "f1", weights: [w("gw_split", "r1", 100), w("gw_split", "r2", 0)] },
+      true,
+      rendered("f1", [w("gw_split", "r1", 0), w("gw_split", "r2", 100)]),
+    );
     expect(flip).toEqual({ action: "runtime", changes: [w("gw_split", "r2", 100), w("gw_split", "r1", 0)] });
   });
 

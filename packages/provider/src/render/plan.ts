@@ -12,10 +12,7 @@ export interface AppliedState {
 }
 
 export type Plan =
-  | { action: "none" }
-  | { action: "runtime"; changes: ServerWeight[] }
-  | { action: "reload"; reason: string }
-  | { action: "start"; reason: string };
+  { action: "none" } | { action: "runtime"; changes: ServerWeight[] } | { action: "reload"; reason: string } | { action: "start"; reason: string };
 
 /**
  * @example

@@ -43,7 +43,8 @@ export function resolveSet(input: Gateway[], opts: SetOptions = {}): { gateways:
   for (const g of byName.values()) {
     g.virtualHosts.forEach((h, i) => {
       const other = vhosts.get(h);
-      if (other) errors.push({ gateway: g.name, source: src(g), path: `virtualHosts[${i}]`, message: `virtual host "${h}" is already served by gateway "${other}"` });
+      if (other)
+        errors.push({ gateway: g.name, source: src(g), path: `virtualHosts[${i}]`, message: `virtual host "${h}" is already served by gateway "${other}"` });
       else vhosts.set(h, g.name);
     });
   }
@@ -63,13 +64,24 @@ export function resolveSet(input: Gateway[], opts: SetOptions = {}): { gateways:
         if (r.target.path === g.name) errors.push({ gateway: g.name, source: src(g), path, message: "a gateway cannot route to itself" });
         else routes.push({ ...r, resolution: { kind: "gateway", gateway: r.target.path } });
       } else {
-        errors.push({ gateway: g.name, source: src(g), path, message: `"${r.key}" is neither "[host:port]" nor a gateway of this set, and no instances were resolved for it` });
+        errors.push({
+          gateway: g.name,
+          source: src(g),
+          path,
+          message: `"${r.key}" is neither "[host:port]" nor a gateway of this set, and no instances were resolved for it`,
+        });
       }
     }
     gateways.push({ ...g, port, routes });
   }
   const cycle = findCycle(gateways);
-  if (cycle) errors.push({ gateway: cycle[0], source: src(byName.get(cycle[0])!), path: "routes", message: `gateways route to each other in a cycle: ${cycle.join(" → ")}` });
+  if (cycle)
+    errors.push({
+      gateway: cycle[0],
+      source: src(byName.get(cycle[0])!),
+      path: "routes",
+      message: `gateways route to each other in a cycle: ${cycle.join(" → ")}`,
+    });
   return { gateways, problems: errors };
 }
 

@@ -75,7 +75,10 @@ function namedPort(n: SelectorNode): number | undefined {
  * discoverRoutes(parseSelector("label(app)(shop) && label(version)((.*))").ast!, pods)
  * // [{ key: "(1.0.3)", instances: [...] }, { key: "(2.0.1)", instances: [...] }]
  */
-export function discoverRoutes(ast: SelectorNode, instances: WorkloadInstance[]): { routes: DiscoveredRoute[]; skipped: { instance: string; reason: string }[] } {
+export function discoverRoutes(
+  ast: SelectorNode,
+  instances: WorkloadInstance[],
+): { routes: DiscoveredRoute[]; skipped: { instance: string; reason: string }[] } {
   const port = namedPort(ast);
   const routes = new Map<string, DiscoveredRoute>();
   const skipped: { instance: string; reason: string }[] = [];
@@ -88,7 +91,10 @@ export function discoverRoutes(ast: SelectorNode, instances: WorkloadInstance[])
     }
     const p = port ?? (i.ports.length === 1 ? i.ports[0] : undefined);
     if (p === undefined) {
-      skipped.push({ instance: i.instance, reason: i.ports.length ? `several ports (${i.ports.join(", ")}): add port(n) to the selector` : "no container port declared" });
+      skipped.push({
+        instance: i.instance,
+        reason: i.ports.length ? `several ports (${i.ports.join(", ")}): add port(n) to the selector` : "no container port declared",
+      });
       continue;
     }
     const key = m.captures.length ? m.captures.map((c) => `(${c})`).join("") : "selected";

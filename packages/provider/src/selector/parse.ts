@@ -38,10 +38,10 @@ class Scanner {
     if (c === "(") return (this.pos++, { kind: "lparen", text: c, offset: start });
     if (c === ")") return (this.pos++, { kind: "rparen", text: c, offset: start });
     for (const op of ["&&", "||", "&", "|", "!"]) {
-      if (this.text.startsWith(op, this.pos)) return (this.pos += op.length, { kind: "op", text: op, offset: start });
+      if (this.text.startsWith(op, this.pos)) return ((this.pos += op.length), { kind: "op", text: op, offset: start });
     }
     const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.text.slice(this.pos));
-    if (m) return (this.pos += m[0].length, { kind: "word", text: m[0], offset: start });
+    if (m) return ((this.pos += m[0].length), { kind: "word", text: m[0], offset: start });
     this.pos++;
     return { kind: "op", text: c, offset: start };
   }
@@ -101,7 +101,8 @@ class Parser {
       if (close.kind !== "rparen") return this.fail(close.offset, `expected ")" to close the "(" at ${t.offset}`);
       return inner;
     }
-    if (t.kind !== "word") return this.fail(t.offset, t.kind === "end" ? "the selector ends where a term was expected" : `unexpected "${t.text}" where a term was expected`);
+    if (t.kind !== "word")
+      return this.fail(t.offset, t.kind === "end" ? "the selector ends where a term was expected" : `unexpected "${t.text}" where a term was expected`);
     const word = t.text.toLowerCase();
     if (word === "true" || word === "false") return { type: "const", value: word === "true" };
     if (!FUNCTIONS.includes(word)) return this.fail(t.offset, `unknown selector function "${t.text}" (expected one of ${FUNCTIONS.join(", ")}, true, false)`);

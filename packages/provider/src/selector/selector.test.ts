@@ -72,7 +72,13 @@ describe("matching and discovery", () => {
       pod({ instance: "cart", labels: { app: "cart", version: "9" } }),
     ]);
     expect(routes).toEqual([
-      { key: "(1.0.3)", instances: [{ name: "shop-a", host: "10.0.0.1", port: 8080 }, { name: "shop-b", host: "10.0.0.2", port: 8080 }] },
+      {
+        key: "(1.0.3)",
+        instances: [
+          { name: "shop-a", host: "10.0.0.1", port: 8080 },
+          { name: "shop-b", host: "10.0.0.2", port: 8080 },
+        ],
+      },
       { key: "(1.10.0)", instances: [{ name: "shop-c", host: "10.0.0.3", port: 8080 }] },
     ]);
     expect(skipped).toEqual([{ instance: "shop-d", reason: expect.stringMatching(/no IP/) }]);
@@ -111,7 +117,10 @@ describe("reconcileWeights", () => {
     });
     fc.assert(
       fc.property(weights, fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 6 }), (current, picks) => {
-        const next = reconcileWeights(current, picks.map((p) => `(v${p})`));
+        const next = reconcileWeights(
+          current,
+          picks.map((p) => `(v${p})`),
+        );
         expect(Object.values(next).reduce((a, b) => a + b, 0)).toBe(100);
         for (const [k, w] of Object.entries(next)) if (!(k in current)) expect(w === 0 || w === 100).toBe(true);
       }),

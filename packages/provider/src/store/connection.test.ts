@@ -14,9 +14,15 @@ describe("validateStoreConnection", () => {
     expect(validateStoreConnection({ kind: "etcd", endpoints: ["http://etcd:2379"], tls: { ca: PEM } }, "store")).toEqual([
       { source: "", path: "store.endpoints", message: 'must be https:// URLs when tls is set, got ["http://etcd:2379"]' },
     ]);
-    expect(validateStoreConnection({ kind: "etcd", endpoints: ["https://etcd:2379"], tls: { ca: "not a pem", key: PEM } }, "store").map((p) => p.path)).toEqual(["store.tls.ca", "store.tls.key"]);
-    expect(validateStoreConnection({ kind: "zookeeper", servers: ["zk:2181"], tls: {} }, "store")[0].message).toMatch(/unknown field .*the ZooKeeper client has no TLS/);
-    expect(validateStoreConnection({ kind: "consul" }, "store")).toEqual([{ source: "", path: "store.kind", message: 'unknown store kind "consul"; supported: etcd, zookeeper, vault' }]);
+    expect(validateStoreConnection({ kind: "etcd", endpoints: ["https://etcd:2379"], tls: { ca: "not a pem", key: PEM } }, "store").map((p) => p.path)).toEqual(
+      ["store.tls.ca", "store.tls.key"],
+    );
+    expect(validateStoreConnection({ kind: "zookeeper", servers: ["zk:2181"], tls: {} }, "store")[0].message).toMatch(
+      /unknown field .*the ZooKeeper client has no TLS/,
+    );
+    expect(validateStoreConnection({ kind: "consul" }, "store")).toEqual([
+      { source: "", path: "store.kind", message: 'unknown store kind "consul"; supported: etcd, zookeeper, vault' },
+    ]);
     expect(validateStoreConnection({ kind: "vault", address: "http://vault:8200", tls: { ca: PEM } }, "store")[0].path).toBe("store.address");
   });
 });

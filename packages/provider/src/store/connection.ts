@@ -79,7 +79,12 @@ export function validateStoreConnection(value: unknown, path: string): Problem[]
   const problems: Problem[] = [];
   const known = v.kind === "etcd" ? ["kind", field, "tls"] : ["kind", field];
   for (const key of Object.keys(v)) {
-    if (!known.includes(key)) problems.push({ source: "", path: `${path}.${key}`, message: `unknown field for a ${v.kind} store (expected ${known.join(", ")})${key === "tls" ? "; the ZooKeeper client has no TLS" : ""}` });
+    if (!known.includes(key))
+      problems.push({
+        source: "",
+        path: `${path}.${key}`,
+        message: `unknown field for a ${v.kind} store (expected ${known.join(", ")})${key === "tls" ? "; the ZooKeeper client has no TLS" : ""}`,
+      });
   }
   if (v.kind === "etcd" && v.tls !== undefined) {
     problems.push(...validateTls(v.tls, `${path}.tls`, ["ca", "cert"]));
@@ -103,12 +108,18 @@ export function validateStoreConnection(value: unknown, path: string): Problem[]
 const PEM = /^-----BEGIN [A-Z ]+-----[\s\S]+-----END [A-Z ]+-----\s*$/;
 
 function validateTls(tls: unknown, path: string, fields: string[]): Problem[] {
-  if (typeof tls !== "object" || tls === null || Array.isArray(tls)) return [{ source: "", path, message: `must be an object { ${fields.join(", ")} }, got ${JSON.stringify(tls)}` }];
+  if (typeof tls !== "object" || tls === null || Array.isArray(tls))
+    return [{ source: "", path, message: `must be an object { ${fields.join(", ")} }, got ${JSON.stringify(tls)}` }];
   const out: Problem[] = [];
   for (const [k, val] of Object.entries(tls)) {
     if (!fields.includes(k)) out.push({ source: "", path: `${path}.${k}`, message: `unknown field (expected ${fields.join(", ")})` });
     // A PEM is not secret, but quote only its start: an error message is no place for a certificate.
-    else if (typeof val !== "string" || !PEM.test(val)) out.push({ source: "", path: `${path}.${k}`, message: `must be a PEM certificate ("-----BEGIN CERTIFICATE-----..."), got ${JSON.stringify(String(val).slice(0, 24))}` });
+    else if (typeof val !== "string" || !PEM.test(val))
+      out.push({
+        source: "",
+        path: `${path}.${k}`,
+        message: `must be a PEM certificate ("-----BEGIN CERTIFICATE-----..."), got ${JSON.stringify(String(val).slice(0, 24))}`,
+      });
   }
   return out;
 }
@@ -116,11 +127,13 @@ function validateTls(tls: unknown, path: string, fields: string[]): Problem[] {
 function validateVault(v: Record<string, unknown>, path: string): Problem[] {
   const problems: Problem[] = [];
   for (const key of Object.keys(v)) {
-    if (!["kind", "address", "mount", "pollIntervalMs", "tls"].includes(key)) problems.push({ source: "", path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs, tls)" });
+    if (!["kind", "address", "mount", "pollIntervalMs", "tls"].includes(key))
+      problems.push({ source: "", path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs, tls)" });
   }
   if (v.tls !== undefined) {
     problems.push(...validateTls(v.tls, `${path}.tls`, ["ca"]));
-    if (typeof v.address === "string" && v.address.startsWith("http://")) problems.push({ source: "", path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
+    if (typeof v.address === "string" && v.address.startsWith("http://"))
+      problems.push({ source: "", path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
   }
   if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address)) {
     problems.push({ source: "", path: `${path}.address`, message: `must be a URL like "https://vault:8200", got ${JSON.stringify(v.address)}` });

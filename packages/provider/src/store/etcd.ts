@@ -10,10 +10,7 @@ export class EtcdStore implements KeyValueStore {
   constructor(connection: EtcdConnection, credentials: StoreCredentials = {}) {
     this.client = new Etcd3({
       hosts: connection.endpoints,
-      auth:
-        credentials.username && credentials.password
-          ? { username: credentials.username, password: credentials.password }
-          : undefined,
+      auth: credentials.username && credentials.password ? { username: credentials.username, password: credentials.password } : undefined,
       // https:// endpoints without a CA or client certificate use the system's CAs (etcd3's default).
       credentials:
         connection.tls?.ca || connection.tls?.cert
@@ -74,8 +71,15 @@ export class EtcdStore implements KeyValueStore {
     let lost = false;
     watcher.on("put", () => onChange());
     watcher.on("delete", () => onChange());
-    watcher.on("disconnected", () => { lost = true; });
-    watcher.on("connected", () => { if (lost) { lost = false; onChange(); } });
+    watcher.on("disconnected", () => {
+      lost = true;
+    });
+    watcher.on("connected", () => {
+      if (lost) {
+        lost = false;
+        onChange();
+      }
+    });
     watcher.on("error", (err: Error) => onError?.(err));
     return { close: () => watcher.cancel() };
   }
@@ -85,9 +89,7 @@ export class EtcdStore implements KeyValueStore {
   }
 
   private guard(key: string, expect: string | null) {
-    return expect === null
-      ? this.client.if(key, "Create", "==", 0)
-      : this.client.if(key, "Mod", "==", Number(expect));
+    return expect === null ? this.client.if(key, "Create", "==", 0) : this.client.if(key, "Mod", "==", Number(expect));
   }
 
   private async conflict(key: string, expect: string | null): Promise<RevisionConflictError> {

@@ -16,9 +16,7 @@ describe("updateEntry", () => {
       return v;
     };
     await Promise.all(
-      Array.from({ length: 8 }, (_, n) =>
-        updateEntry(store, "/k", (cur) => ({ put: JSON.stringify({ ...JSON.parse(cur!.value), [`w${n}`]: n }) })),
-      ),
+      Array.from({ length: 8 }, (_, n) => updateEntry(store, "/k", (cur) => ({ put: JSON.stringify({ ...JSON.parse(cur!.value), [`w${n}`]: n }) }))),
     );
     const final = JSON.parse((await real("/k"))!.value);
     expect(final).toEqual(Object.fromEntries(Array.from({ length: 8 }, (_, n) => [`w${n}`, n])));

@@ -20,7 +20,10 @@ export class VaultStore implements KeyValueStore {
   private readonly base: string;
   private readonly mount: string;
 
-  constructor(private readonly connection: VaultConnection, private readonly credentials: StoreCredentials = {}) {
+  constructor(
+    private readonly connection: VaultConnection,
+    private readonly credentials: StoreCredentials = {},
+  ) {
     this.base = connection.address.replace(/\/+$/, "");
     this.mount = connection.mount ?? "secret";
   }
@@ -126,7 +129,11 @@ export class VaultStore implements KeyValueStore {
         url,
         {
           method,
-          headers: { "X-Vault-Token": this.credentials.token ?? "", "content-type": "application/json", ...(data ? { "content-length": Buffer.byteLength(data) } : {}) },
+          headers: {
+            "X-Vault-Token": this.credentials.token ?? "",
+            "content-type": "application/json",
+            ...(data ? { "content-length": Buffer.byteLength(data) } : {}),
+          },
           ...(url.protocol === "https:" && this.connection.tls?.ca ? { ca: this.connection.tls.ca } : {}),
           timeout: 5000,
         },

@@ -138,8 +138,14 @@ export class ZooKeeperStore implements KeyValueStore {
   private connect(): { client: Client; ready: Promise<void> } {
     const client = zk.createClient(this.connection.servers.join(","), { sessionTimeout: 10000, spinDelay: 200, retries: 2 });
     const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`zookeeper: no connection to ${this.connection.servers.join(",")} within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
-      client.once("connected", () => { clearTimeout(timer); resolve(); });
+      const timer = setTimeout(
+        () => reject(new Error(`zookeeper: no connection to ${this.connection.servers.join(",")} within ${CONNECT_TIMEOUT_MS} ms`)),
+        CONNECT_TIMEOUT_MS,
+      );
+      client.once("connected", () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     ready.catch(() => undefined); // reported by the first caller of session()
     client.on("expired", () => {

@@ -10,7 +10,7 @@ export const VAMP_FIELD_NAMES: Readonly<Record<string, string>> = { virtualHosts
 
 /** A typed field's name in the dialect. */
 export function fieldName(field: string, dialect: Dialect): string {
-  return dialect === "vamp" ? VAMP_FIELD_NAMES[field] ?? field : field;
+  return dialect === "vamp" ? (VAMP_FIELD_NAMES[field] ?? field) : field;
 }
 
 /** A Vamp field name's typed name (unknown names unchanged). */

@@ -80,7 +80,8 @@ function checkName(opts: ValidateOptions, c: Check): string | undefined {
   const path = opts.namePath ?? "name";
   const n = artifactName(opts.name);
   if (!n.ok) return void c.err(path, n.reason);
-  if (n.value.split("/").length === 3) return void c.err(path, `"${n.value}" has three segments: deployment/cluster/port names are reserved for the gateways deployments create`);
+  if (n.value.split("/").length === 3)
+    return void c.err(path, `"${n.value}" has three segments: deployment/cluster/port names are reserved for the gateways deployments create`);
   return n.value;
 }
 
@@ -101,8 +102,8 @@ function checkVirtualHosts(v: unknown, protocol: Protocol, c: Check): string[] {
   const path = c.at("", "virtualHosts");
   const out: string[] = [];
   if (!given(v)) return out;
-  if (!Array.isArray(v)) return c.err(path, `must be a list of host names, got ${quote(v)}`), out;
-  if (protocol === "tcp" && v.length) return c.err(path, "virtual hosts need http (the Host header); this gateway is tcp"), out;
+  if (!Array.isArray(v)) return (c.err(path, `must be a list of host names, got ${quote(v)}`), out);
+  if (protocol === "tcp" && v.length) return (c.err(path, "virtual hosts need http (the Host header); this gateway is tcp"), out);
   v.forEach((h, i) => {
     const host = hostName(h, true);
     if (!host.ok) c.err(`${path}[${i}]`, host.reason);
@@ -124,7 +125,8 @@ function checkCondition(v: unknown, path: string, c: Check): Condition | undefin
   const text = isObject(v) && typeof v.condition === "string" ? v.condition : v;
   if (typeof text !== "string") return void c.err(path, `must be a condition such as "user-agent = Firefox", got ${quote(v)}`);
   const parsed = parseCondition(text);
-  for (const e of parsed.errors) c.problems.push({ source: c.source, path, offset: e.offset, message: `${e.message} (at offset ${e.offset} of ${quote(text)})` });
+  for (const e of parsed.errors)
+    c.problems.push({ source: c.source, path, offset: e.offset, message: `${e.message} (at offset ${e.offset} of ${quote(text)})` });
   if (!parsed.ast) return undefined;
   const dnf = toDnf(parsed.ast);
   if ("error" in dnf) return void c.err(path, `${quote(text, 80)} ${dnf.error}`);
@@ -135,7 +137,9 @@ function routeEntries(raw: unknown, c: Check): [string, unknown][] {
   if (!given(raw)) return [];
   // A list of keys is shorthand for routes with defaults.
   if (Array.isArray(raw)) {
-    return raw.flatMap((k, i): [string, unknown][] => (typeof k === "string" ? [[k, {}]] : (c.err(`routes[${i}]`, `must be a route key string, got ${quote(k)}`), [])));
+    return raw.flatMap((k, i): [string, unknown][] =>
+      typeof k === "string" ? [[k, {}]] : (c.err(`routes[${i}]`, `must be a route key string, got ${quote(k)}`), []),
+    );
   }
   if (isObject(raw)) return Object.entries(raw);
   c.err("routes", `must be a map from route target to route, got ${quote(raw)}`);
@@ -161,7 +165,8 @@ function validateRoutes(raw: unknown, protocol: Protocol, c: Check): Route[] {
   const total = explicit.reduce<number>((s, w) => s + (w ?? 0), 0);
   const open = explicit.some((w) => w === undefined);
   if (total > 100) c.err("routes", `route weights add up to ${total}% (${weightList(routes, explicit)}); they must add up to 100% (or 0%: no traffic)`);
-  else if (!open && routes.length && total !== 0 && total !== 100) c.err("routes", `route weights add up to ${total}% (${weightList(routes, explicit)}); they must add up to 0% (no traffic) or 100%`);
+  else if (!open && routes.length && total !== 0 && total !== 100)
+    c.err("routes", `route weights add up to ${total}% (${weightList(routes, explicit)}); they must add up to 0% (no traffic) or 100%`);
   else shareRemainder(explicit).forEach((w, i) => (routes[i].weight = w));
   return routes;
 }
@@ -175,7 +180,10 @@ function checkTarget(key: string, path: string, c: Check): Route["target"] | und
   if (ext) return ext.ok ? { kind: "external", ...ext.value } : void c.err(path, ext.reason);
   const n = artifactName(key);
   if (!n.ok && !/^(\([^()\s]+\))+$/.test(key)) {
-    return void c.err(path, `the route key must be "[host:port]", a gateway or deployment path (1-4 segments), or a selector capture like "(1.0.3)": ${n.reason}`);
+    return void c.err(
+      path,
+      `the route key must be "[host:port]", a gateway or deployment path (1-4 segments), or a selector capture like "(1.0.3)": ${n.reason}`,
+    );
   }
   return { kind: "path", path: key };
 }
@@ -217,14 +225,15 @@ function checkConditional(body: Raw, path: string, protocol: Protocol, c: Check)
 function checkRewrites(v: unknown, path: string, protocol: Protocol, c: Check): Rewrite[] {
   const out: Rewrite[] = [];
   if (!given(v)) return out;
-  if (protocol === "tcp") return c.err(path, "path rewrites need http; this gateway is tcp"), out;
-  if (!Array.isArray(v)) return c.err(path, `must be a list like [{ path: "/new if <condition>" }], got ${quote(v)}`), out;
+  if (protocol === "tcp") return (c.err(path, "path rewrites need http; this gateway is tcp"), out);
+  if (!Array.isArray(v)) return (c.err(path, `must be a list like [{ path: "/new if <condition>" }], got ${quote(v)}`), out);
   v.forEach((rw, i) => {
     const p = `${path}[${i}]`;
     const text = isObject(rw) && Object.keys(rw).length === 1 && typeof rw.path === "string" ? rw.path : undefined;
     if (text === undefined) return c.err(p, `must be { path: "<new path> [if <condition>]" }, got ${quote(rw)}`);
     const m = /^\s*(\S+)(?:\s+if\s+(.+))?$/is.exec(text);
-    if (!m || !m[1].startsWith("/") || /['"\\]/.test(m[1])) return c.err(p, `must be "/new/path" or "/new/path if <condition>" (no quotes or backslashes in the path), got ${quote(text)}`);
+    if (!m || !m[1].startsWith("/") || /['"\\]/.test(m[1]))
+      return c.err(p, `must be "/new/path" or "/new/path if <condition>" (no quotes or backslashes in the path), got ${quote(text)}`);
     const condition = m[2] === undefined ? undefined : checkCondition(m[2], `${p}.path`, c);
     if (m[2] === undefined || condition) out.push({ path: m[1], condition });
   });
@@ -234,7 +243,7 @@ function checkRewrites(v: unknown, path: string, protocol: Protocol, c: Check): 
 function checkBalance(v: unknown, path: string, protocol: Protocol, c: Check): string {
   const fallback = protocol === "http" ? "roundrobin" : "leastconn";
   if (!given(v)) return fallback;
-  if (typeof v !== "string" || !BALANCE.includes(v)) return c.err(path, `must be one of ${BALANCE.join(", ")}, got ${quote(v)}`), fallback;
+  if (typeof v !== "string" || !BALANCE.includes(v)) return (c.err(path, `must be one of ${BALANCE.join(", ")}, got ${quote(v)}`), fallback);
   return v;
 }
 
@@ -248,8 +257,10 @@ function checkInstances(v: unknown, path: string, c: Check): Instance[] | undefi
     const h = hostName(inst.host);
     if (!h.ok) c.err(`${p}.host`, h.reason);
     const port = inst.port;
-    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) c.err(`${p}.port`, `must be a port number 1-65535, got ${quote(port)}`);
-    if (inst.name !== undefined && (typeof inst.name !== "string" || !/^[A-Za-z0-9._-]+$/.test(inst.name))) c.err(`${p}.name`, `must be a name of letters, digits, '.', '_', '-', got ${quote(inst.name)}`);
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)
+      c.err(`${p}.port`, `must be a port number 1-65535, got ${quote(port)}`);
+    if (inst.name !== undefined && (typeof inst.name !== "string" || !/^[A-Za-z0-9._-]+$/.test(inst.name)))
+      c.err(`${p}.name`, `must be a name of letters, digits, '.', '_', '-', got ${quote(inst.name)}`);
     out.push({ host: String(inst.host).toLowerCase(), port: port as number, name: inst.name as string | undefined });
   });
   return out;

@@ -34,7 +34,12 @@ describe("validateGateway", () => {
   });
 
   it('still accepts percentages written as strings ("70%")', () => {
-    expect(ok({ name: "g", port: 1, routes: { "[a:1]": { weight: "70%" }, "[b:1]": { condition: "has cookie x", conditionStrength: "25%" } } }).routes.map((r) => [r.weight, r.conditionStrength])).toEqual([
+    expect(
+      ok({ name: "g", port: 1, routes: { "[a:1]": { weight: "70%" }, "[b:1]": { condition: "has cookie x", conditionStrength: "25%" } } }).routes.map((r) => [
+        r.weight,
+        r.conditionStrength,
+      ]),
+    ).toEqual([
       [70, 0],
       [30, 25],
     ]);
@@ -98,7 +103,13 @@ describe("validateGateway", () => {
   });
 
   it("refuses http-only features on tcp", () => {
-    const r = validate({ name: "g", port: "5432/tcp", sticky: "route", virtualHosts: ["a.example"], routes: { "[a:1]": { condition: "has cookie a", rewrites: [{ path: "/x" }] } } });
+    const r = validate({
+      name: "g",
+      port: "5432/tcp",
+      sticky: "route",
+      virtualHosts: ["a.example"],
+      routes: { "[a:1]": { condition: "has cookie a", rewrites: [{ path: "/x" }] } },
+    });
     expect(r.problems.map((e) => e.path).sort()).toEqual(['routes["[a:1]"].condition', 'routes["[a:1]"].rewrites', "sticky", "virtualHosts"]);
   });
 
@@ -192,8 +203,20 @@ describe("readGateways", () => {
     expect(gateways).toEqual([]);
     const expected = [
       { source: "shop.yaml#1", path: "virtual_hosts[1]", line: 4, column: 35, message: expect.stringMatching(/host name.*"bad host!"/) },
-      { source: "shop.yaml#1", path: 'routes["[10.0.0.2:80]"].condition_strength', line: 11, column: 25, message: expect.stringMatching(/between 0% and 100%, got "150%"/) },
-      { source: "shop.yaml#1", path: 'routes["[10.0.0.3:80]"].condition_strenght', line: 14, column: 25, message: expect.stringMatching(/^unknown field \(did you mean "condition_strength"\?\)/) },
+      {
+        source: "shop.yaml#1",
+        path: 'routes["[10.0.0.2:80]"].condition_strength',
+        line: 11,
+        column: 25,
+        message: expect.stringMatching(/between 0% and 100%, got "150%"/),
+      },
+      {
+        source: "shop.yaml#1",
+        path: 'routes["[10.0.0.3:80]"].condition_strenght',
+        line: 14,
+        column: 25,
+        message: expect.stringMatching(/^unknown field \(did you mean "condition_strength"\?\)/),
+      },
     ];
     expect(problems).toHaveLength(expected.length);
     expect(problems).toEqual(expect.arrayContaining(expected));
@@ -223,7 +246,9 @@ describe("resolveSet", () => {
   });
 
   it("resolves chaining and refuses cycles and unknown targets", () => {
-    expect(resolveSet([g({ name: "a", port: 1, routes: { b: {} } }), g({ name: "b", port: 2, routes: { a: {} } })]).problems[0].message).toMatch(/cycle: a → b → a/);
+    expect(resolveSet([g({ name: "a", port: 1, routes: { b: {} } }), g({ name: "b", port: 2, routes: { a: {} } })]).problems[0].message).toMatch(
+      /cycle: a → b → a/,
+    );
     expect(resolveSet([g({ name: "a", port: 1, routes: { "shop/v1": {} } })]).problems[0].message).toMatch(/no instances were resolved/);
   });
 });

@@ -20,7 +20,8 @@ export function port(v: unknown): Parsed<Port> {
   const m = typeof v === "number" ? [String(v), String(v), undefined] : typeof v === "string" ? /^\s*(\d+)\s*(?:\/\s*(http|tcp)\s*)?$/i.exec(v) : null;
   if (!m) return no(`must be a port like "9050/http" or "9050/tcp", got ${JSON.stringify(v)}`);
   const number = Number(m[1]);
-  if (!Number.isInteger(number) || number < 1 || number > 65535) return no(`must be a port number from 1 to 65535 (port 0 would bind a random port), got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(number) || number < 1 || number > 65535)
+    return no(`must be a port number from 1 to 65535 (port 0 would bind a random port), got ${JSON.stringify(v)}`);
   return ok({ number, protocol: (m[2]?.toLowerCase() as "http" | "tcp" | undefined) ?? "http" });
 }
 
@@ -32,7 +33,9 @@ export function artifactName(v: unknown, maxSegments = 4): Parsed<string> {
   const segments = v.split("/");
   if (segments.length > maxSegments) return no(`must have at most ${maxSegments} "/"-separated segments, got ${JSON.stringify(v)}`);
   if (!segments.every((s) => SEGMENT.test(s))) {
-    return no(`segments may only hold letters, digits, '.', '_' and '-', starting with a letter or digit (no whitespace, '[' or ']'), got ${JSON.stringify(v)}`);
+    return no(
+      `segments may only hold letters, digits, '.', '_' and '-', starting with a letter or digit (no whitespace, '[' or ']'), got ${JSON.stringify(v)}`,
+    );
   }
   return ok(v);
 }
@@ -50,7 +53,9 @@ export function externalTarget(v: string): Parsed<{ host: string; port: number }
 
 /** A host name for virtual hosts and instances (optionally `*.` for a wildcard virtual host). */
 export function hostName(v: unknown, allowWildcard = false): Parsed<string> {
-  const re = allowWildcard ? /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/ : /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+  const re = allowWildcard
+    ? /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/
+    : /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
   if (typeof v !== "string" || v.length > 253 || !re.test(v)) return no(`must be a host name like "shop.example.com", got ${JSON.stringify(v)}`);
   return ok(v.toLowerCase());
 }

@@ -66,14 +66,18 @@ const streamsOf = (i: SearchLogIndicesInputs) => LOG_STREAMS.filter((s) => i.str
 
 export async function check(_olds: unknown, news: SearchLogIndicesInputs): Promise<pulumi.dynamic.CheckResult> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  if (typeof news.url !== "string" || !/^https?:\/\/[^\s/]+\/?$/.test(news.url)) failures.push({ property: "url", reason: `must be the cluster's URL like "https://search-eu:9200", got ${JSON.stringify(news.url)}` });
+  if (typeof news.url !== "string" || !/^https?:\/\/[^\s/]+\/?$/.test(news.url))
+    failures.push({ property: "url", reason: `must be the cluster's URL like "https://search-eu:9200", got ${JSON.stringify(news.url)}` });
   for (const f of ["organization", "environment"] as const) {
     const v = news[f];
-    if ((f === "organization" || v !== undefined) && (typeof v !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v))) failures.push({ property: f, reason: `must be a DNS label, got ${JSON.stringify(v)}` });
+    if ((f === "organization" || v !== undefined) && (typeof v !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)))
+      failures.push({ property: f, reason: `must be a DNS label, got ${JSON.stringify(v)}` });
   }
   for (const [s, spec] of Object.entries(news.streams ?? {})) {
-    if (!(LOG_STREAMS as readonly string[]).includes(s)) failures.push({ property: `streams.${s}`, reason: `unknown stream; streams are ${LOG_STREAMS.join(", ")}` });
-    else if (!spec || !Number.isInteger(spec.retentionDays) || spec.retentionDays < 1) failures.push({ property: `streams.${s}.retentionDays`, reason: `must be a whole number of days >= 1, got ${JSON.stringify(spec?.retentionDays)}` });
+    if (!(LOG_STREAMS as readonly string[]).includes(s))
+      failures.push({ property: `streams.${s}`, reason: `unknown stream; streams are ${LOG_STREAMS.join(", ")}` });
+    else if (!spec || !Number.isInteger(spec.retentionDays) || spec.retentionDays < 1)
+      failures.push({ property: `streams.${s}.retentionDays`, reason: `must be a whole number of days >= 1, got ${JSON.stringify(spec?.retentionDays)}` });
   }
   if (!Object.keys(news.streams ?? {}).length) failures.push({ property: "streams", reason: "must configure at least one of gateway-logs, audit, events" });
   return failures.length ? { inputs: news, failures } : { inputs: news };
@@ -88,19 +92,29 @@ async function applyWith(s: Cluster, inputs: SearchLogIndicesInputs, previous?: 
   const deleted: string[] = [];
   for (const stream of streamsOf(inputs)) {
     const prefix = indexPrefix(inputs.organization, inputs.environment, stream);
-    await call(s, `put template ${prefix}`, (c) => c.indices.putIndexTemplate({ name: prefix, body: indexTemplate(prefix, stream, inputs.streams[stream]!) as never }));
+    await call(s, `put template ${prefix}`, (c) =>
+      c.indices.putIndexTemplate({ name: prefix, body: indexTemplate(prefix, stream, inputs.streams[stream]!) as never }),
+    );
     templates.push(prefix);
     deleted.push(...(await prune(s, prefix, inputs.streams[stream]!.retentionDays)));
   }
   // A stream no longer configured: its template goes (its data stays until retention elsewhere).
   // Same cluster: a changed URL replaces the resource instead.
-  for (const old of previous?.templates ?? []) if (!templates.includes(old)) await call(s, `delete template ${old}`, (c) => c.indices.deleteIndexTemplate({ name: old }), true);
+  for (const old of previous?.templates ?? [])
+    if (!templates.includes(old)) await call(s, `delete template ${old}`, (c) => c.indices.deleteIndexTemplate({ name: old }), true);
   return { ...inputs, templates, deleted };
 }
 
 async function prune(s: Cluster, prefix: string, days: number): Promise<string[]> {
-  const list = ((await call(s, `list ${prefix}-*`, (c) => c.cat.indices({ index: `${prefix}-*`, format: "json", h: ["index"] }), true)) ?? []) as unknown as { index: string }[];
-  const expired = expiredIndices(prefix, list.map((i) => i.index), days, new Date());
+  const list = ((await call(s, `list ${prefix}-*`, (c) => c.cat.indices({ index: `${prefix}-*`, format: "json", h: ["index"] }), true)) ?? []) as unknown as {
+    index: string;
+  }[];
+  const expired = expiredIndices(
+    prefix,
+    list.map((i) => i.index),
+    days,
+    new Date(),
+  );
   for (const i of expired) await call(s, `delete expired index ${i}`, (c) => c.indices.delete({ index: i }), true);
   return expired;
 }
@@ -112,7 +126,10 @@ export async function create(inputs: SearchLogIndicesInputs): Promise<pulumi.dyn
 
 export async function diff(_id: string, olds: SearchLogIndicesOutputs, news: SearchLogIndicesInputs): Promise<pulumi.dynamic.DiffResult> {
   const replaces = (["url", "organization", "environment"] as const).filter((f) => JSON.stringify(olds[f] ?? null) !== JSON.stringify(news[f] ?? null));
-  const changes = replaces.length > 0 || JSON.stringify(olds.streams) !== JSON.stringify(news.streams) || JSON.stringify(olds.credentials ?? null) !== JSON.stringify(news.credentials ?? null);
+  const changes =
+    replaces.length > 0 ||
+    JSON.stringify(olds.streams) !== JSON.stringify(news.streams) ||
+    JSON.stringify(olds.credentials ?? null) !== JSON.stringify(news.credentials ?? null);
   return { changes, replaces, deleteBeforeReplace: false };
 }
 
@@ -129,7 +146,16 @@ async function readWith(s: Cluster, id: string, props: SearchLogIndicesOutputs):
   const streams: Partial<Record<LogStream, StreamSpec>> = {};
   for (const stream of streamsOf(props)) {
     const prefix = indexPrefix(props.organization, props.environment, stream);
-    const got = (await call(s, `get template ${prefix}`, (c) => c.indices.getIndexTemplate({ name: prefix }), true)) as unknown as { index_templates?: { index_template: { _meta?: { retention_days?: number }; template?: { settings?: { index?: { number_of_shards?: string; number_of_replicas?: string } } } } }[] } | undefined;
+    const got = (await call(s, `get template ${prefix}`, (c) => c.indices.getIndexTemplate({ name: prefix }), true)) as unknown as
+      | {
+          index_templates?: {
+            index_template: {
+              _meta?: { retention_days?: number };
+              template?: { settings?: { index?: { number_of_shards?: string; number_of_replicas?: string } } };
+            };
+          }[];
+        }
+      | undefined;
     const t = got?.index_templates?.[0]?.index_template;
     if (!t) continue;
     const declared = props.streams[stream]!;

@@ -29,8 +29,8 @@ const provider = delegatingProvider("dist/search/templates/handlers", "@vamp-pul
  * });
  */
 export class SearchLogIndices extends pulumi.dynamic.Resource {
-  public declare readonly templates: pulumi.Output<string[]>;
-  public declare readonly deleted: pulumi.Output<string[]>;
+  declare public readonly templates: pulumi.Output<string[]>;
+  declare public readonly deleted: pulumi.Output<string[]>;
 
   constructor(name: string, args: SearchLogIndicesArgs, opts?: pulumi.CustomResourceOptions) {
     super(

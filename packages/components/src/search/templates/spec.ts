@@ -34,7 +34,15 @@ const MAPPINGS: Record<LogStream, Record<string, unknown>> = {
       client_country: { type: "keyword" },
     },
   },
-  audit: { properties: { "@timestamp": { type: "date" }, actor: { type: "keyword" }, action: { type: "keyword" }, artifact: { type: "keyword" }, outcome: { type: "keyword" } } },
+  audit: {
+    properties: {
+      "@timestamp": { type: "date" },
+      actor: { type: "keyword" },
+      action: { type: "keyword" },
+      artifact: { type: "keyword" },
+      outcome: { type: "keyword" },
+    },
+  },
   events: { properties: { "@timestamp": { type: "date" }, tags: { type: "keyword" }, type: { type: "keyword" }, value: { type: "object", enabled: false } } },
 };
 

@@ -12,7 +12,12 @@ const base = {
   port: 9050,
   routes: { "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10 } },
 };
-const outs = (over: Partial<GatewayOutputs> = {}): GatewayOutputs => ({ ...(base as unknown as GatewayOutputs), key: "/vamp/acme/prod/gateways/shop", revision: "1", ...over });
+const outs = (over: Partial<GatewayOutputs> = {}): GatewayOutputs => ({
+  ...(base as unknown as GatewayOutputs),
+  key: "/vamp/acme/prod/gateways/shop",
+  revision: "1",
+  ...over,
+});
 
 describe("check", () => {
   it("accepts a valid gateway", async () => {
@@ -46,13 +51,20 @@ describe("check", () => {
 });
 
 describe("diff", () => {
-  it("sees no change between 9050 and \"9050/http\", or 90 and \"90%\"", async () => {
-    const r = await diff("id", outs(), { ...(base as unknown as GatewayOutputs), port: "9050/http", routes: { "[10.0.0.1:80]": { weight: "90%" }, "[10.0.0.2:80]": { weight: 10 } } });
+  it('sees no change between 9050 and "9050/http", or 90 and "90%"', async () => {
+    const r = await diff("id", outs(), {
+      ...(base as unknown as GatewayOutputs),
+      port: "9050/http",
+      routes: { "[10.0.0.1:80]": { weight: "90%" }, "[10.0.0.2:80]": { weight: 10 } },
+    });
     expect(r.changes).toBe(false);
   });
 
   it("updates a weight in place, and replaces on a new tenant or name", async () => {
-    const w = await diff("id", outs(), { ...(base as unknown as GatewayOutputs), routes: { "[10.0.0.1:80]": { weight: 80 }, "[10.0.0.2:80]": { weight: 20 } } });
+    const w = await diff("id", outs(), {
+      ...(base as unknown as GatewayOutputs),
+      routes: { "[10.0.0.1:80]": { weight: 80 }, "[10.0.0.2:80]": { weight: 20 } },
+    });
     expect(w).toMatchObject({ changes: true, replaces: [] });
     const r = await diff("id", outs(), { ...(base as unknown as GatewayOutputs), environment: "dev" });
     expect(r).toMatchObject({ changes: true, replaces: ["environment"], deleteBeforeReplace: false });
@@ -60,7 +72,12 @@ describe("diff", () => {
 });
 
 describe("readOutputs", () => {
-  const rec = (routes: GatewayRecord["spec"]["routes"]): GatewayRecord => ({ apiVersion: RECORD_API_VERSION, kind: "Gateway", name: "shop", spec: { port: "9050/http", routes } });
+  const rec = (routes: GatewayRecord["spec"]["routes"]): GatewayRecord => ({
+    apiVersion: RECORD_API_VERSION,
+    kind: "Gateway",
+    name: "shop",
+    spec: { port: "9050/http", routes },
+  });
 
   it("reports the declared outputs when the store holds them", () => {
     const o = readOutputs(outs(), rec({ "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10 } }), "7");

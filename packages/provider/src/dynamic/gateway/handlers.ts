@@ -54,7 +54,8 @@ function validateDiscovery(d: unknown, selector: unknown): Problem[] {
   const out: Problem[] = [];
   const { kubeconfig, namespace, ...rest } = d as Record<string, unknown>;
   for (const k of Object.keys(rest)) out.push(p(`discovery.${k}`, "unknown field (expected kubeconfig, namespace)"));
-  if (kubeconfig !== undefined && (typeof kubeconfig !== "string" || !kubeconfig)) out.push(p("discovery.kubeconfig", "must be a kubeconfig file path or its YAML text"));
+  if (kubeconfig !== undefined && (typeof kubeconfig !== "string" || !kubeconfig))
+    out.push(p("discovery.kubeconfig", "must be a kubeconfig file path or its YAML text"));
   const ns = dnsLabel(namespace);
   if (namespace !== undefined && !ns.ok) out.push(p("discovery.namespace", `must be a namespace name: ${ns.reason}`));
   if (typeof selector !== "string") out.push(p("discovery", "only a gateway with a selector discovers instances; add selector or remove discovery"));

@@ -69,11 +69,11 @@ const provider = delegatingProvider("dist/dynamic/gateway/handlers");
  */
 export class Gateway extends pulumi.dynamic.Resource {
   /** The store key of the gateway's record. */
-  public declare readonly key: pulumi.Output<string>;
+  declare public readonly key: pulumi.Output<string>;
   /** The store's revision of the record as last written or read. */
-  public declare readonly revision: pulumi.Output<string>;
-  public declare readonly gatewayName: pulumi.Output<string>;
-  public declare readonly routes: pulumi.Output<Record<string, RouteSpec>>;
+  declare public readonly revision: pulumi.Output<string>;
+  declare public readonly gatewayName: pulumi.Output<string>;
+  declare public readonly routes: pulumi.Output<Record<string, RouteSpec>>;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.CustomResourceOptions) {
     super(

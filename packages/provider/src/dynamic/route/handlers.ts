@@ -72,12 +72,20 @@ async function write(inputs: RouteInputs): Promise<RouteOutputs> {
   return withStore(inputs.store, inputs.credentials, async (store) => {
     const res = await updateEntry(store, key, (cur) => {
       if (!cur) {
-        throw new VampError("not-found", `gatewayName: gateway "${inputs.gatewayName}" not found at ${key}: create its Gateway first (in this program, pass the Gateway's gatewayName output so the Route waits for it)`);
+        throw new VampError(
+          "not-found",
+          `gatewayName: gateway "${inputs.gatewayName}" not found at ${key}: create its Gateway first (in this program, pass the Gateway's gatewayName output so the Route waits for it)`,
+        );
       }
-      const next = routeWrite(decodeRecord(key, cur.value), inputs.route, inputs.owner, { weight: inputs.weight, condition: inputs.condition, conditionStrength: inputs.conditionStrength });
+      const next = routeWrite(decodeRecord(key, cur.value), inputs.route, inputs.owner, {
+        weight: inputs.weight,
+        condition: inputs.condition,
+        conditionStrength: inputs.conditionStrength,
+      });
       // Refuse a write the agents would reject (weights over 100%): nothing serving changes.
       const v = validateGateway(effectiveSpec(next), { source: `gateway ${next.name}`, name: next.name });
-      if (v.problems.length) throw VampError.invalid(`route ${JSON.stringify(inputs.route)}: with this change gateway "${next.name}" would be invalid`, v.problems);
+      if (v.problems.length)
+        throw VampError.invalid(`route ${JSON.stringify(inputs.route)}: with this change gateway "${next.name}" would be invalid`, v.problems);
       return { put: encodeRecord(next) };
     });
     return { ...inputs, key, revision: res.revision! };
@@ -92,7 +100,6 @@ export async function create(inputs: RouteInputs): Promise<pulumi.dynamic.Create
 export async function update(_id: string, _olds: RouteOutputs, news: RouteInputs): Promise<pulumi.dynamic.UpdateResult> {
   return { outs: await write(news) };
 }
-
 
 export async function read(id: string, props: RouteOutputs): Promise<pulumi.dynamic.ReadResult> {
   return withStore(props.store, props.credentials, async (store) => {
@@ -115,7 +122,9 @@ export async function read(id: string, props: RouteOutputs): Promise<pulumi.dyna
 
 async function deleteRoute(_id: string, props: RouteOutputs): Promise<void> {
   await withStore(props.store, props.credentials, async (store) => {
-    await updateEntry(store, props.key, (cur) => (cur ? { put: encodeRecord(routeRelease(decodeRecord(props.key, cur.value), props.route, props.owner)) } : { keep: true }));
+    await updateEntry(store, props.key, (cur) =>
+      cur ? { put: encodeRecord(routeRelease(decodeRecord(props.key, cur.value), props.route, props.owner)) } : { keep: true },
+    );
   });
 }
 export { deleteRoute as delete };

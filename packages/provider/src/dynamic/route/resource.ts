@@ -47,12 +47,12 @@ const provider = delegatingProvider("dist/dynamic/route/handlers");
  */
 export class Route extends pulumi.dynamic.Resource {
   /** The store key of the gateway's record. */
-  public declare readonly key: pulumi.Output<string>;
+  declare public readonly key: pulumi.Output<string>;
   /** The store's revision of the gateway record after this route's last write or read. */
-  public declare readonly revision: pulumi.Output<string>;
-  public declare readonly weight: pulumi.Output<number | undefined>;
-  public declare readonly condition: pulumi.Output<string | undefined>;
-  public declare readonly conditionStrength: pulumi.Output<number | undefined>;
+  declare public readonly revision: pulumi.Output<string>;
+  declare public readonly weight: pulumi.Output<number | undefined>;
+  declare public readonly condition: pulumi.Output<string | undefined>;
+  declare public readonly conditionStrength: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -27,7 +27,11 @@ export function validateStoreEntry(news: Record<string, unknown>): Problem[] {
   const problems = validateStoreConnection(news.store, "store");
   const key = news.key;
   if (typeof key !== "string" || !/^\/[^\s]*[^/\s]$/.test(key) || key.includes("//")) {
-    problems.push({ source: "", path: "key", message: `must be an absolute path like "/vamp/acme/dev/x" without spaces, "//" or a trailing "/", got ${JSON.stringify(key)}` });
+    problems.push({
+      source: "",
+      path: "key",
+      message: `must be an absolute path like "/vamp/acme/dev/x" without spaces, "//" or a trailing "/", got ${JSON.stringify(key)}`,
+    });
   }
   if (typeof news.value !== "string") {
     problems.push({ source: "", path: "value", message: `must be a string, got ${JSON.stringify(news.value)}` });
@@ -51,8 +55,7 @@ export async function create(inputs: StoreEntryInputs): Promise<pulumi.dynamic.C
     const existing = await store.get(inputs.key);
     if (existing && existing.value !== inputs.value) {
       throw new Error(
-        `store key ${inputs.key} already holds another value (revision ${existing.revision}); ` +
-          `another stack may own it. Import it or delete it first.`,
+        `store key ${inputs.key} already holds another value (revision ${existing.revision}); ` + `another stack may own it. Import it or delete it first.`,
       );
     }
     const revision = existing ? existing.revision : await store.put(inputs.key, inputs.value, null);

@@ -32,10 +32,10 @@ const provider = delegatingProvider("dist/dynamic/store-entry/handlers");
  * });
  */
 export class StoreEntry extends pulumi.dynamic.Resource {
-  public declare readonly key: pulumi.Output<string>;
-  public declare readonly value: pulumi.Output<string>;
+  declare public readonly key: pulumi.Output<string>;
+  declare public readonly value: pulumi.Output<string>;
   /** The store's revision of the entry as last written or read. */
-  public declare readonly revision: pulumi.Output<string>;
+  declare public readonly revision: pulumi.Output<string>;
 
   constructor(name: string, args: StoreEntryArgs, opts?: pulumi.CustomResourceOptions) {
     super(
