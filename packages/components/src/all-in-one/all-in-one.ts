@@ -63,6 +63,37 @@ export class AllInOne extends pulumi.ComponentResource {
     failOn(validateAllInOneArgs(args, production), "vamp:topology:AllInOne", name, this);
     pulumi.log.warn(`${name}: AllInOne has no persistent storage and is for development only; everything is lost with the cluster`, this);
     const k = { parent: this, provider: args.provider };
+    const token = this.devVault(name, args, k);
+    this.vaultAddress = `http://vamp-vault.${NS}.svc:8200`;
+    const org = new Organization(`${name}-org`, { name: args.organization }, { parent: this });
+    this.environments = (args.environments ?? ["dev"]).map(
+      (e) => new Environment(`${name}-${e}`, { organization: org, name: e, provider: args.provider }, { parent: this }),
+    );
+    for (const env of this.environments) {
+      for (const agent of [GATEWAY_AGENT, WORKFLOW_AGENT]) {
+        new k8s.core.v1.Secret(
+          `${name}-${env.name}-${agent}-store`,
+          { metadata: { name: storeSecretName(agent), namespace: env.namespace }, stringData: { token: token.value } },
+          { ...k, dependsOn: [env] },
+        );
+      }
+    }
+    new ServiceCluster(
+      `${name}-agents`,
+      {
+        provider: args.provider,
+        environments: this.environments,
+        store: { kind: "vault", address: this.vaultAddress },
+        gatewayPorts: args.gatewayPorts,
+        images: { ...DEFAULT_IMAGES, ...args.images },
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ vaultAddress: this.vaultAddress });
+  }
+
+  /** A dev-mode Vault (in memory, unsealed) in the quickstart namespace; its root token is generated and kept secret. */
+  private devVault(name: string, args: AllInOneArgs, k: pulumi.CustomResourceOptions): GeneratedPassword {
     const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: NS, labels: labels("vamp-quickstart") } }, k);
     const token = new GeneratedPassword(`${name}-vault-token`, { length: 32 }, { parent: this });
     new k8s.core.v1.Secret(
@@ -95,31 +126,6 @@ export class AllInOne extends pulumi.ComponentResource {
       },
       { ...k, dependsOn: [ns] },
     );
-    this.vaultAddress = `http://vamp-vault.${NS}.svc:8200`;
-    const org = new Organization(`${name}-org`, { name: args.organization }, { parent: this });
-    this.environments = (args.environments ?? ["dev"]).map(
-      (e) => new Environment(`${name}-${e}`, { organization: org, name: e, provider: args.provider }, { parent: this }),
-    );
-    for (const env of this.environments) {
-      for (const agent of [GATEWAY_AGENT, WORKFLOW_AGENT]) {
-        new k8s.core.v1.Secret(
-          `${name}-${env.name}-${agent}-store`,
-          { metadata: { name: storeSecretName(agent), namespace: env.namespace }, stringData: { token: token.value } },
-          { ...k, dependsOn: [env] },
-        );
-      }
-    }
-    new ServiceCluster(
-      `${name}-agents`,
-      {
-        provider: args.provider,
-        environments: this.environments,
-        store: { kind: "vault", address: this.vaultAddress },
-        gatewayPorts: args.gatewayPorts,
-        images: { ...DEFAULT_IMAGES, ...args.images },
-      },
-      { parent: this },
-    );
-    this.registerOutputs({ vaultAddress: this.vaultAddress });
+    return token;
   }
 }

@@ -80,73 +80,78 @@ export type LayoutProblem = Problem;
  */
 export function checkRegionalLayout(layout: RegionalLayout): LayoutProblem[] {
   const out: LayoutProblem[] = [];
-  const national = new Set((layout.nationalRequirements ?? ["DE"]).map((c) => c.toUpperCase()));
+  const err = (path: string, message: string) => out.push({ source: "", path, message });
   const regions = new Map(layout.regions.map((r) => [r.name, r]));
+  checkRegions(layout, err);
+  if (!regions.has(layout.managementRegion)) {
+    err("managementRegion", `names no declared region: "${layout.managementRegion}" (declared: ${[...regions.keys()].join(", ") || "none"})`);
+  }
+  const national = new Set((layout.nationalRequirements ?? ["DE"]).map((c) => c.toUpperCase()));
+  layout.environments.forEach((e, i) => checkEnvironment(e, `environments[${i}]`, layout, regions, national, err));
+  return out;
+}
+
+type Report = (path: string, message: string) => void;
+
+function checkRegions(layout: RegionalLayout, err: Report): void {
   layout.regions.forEach((r, i) => {
-    if (layout.regions.findIndex((x) => x.name === r.name) !== i)
-      out.push({ source: "", path: `regions[${i}].name`, message: `region "${r.name}" is declared twice` });
+    if (layout.regions.findIndex((x) => x.name === r.name) !== i) err(`regions[${i}].name`, `region "${r.name}" is declared twice`);
     for (const c of r.countries ?? []) {
       if (EU_COUNTRIES.has(c.toUpperCase()) && r.jurisdiction !== "EU") {
-        out.push({
-          source: "",
-          path: `regions[${i}].countries`,
-          message: `region "${r.name}" claims to meet ${c}'s own requirement but is not under EU jurisdiction (${r.jurisdiction})`,
-        });
+        err(`regions[${i}].countries`, `region "${r.name}" claims to meet ${c}'s own requirement but is not under EU jurisdiction (${r.jurisdiction})`);
       }
     }
   });
-  if (!regions.has(layout.managementRegion))
-    out.push({
-      source: "",
-      path: "managementRegion",
-      message: `names no declared region: "${layout.managementRegion}" (declared: ${[...regions.keys()].join(", ") || "none"})`,
-    });
-  layout.environments.forEach((e, i) => {
-    const at = `environments[${i}]`;
-    const cluster = regions.get(e.gatewayLogs);
-    if (!cluster) {
-      out.push({
-        source: "",
-        path: `${at}.gatewayLogs`,
-        message: `environment "${e.name}": gateway logs go to "${e.gatewayLogs}", which is not a declared region (declared: ${[...regions.keys()].join(", ")})`,
-      });
-    } else {
-      const ownRequirement = e.countries.map((c) => c.toUpperCase()).filter((c) => national.has(c));
-      if (ownRequirement.length > 1) {
-        out.push({
-          source: "",
-          path: `${at}.countries`,
-          message: `environment "${e.name}" serves users in ${ownRequirement.join(" and ")}, each of which needs a cluster of its own: split the environment by country`,
-        });
-      }
-      for (const raw of e.countries) {
-        const c = raw.toUpperCase();
-        if (national.has(c) && !(cluster.countries ?? []).map((x) => x.toUpperCase()).includes(c)) {
-          out.push({
-            source: "",
-            path: `${at}.gatewayLogs`,
-            message: `environment "${e.name}" serves users in ${c}, which requires its own cluster, but its gateway logs go to cluster "${cluster.name}": declare a region with countries: ["${c}"] and send the logs there`,
-          });
-        } else if (EU_COUNTRIES.has(c) && cluster.jurisdiction !== "EU") {
-          out.push({
-            source: "",
-            path: `${at}.gatewayLogs`,
-            message: `environment "${e.name}" serves users in ${c} (EU), but its gateway logs go to cluster "${cluster.name}" under ${cluster.jurisdiction} jurisdiction: send them to an EU cluster`,
-          });
-        }
-      }
+}
+
+function checkEnvironment(
+  e: EnvironmentPlacement,
+  at: string,
+  layout: RegionalLayout,
+  regions: Map<string, SearchRegion>,
+  national: Set<string>,
+  err: Report,
+): void {
+  const cluster = regions.get(e.gatewayLogs);
+  if (!cluster) {
+    err(
+      `${at}.gatewayLogs`,
+      `environment "${e.name}": gateway logs go to "${e.gatewayLogs}", which is not a declared region (declared: ${[...regions.keys()].join(", ")})`,
+    );
+  } else checkGatewayLogs(e, at, cluster, national, err);
+  const audit = e.auditLogs ?? layout.managementRegion;
+  if (audit !== layout.managementRegion) {
+    err(
+      `${at}.auditLogs`,
+      `environment "${e.name}": audit logs go to cluster "${audit}", but they belong in the management region's cluster "${layout.managementRegion}"`,
+    );
+  }
+  for (const c of e.countries) {
+    if (!/^[A-Za-z]{2}$/.test(c)) err(`${at}.countries`, `environment "${e.name}": ${JSON.stringify(c)} is not an ISO 3166-1 alpha-2 country code`);
+  }
+}
+
+/** Where an environment's gateway logs may go: a country's own cluster where it requires one, an EU cluster for EU users. */
+function checkGatewayLogs(e: EnvironmentPlacement, at: string, cluster: SearchRegion, national: Set<string>, err: Report): void {
+  const ownRequirement = e.countries.map((c) => c.toUpperCase()).filter((c) => national.has(c));
+  if (ownRequirement.length > 1) {
+    err(
+      `${at}.countries`,
+      `environment "${e.name}" serves users in ${ownRequirement.join(" and ")}, each of which needs a cluster of its own: split the environment by country`,
+    );
+  }
+  const clusterCountries = (cluster.countries ?? []).map((x) => x.toUpperCase());
+  for (const c of e.countries.map((x) => x.toUpperCase())) {
+    if (national.has(c) && !clusterCountries.includes(c)) {
+      err(
+        `${at}.gatewayLogs`,
+        `environment "${e.name}" serves users in ${c}, which requires its own cluster, but its gateway logs go to cluster "${cluster.name}": declare a region with countries: ["${c}"] and send the logs there`,
+      );
+    } else if (EU_COUNTRIES.has(c) && cluster.jurisdiction !== "EU") {
+      err(
+        `${at}.gatewayLogs`,
+        `environment "${e.name}" serves users in ${c} (EU), but its gateway logs go to cluster "${cluster.name}" under ${cluster.jurisdiction} jurisdiction: send them to an EU cluster`,
+      );
     }
-    const audit = e.auditLogs ?? layout.managementRegion;
-    if (audit !== layout.managementRegion) {
-      out.push({
-        source: "",
-        path: `${at}.auditLogs`,
-        message: `environment "${e.name}": audit logs go to cluster "${audit}", but they belong in the management region's cluster "${layout.managementRegion}"`,
-      });
-    }
-    for (const c of e.countries)
-      if (!/^[A-Za-z]{2}$/.test(c))
-        out.push({ source: "", path: `${at}.countries`, message: `environment "${e.name}": ${JSON.stringify(c)} is not an ISO 3166-1 alpha-2 country code` });
-  });
-  return out;
+  }
 }

@@ -19,70 +19,76 @@ export interface SetOptions {
   sources?: Record<string, string>;
 }
 
+/** Problems found so far, each against a gateway and its source. */
+class SetCheck {
+  readonly problems: SetProblem[] = [];
+  constructor(private readonly opts: SetOptions) {}
+  err(g: string, path: string, message: string): void {
+    this.problems.push({ gateway: g, source: this.opts.sources?.[g] ?? `gateway ${g}`, path, message });
+  }
+}
+
 /**
  * @example
- * const { gateways, errors } = resolveSet([shop, cart]);
+ * const { gateways, problems } = resolveSet([shop, cart]);
  */
 export function resolveSet(input: Gateway[], opts: SetOptions = {}): { gateways: ResolvedGateway[]; problems: SetProblem[] } {
-  const errors: SetProblem[] = [];
-  const src = (g: Gateway) => opts.sources?.[g.name] ?? `gateway ${g.name}`;
+  const c = new SetCheck(opts);
   const byName = new Map<string, Gateway>();
   for (const g of input) {
-    if (byName.has(g.name)) errors.push({ gateway: g.name, source: src(g), path: "name", message: `the gateway name "${g.name}" is used twice` });
+    if (byName.has(g.name)) c.err(g.name, "name", `the gateway name "${g.name}" is used twice`);
     else byName.set(g.name, g);
   }
+  const taken = takePorts(byName, opts, c);
+  checkVirtualHosts(byName, c);
+  const gateways: ResolvedGateway[] = [];
+  for (const g of [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const port = g.port ?? allocatePort(g.name, g.protocol, taken);
+    if (!port) c.err(g.name, "port", "no free port left in the automatic range; set one");
+    else gateways.push({ ...g, port, routes: resolveRoutes(g, byName, c) });
+  }
+  const cycle = findCycle(gateways);
+  if (cycle) c.err(cycle[0], "routes", `gateways route to each other in a cycle: ${cycle.join(" → ")}`);
+  return { gateways, problems: c.problems };
+}
+
+/** The ports the gateways set, each once; the virtual-host frontend's port is taken too. */
+function takePorts(byName: Map<string, Gateway>, opts: SetOptions, c: SetCheck): Map<number, string> {
   const taken = new Map<number, string>();
   if (opts.virtualHostsPort !== undefined) taken.set(opts.virtualHostsPort, "the virtual hosts frontend");
   for (const g of byName.values()) {
     if (!g.port) continue;
     const other = taken.get(g.port.number);
-    if (other) errors.push({ gateway: g.name, source: src(g), path: "port", message: `port ${g.port.number} is already taken by ${other}` });
+    if (other) c.err(g.name, "port", `port ${g.port.number} is already taken by ${other}`);
     else taken.set(g.port.number, `gateway "${g.name}"`);
   }
+  return taken;
+}
+
+function checkVirtualHosts(byName: Map<string, Gateway>, c: SetCheck): void {
   const vhosts = new Map<string, string>();
   for (const g of byName.values()) {
     g.virtualHosts.forEach((h, i) => {
       const other = vhosts.get(h);
-      if (other)
-        errors.push({ gateway: g.name, source: src(g), path: `virtualHosts[${i}]`, message: `virtual host "${h}" is already served by gateway "${other}"` });
+      if (other) c.err(g.name, `virtualHosts[${i}]`, `virtual host "${h}" is already served by gateway "${other}"`);
       else vhosts.set(h, g.name);
     });
   }
-  const gateways: ResolvedGateway[] = [];
-  for (const g of [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const port = g.port ?? allocatePort(g.name, g.protocol, taken);
-    if (!port) {
-      errors.push({ gateway: g.name, source: src(g), path: "port", message: `no free port left in the automatic range; set one` });
-      continue;
-    }
-    const routes: ResolvedRoute[] = [];
-    for (const r of g.routes) {
-      const path = `routes${keyPath(r.key)}`;
-      if (r.target.kind === "external") routes.push({ ...r, resolution: { kind: "servers", servers: [{ host: r.target.host, port: r.target.port }] } });
-      else if (r.instances) routes.push({ ...r, resolution: { kind: "servers", servers: r.instances } });
-      else if (byName.has(r.target.path)) {
-        if (r.target.path === g.name) errors.push({ gateway: g.name, source: src(g), path, message: "a gateway cannot route to itself" });
-        else routes.push({ ...r, resolution: { kind: "gateway", gateway: r.target.path } });
-      } else {
-        errors.push({
-          gateway: g.name,
-          source: src(g),
-          path,
-          message: `"${r.key}" is neither "[host:port]" nor a gateway of this set, and no instances were resolved for it`,
-        });
-      }
-    }
-    gateways.push({ ...g, port, routes });
+}
+
+/** Each route to its servers (an address, resolved instances) or to another gateway of the set. */
+function resolveRoutes(g: Gateway, byName: Map<string, Gateway>, c: SetCheck): ResolvedRoute[] {
+  const routes: ResolvedRoute[] = [];
+  for (const r of g.routes) {
+    const path = `routes${keyPath(r.key)}`;
+    if (r.target.kind === "external") routes.push({ ...r, resolution: { kind: "servers", servers: [{ host: r.target.host, port: r.target.port }] } });
+    else if (r.instances) routes.push({ ...r, resolution: { kind: "servers", servers: r.instances } });
+    else if (!byName.has(r.target.path))
+      c.err(g.name, path, `"${r.key}" is neither "[host:port]" nor a gateway of this set, and no instances were resolved for it`);
+    else if (r.target.path === g.name) c.err(g.name, path, "a gateway cannot route to itself");
+    else routes.push({ ...r, resolution: { kind: "gateway", gateway: r.target.path } });
   }
-  const cycle = findCycle(gateways);
-  if (cycle)
-    errors.push({
-      gateway: cycle[0],
-      source: src(byName.get(cycle[0])!),
-      path: "routes",
-      message: `gateways route to each other in a cycle: ${cycle.join(" → ")}`,
-    });
-  return { gateways, problems: errors };
+  return routes;
 }
 
 function findCycle(gateways: ResolvedGateway[]): string[] | undefined {
