@@ -136,6 +136,16 @@ describe.each(STORES)("Gateway resource: real engine, %s, agent and HAProxy", (k
     await expect(t.stack.preview()).rejects.toThrow(/routes\[.*\]\.condition.*user-agent = = Firefox/s);
     await t.stack.setConfig("condition", { value: "" });
     await t.stack.removeConfig("condition");
+    // A weight out of range: the reason names the range and the value, and the engine prints
+    // the real value of the property (a nested path used to print as {<nil>}).
+    await t.stack.setConfig("canaryWeight", { value: "150" });
+    const failure = await t.stack.preview().then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    expect(failure).toMatch(/routes\["\[127\.0\.0\.1:\d+\]"\]\.weight: must be between 0% and 100%, got 150/);
+    expect(failure).toMatch(/routes\["\[127\.0\.0\.1:\d+\]"\]\.weight: must be between 0% and 100%, got -50/);
+    expect(failure).not.toContain("<nil>");
     await t.stack.setConfig("canaryWeight", { value: "50" });
     expect((await store.get(key))!.revision).toBe(before);
     expect((await sendRequests(url, 100)).failed).toBe(0);

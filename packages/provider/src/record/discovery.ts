@@ -30,7 +30,7 @@ export function sameRoutes(a: DiscoveredState | undefined, b: DiscoveredState | 
 
 /**
  * A gateway record after discovery over `instances`, or undefined when it has no selector or
- * discovery would change nothing (pure). Only `discovered` changes (see store/ownership.ts).
+ * discovery would change nothing (pure). Only `discovered` changes (see record/ownership.ts).
  */
 export function reconcileRecord(record: GatewayRecord, instances: WorkloadInstance[], writer: string): GatewayRecord | undefined {
   const selector = record.spec.selector;

@@ -8,10 +8,10 @@ const no = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
 /** `90%`, `90`, 90 → 90 (an integer 0-100). */
 export function percentage(v: unknown): Parsed<number> {
   const text = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim().replace(/%$/, "").trim() : undefined;
-  if (text === undefined || !/^\d+(\.\d+)?$/.test(text)) return no(`must be a percentage like "90%", got ${JSON.stringify(v)}`);
+  if (text === undefined || !/^-?\d+(\.\d+)?$/.test(text)) return no(`must be a percentage like "90%", got ${JSON.stringify(v)}`);
   const n = Number(text);
+  if (n < 0 || n > 100) return no(`must be between 0% and 100%, got ${JSON.stringify(v)}`);
   if (!Number.isInteger(n)) return no(`must be a whole percentage (HAProxy weights are integers), got ${JSON.stringify(v)}`);
-  if (n > 100) return no(`must be between 0% and 100%, got ${JSON.stringify(v)}`);
   return ok(n);
 }
 
