@@ -16,7 +16,7 @@ import { gatewaysDir } from "../record/keys";
 import type { Plan } from "../render/plan";
 import { fnv1a } from "../render/hash";
 import type { KeyValueStore, KvEntry, StoreWatch } from "../store/types";
-import { Applier } from "./apply";
+import { Applier, type ProxyControl } from "./apply";
 import { GatewayCompiler, type Compiled, type Rejection } from "./compile";
 import type { GatewayEngine, RenderedConfig } from "./engine";
 
@@ -34,6 +34,8 @@ export interface AgentOptions<G> {
   /** Change weights through the Runtime API (default). False reloads on every change, like Vamp did. */
   runtimeWeights?: boolean;
   log?: (event: AgentEvent) => void;
+  /** The proxy to drive; default the local HAProxy in `workDir` (tests may pass their own). */
+  proxy?: ProxyControl;
 }
 
 /** What the agent reports: one object per event, logged as a JSON line. */
@@ -68,7 +70,7 @@ export class GatewayAgent<G = unknown> {
   readonly haproxy: HaproxyMaster;
   readonly runtime: RuntimeApi;
   private readonly compiler: GatewayCompiler<G>;
-  private readonly applier: Applier;
+  private readonly proxy: ProxyControl;
   private readonly loop = new CoalescingLoop(() => this.syncOnce());
   private readonly backoff = new BackoffState({ initialMs: 100, maxMs: 1000 });
   private readonly log: (event: AgentEvent) => void;
@@ -106,7 +108,7 @@ export class GatewayAgent<G = unknown> {
     });
     this.runtime = new RuntimeApi(this.files.masterSocket, { viaMaster: true });
     this.compiler = new GatewayCompiler(options.engine, options.tenant);
-    this.applier = new Applier(this.haproxy, this.runtime, this.files, options.runtimeWeights ?? true);
+    this.proxy = options.proxy ?? new Applier(this.haproxy, this.runtime, this.files, options.runtimeWeights ?? true);
     this.log = options.log ?? (jsonLogger({ component: "gateway-agent" }) as Logger as (e: AgentEvent) => void);
   }
 
@@ -145,9 +147,9 @@ export class GatewayAgent<G = unknown> {
   }
 
   private async startFromDisk(): Promise<void> {
-    if ((await this.haproxy.state()) || !fs.existsSync(this.files.config)) return;
+    if (await this.proxy.running()) return;
     try {
-      await this.haproxy.start();
+      if (!(await this.proxy.startFromDisk())) return;
       this.status.ready = true;
       this.log({ event: "started-from-disk", message: `store unreachable; serving the last good configuration ${this.files.config}` });
     } catch (e) {
@@ -233,7 +235,7 @@ export class GatewayAgent<G = unknown> {
 
   /** Applies a rendered configuration; resolves to whether HAProxy now runs it. */
   private async apply(next: RenderedConfig, gatewayCount: number): Promise<boolean> {
-    const r = await this.applier.apply(next);
+    const r = await this.proxy.apply(next);
     if (!r.ok) {
       if (r.plan.action !== "runtime") this.status.counters.reloadFailures++;
       this.applyError(r.reason);

@@ -20,7 +20,21 @@ export interface ApplyFiles {
 
 export type ApplyOutcome = { ok: true; plan: Plan; ms: number } | { ok: false; plan: Plan; reason: string };
 
-export class Applier {
+/**
+ * What the agent needs from the proxy it drives: one small interface, so the agent's loop can
+ * be tested without a proxy, and another proxy could stand behind it.
+ */
+export interface ProxyControl {
+  /** Brings the proxy to `next`; never throws, says what happened. */
+  apply(next: RenderedConfig): Promise<ApplyOutcome>;
+  /** Whether the proxy runs. */
+  running(): Promise<boolean>;
+  /** Starts the proxy from the configuration last applied (on disk); false when there is none. */
+  startFromDisk(): Promise<boolean>;
+}
+
+/** {@link ProxyControl} over a real HAProxy in master-worker mode. */
+export class Applier implements ProxyControl {
   private applied: AppliedState | undefined;
 
   constructor(
@@ -30,6 +44,16 @@ export class Applier {
     private readonly runtimeWeights = true,
   ) {
     this.applied = readJson<AppliedState>(files.state);
+  }
+
+  async running(): Promise<boolean> {
+    return !!(await this.haproxy.state());
+  }
+
+  async startFromDisk(): Promise<boolean> {
+    if (!fs.existsSync(this.files.config)) return false;
+    await this.haproxy.start();
+    return true;
   }
 
   async apply(next: RenderedConfig): Promise<ApplyOutcome> {

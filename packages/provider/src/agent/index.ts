@@ -1,6 +1,6 @@
 export { GatewayAgent, type AgentOptions, type AgentEvent, type AgentStatus } from "./agent";
 export { GatewayCompiler, type Compiled, type Rejection } from "./compile";
-export { Applier, type ApplyOutcome } from "./apply";
+export { Applier, type ApplyOutcome, type ProxyControl } from "./apply";
 export { planApply, type AppliedState, type Plan } from "../render/plan";
 export type { GatewayEngine, GatewayProblem, RenderedConfig, RenderPaths } from "./engine";
 export { renderMetrics, agentStatusSource, type HealthSource } from "./health";
