@@ -39,6 +39,8 @@ function storeArgs(store: StoreConnection): string[] {
         ...(store.mount ? ["--mount", store.mount] : []),
         ...(store.pollIntervalMs ? ["--poll-ms", String(store.pollIntervalMs)] : []),
       ];
+    case "consul":
+      return ["--store", "consul", "--endpoints", store.address, ...(store.datacenter ? ["--datacenter", store.datacenter] : [])];
   }
 }
 

@@ -21,6 +21,7 @@ export interface StoreOptionValues {
   endpoints?: string;
   mount?: string;
   pollMs?: string;
+  datacenter?: string;
   ca?: string;
   cert?: string;
 }
@@ -30,15 +31,16 @@ export function withStoreOptions(cmd: Command): Command {
   return cmd
     .requiredOption("--organization <name>", "the tenant's organization (a DNS label)")
     .requiredOption("--environment <name>", "the tenant's environment (a DNS label)")
-    .option("--store <kind>", "etcd | zookeeper | vault", "etcd")
-    .option("--endpoints <list>", "etcd client URLs, ZooKeeper host:port list, or the Vault address (comma-separated)")
+    .option("--store <kind>", "etcd | zookeeper | vault | consul", "etcd")
+    .option("--endpoints <list>", "etcd client URLs, ZooKeeper host:port list, or the Vault or Consul address (comma-separated)")
+    .option("--datacenter <name>", "Consul's datacenter (default: the agent's own)")
     .option("--mount <path>", "Vault's KV v2 mount (default secret)")
     .option("--poll-ms <ms>", "how often to poll Vault (default 1000)")
     .option("--ca <file>", "the CA (PEM) of an https:// store")
     .option("--cert <file>", "a client certificate (etcd mutual TLS)")
     .addHelpText(
       "after",
-      "\nCredentials come from the environment, never from the command line: VAMP_STORE_USERNAME,\nVAMP_STORE_PASSWORD, VAMP_STORE_TOKEN, and the client key file VAMP_STORE_TLS_KEY_FILE.",
+      "\nCredentials come from the environment, never from the command line: VAMP_STORE_USERNAME,\nVAMP_STORE_PASSWORD, VAMP_STORE_TOKEN (a Vault token or a Consul ACL token), and the client key file\nVAMP_STORE_TLS_KEY_FILE.",
     );
 }
 
@@ -67,6 +69,10 @@ export function storeFromArgs(values: StoreOptionValues): { connection: StoreCon
     connection = { kind: "vault", address: list[0] ?? "" };
     if (values.mount) connection.mount = values.mount;
     if (values.pollMs) connection.pollIntervalMs = Number(values.pollMs);
+    if (ca) connection.tls = { ca };
+  } else if (values.store === "consul") {
+    connection = { kind: "consul", address: list[0] ?? "" };
+    if (values.datacenter) connection.datacenter = values.datacenter;
     if (ca) connection.tls = { ca };
   } else if (values.store === "zookeeper") connection = { kind: "zookeeper", servers: list };
   else {

@@ -20,9 +20,17 @@ describe("validateStoreConnection", () => {
     expect(validateStoreConnection({ kind: "zookeeper", servers: ["zk:2181"], tls: {} }, "store")[0].message).toMatch(
       /unknown field .*the ZooKeeper client has no TLS/,
     );
-    expect(validateStoreConnection({ kind: "consul" }, "store")).toEqual([
-      { source: "", path: "store.kind", message: 'unknown store kind "consul"; supported: etcd, zookeeper, vault' },
+    expect(validateStoreConnection({ kind: "redis" }, "store")).toEqual([
+      { source: "", path: "store.kind", message: 'unknown store kind "redis"; supported: etcd, zookeeper, vault, consul' },
     ]);
+    expect(validateStoreConnection({ kind: "consul" }, "store")).toEqual([
+      { source: "", path: "store.address", message: 'must be a URL like "https://consul:8501", got undefined' },
+    ]);
+    expect(validateStoreConnection({ kind: "consul", address: "http://consul:8500", datacenter: "dc 1", acl: "x" }, "store").map((p) => p.path)).toEqual([
+      "store.acl",
+      "store.datacenter",
+    ]);
+    expect(validateStoreConnection({ kind: "consul", address: "https://consul:8501", datacenter: "dc1", tls: { ca: PEM } }, "store")).toEqual([]);
     expect(validateStoreConnection({ kind: "vault", address: "http://vault:8200", tls: { ca: PEM } }, "store")[0].path).toBe("store.address");
   });
 });

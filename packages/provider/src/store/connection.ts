@@ -41,8 +41,19 @@ export interface VaultConnection {
   tls?: Pick<StoreTls, "ca">;
 }
 
+/** Consul's KV store; the ACL token comes as a credential (a Pulumi secret). */
+export interface ConsulConnection {
+  kind: "consul";
+  /** Consul's HTTP address, e.g. `"https://consul.example.com:8501"`. */
+  address: string;
+  /** The datacenter to use; default the agent's own. */
+  datacenter?: string;
+  /** Whom to trust for an `https://` address (a private CA); omitted: the system's CAs. */
+  tls?: Pick<StoreTls, "ca">;
+}
+
 /** The connection of any supported store. */
-export type StoreConnection = EtcdConnection | ZooKeeperConnection | VaultConnection;
+export type StoreConnection = EtcdConnection | ZooKeeperConnection | VaultConnection | ConsulConnection;
 
 /** Credentials, passed as Pulumi secrets and never written in plain text. */
 export interface StoreCredentials {
@@ -53,7 +64,7 @@ export interface StoreCredentials {
   tlsKey?: string;
 }
 
-export const STORE_KINDS = ["etcd", "zookeeper", "vault"] as const;
+export const STORE_KINDS = ["etcd", "zookeeper", "vault", "consul"] as const;
 
 const LIST_FIELD: Record<"etcd" | "zookeeper", { field: string; pattern: RegExp; example: string }> = {
   etcd: { field: "endpoints", pattern: /^https?:\/\/[^/\s]+$/, example: "http://127.0.0.1:2379" },
@@ -75,6 +86,7 @@ export function validateStoreConnection(value: unknown, path: string): Problem[]
     return [{ source: "", path: `${path}.kind`, message: `unknown store kind ${JSON.stringify(v.kind)}; supported: ${STORE_KINDS.join(", ")}` }];
   }
   if (v.kind === "vault") return validateVault(v, path);
+  if (v.kind === "consul") return validateConsul(v, path);
   const { field, pattern, example } = LIST_FIELD[v.kind as "etcd" | "zookeeper"];
   const problems: Problem[] = [];
   const known = v.kind === "etcd" ? ["kind", field, "tls"] : ["kind", field];
@@ -143,6 +155,26 @@ function validateVault(v: Record<string, unknown>, path: string): Problem[] {
   }
   if (v.pollIntervalMs !== undefined && (typeof v.pollIntervalMs !== "number" || v.pollIntervalMs < 50)) {
     problems.push({ source: "", path: `${path}.pollIntervalMs`, message: `must be a number of milliseconds >= 50, got ${JSON.stringify(v.pollIntervalMs)}` });
+  }
+  return problems;
+}
+
+function validateConsul(v: Record<string, unknown>, path: string): Problem[] {
+  const problems: Problem[] = [];
+  const known = ["kind", "address", "datacenter", "tls"];
+  for (const key of Object.keys(v)) {
+    if (!known.includes(key)) problems.push({ source: "", path: `${path}.${key}`, message: `unknown field for a consul store (expected ${known.join(", ")})` });
+  }
+  if (v.tls !== undefined) {
+    problems.push(...validateTls(v.tls, `${path}.tls`, ["ca"]));
+    if (typeof v.address === "string" && v.address.startsWith("http://"))
+      problems.push({ source: "", path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
+  }
+  if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address)) {
+    problems.push({ source: "", path: `${path}.address`, message: `must be a URL like "https://consul:8501", got ${JSON.stringify(v.address)}` });
+  }
+  if (v.datacenter !== undefined && (typeof v.datacenter !== "string" || !/^[A-Za-z0-9_-]+$/.test(v.datacenter))) {
+    problems.push({ source: "", path: `${path}.datacenter`, message: `must be a datacenter name like "dc1", got ${JSON.stringify(v.datacenter)}` });
   }
   return problems;
 }

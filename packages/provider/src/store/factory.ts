@@ -1,4 +1,5 @@
 import type { StoreConnection, StoreCredentials } from "./connection";
+import { ConsulStore } from "./consul";
 import { EtcdStore } from "./etcd";
 import type { KeyValueStore } from "./types";
 import { VaultStore } from "./vault";
@@ -20,6 +21,8 @@ export function openStore(connection: StoreConnection, credentials: StoreCredent
       return new ZooKeeperStore(connection);
     case "vault":
       return new VaultStore(connection, credentials);
+    case "consul":
+      return new ConsulStore(connection, credentials);
     default:
       throw new Error(`unknown store kind ${JSON.stringify((connection as { kind: unknown }).kind)}`);
   }

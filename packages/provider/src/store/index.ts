@@ -5,4 +5,6 @@ export { openStore, withStore } from "./factory";
 export { ZooKeeperStore } from "./zookeeper";
 export { MemoryStore } from "./memory";
 export { VaultStore } from "./vault";
+export { ConsulStore } from "./consul";
+export { httpRequest, type HttpRequest, type HttpResponse } from "./http";
 export { updateEntry, type EntryChange, type UpdateOptions } from "./update";

@@ -1,6 +1,5 @@
-import * as http from "node:http";
-import * as https from "node:https";
 import type { StoreCredentials, VaultConnection } from "./connection";
+import { httpRequest } from "./http";
 import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type StoreWatch } from "./types";
 
 interface KvData {
@@ -123,32 +122,19 @@ export class VaultStore implements KeyValueStore {
     const url = new URL(`${this.base}/v1/${this.mount}/${p.split("/").map(encodeURIComponent).join("/")}${query === undefined ? "" : `?${query}`}`);
     const where = `vault ${method} ${this.mount}/${path}`;
     const data = body === undefined ? undefined : JSON.stringify(body);
-    // node:http(s) rather than fetch: a private CA (tls.ca) can be trusted per request.
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = (url.protocol === "https:" ? https : http).request(
+    let res;
+    try {
+      res = await httpRequest({
+        method,
         url,
-        {
-          method,
-          headers: {
-            "X-Vault-Token": this.credentials.token ?? "",
-            "content-type": "application/json",
-            ...(data ? { "content-length": Buffer.byteLength(data) } : {}),
-          },
-          ...(url.protocol === "https:" && this.connection.tls?.ca ? { ca: this.connection.tls.ca } : {}),
-          timeout: 5000,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-          res.on("error", reject);
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error("timed out after 5 s")));
-      req.on("error", (e) => reject(new Error(`${where}: ${e.message}`)));
-      if (data) req.write(data);
-      req.end();
-    });
+        headers: { "X-Vault-Token": this.credentials.token ?? "", "content-type": "application/json" },
+        body: data,
+        ca: this.connection.tls?.ca,
+      });
+    } catch (e) {
+      throw new Error(`${where}: ${(e as Error).message}`);
+    }
+    const { status, text } = res;
     if (tolerated.includes(status)) return undefined;
     if (status < 200 || status >= 300) {
       // Vault's error bodies never echo the token; keep only its errors array.
