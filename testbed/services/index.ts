@@ -86,7 +86,7 @@ async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const pid = readPid(owner);
-    let stale = false;
+    let stale: boolean;
     try {
       stale = pid !== undefined ? !alive(pid) : Date.now() - fs.statSync(dir).mtimeMs > 5000;
     } catch {

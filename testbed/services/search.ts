@@ -14,7 +14,10 @@ const NOBODY = 65534;
 export function java21(): string | undefined {
   let jvms: string[] = [];
   try {
-    jvms = fs.readdirSync("/usr/lib/jvm").sort().map((n) => path.join("/usr/lib/jvm", n));
+    jvms = fs
+      .readdirSync("/usr/lib/jvm")
+      .sort()
+      .map((n) => path.join("/usr/lib/jvm", n));
   } catch {
     // no JDKs there
   }
@@ -84,7 +87,12 @@ export const search: TestbedService = {
       // Node drops the supplementary groups too when it changes uid/gid (as setpriv --clear-groups).
       user = { uid: NOBODY, gid: NOBODY };
     }
-    spawnService("search", path.join(jdk, "bin", "java"), ["-Xms512m", "-Xmx512m", "-cp", classpath, "TestbedSearch", path.join(d, "data"), String(ports.search)], user);
+    spawnService(
+      "search",
+      path.join(jdk, "bin", "java"),
+      ["-Xms512m", "-Xmx512m", "-cp", classpath, "TestbedSearch", path.join(d, "data"), String(ports.search)],
+      user,
+    );
     await waitFor(ctx, "search", 120, () => this.probe(ctx));
   },
 

@@ -53,15 +53,27 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export const pidFile = (name: string) => path.join(runDir(name), "pid");
 export const logFile = (name: string) => path.join(runDir(name), "log");
 
-/** Whether a process exists (EPERM: it does, under another user). */
+/**
+ * Whether a process exists (EPERM: it does, under another user) and has not exited: a zombie
+ * (exited, not yet reaped by its parent, which for a detached server is often a slow init)
+ * still answers kill -0.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  if (!HAVE_PROC) return true;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2) !== "Z";
+  } catch {
+    return false; // gone meanwhile
   }
 }
+
+const HAVE_PROC = fs.existsSync("/proc/self/stat");
 
 export function readPid(file: string): number | undefined {
   try {
@@ -153,7 +165,8 @@ export async function waitFor(ctx: ServiceContext, name: string, limitSeconds: n
   for (;;) {
     if (await probe().catch(() => false)) break;
     if (!isRunning(name)) throw new TestbedError(`${name} exited during start-up (log: ${logFile(name)})`, tail(logFile(name)));
-    if (Date.now() - t0 >= limitSeconds * 1000) throw new TestbedError(`${name} did not answer within ${limitSeconds}s (log: ${logFile(name)})`, tail(logFile(name)));
+    if (Date.now() - t0 >= limitSeconds * 1000)
+      throw new TestbedError(`${name} did not answer within ${limitSeconds}s (log: ${logFile(name)})`, tail(logFile(name)));
     await sleep(100);
   }
   ctx.log(`${name} ready in ${Date.now() - t0} ms`);
@@ -201,7 +214,12 @@ export async function stopProcesses(ctx: ServiceContext, names: readonly string[
 
 /** Whether an executable is on PATH (or, with a slash, exists). */
 export function onPath(command: string): boolean {
-  const candidates = command.includes("/") ? [command] : (process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, command));
+  const candidates = command.includes("/")
+    ? [command]
+    : (process.env.PATH ?? "")
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((d) => path.join(d, command));
   return candidates.some(isExecutable);
 }
 
@@ -226,7 +244,19 @@ export interface HttpAnswer {
  * One HTTP(S) GET with a short timeout; resolves undefined when nothing answers. Node's own
  * http/https rather than fetch: the Kubernetes probes need a CA and a client certificate.
  */
-export function httpGet(url: string, o: { timeoutMs?: number; ca?: Buffer; cert?: Buffer; key?: Buffer; insecure?: boolean; method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer | undefined> {
+export function httpGet(
+  url: string,
+  o: {
+    timeoutMs?: number;
+    ca?: Buffer;
+    cert?: Buffer;
+    key?: Buffer;
+    insecure?: boolean;
+    method?: string;
+    body?: string;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<HttpAnswer | undefined> {
   const u = new URL(url);
   const lib = u.protocol === "https:" ? https : http;
   return new Promise((resolve) => {
@@ -254,7 +284,12 @@ export function httpGet(url: string, o: { timeoutMs?: number; ca?: Buffer; cert?
 }
 
 /** Connects, optionally sends, and collects what the server says until it closes (or `untilBytes`, or the timeout). */
-export function tcpExchange(host: string, port: number, send: string | undefined, o: { timeoutMs?: number; untilBytes?: number } = {}): Promise<Buffer | undefined> {
+export function tcpExchange(
+  host: string,
+  port: number,
+  send: string | undefined,
+  o: { timeoutMs?: number; untilBytes?: number } = {},
+): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

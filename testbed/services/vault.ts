@@ -69,7 +69,8 @@ ui = false
     const mounts = await call("GET", "sys/mounts", undefined, init.root_token);
     const listed = mounts && ok(mounts) ? (JSON.parse(mounts.body) as Record<string, unknown> & { data?: Record<string, unknown> }) : {};
     if (!listed["secret/"] && !listed.data?.["secret/"]) {
-      if (!ok(await call("POST", "sys/mounts/secret", { type: "kv", options: { version: "2" } }, init.root_token))) throw new TestbedError("mounting kv-v2 at secret/ failed");
+      if (!ok(await call("POST", "sys/mounts/secret", { type: "kv", options: { version: "2" } }, init.root_token)))
+        throw new TestbedError("mounting kv-v2 at secret/ failed");
     }
     writeSecret(path.join(d, "token"), `${init.root_token}\n`);
   },

@@ -32,8 +32,12 @@ admin.enableServer=false
 `,
     );
     spawnService("zookeeper", "java", [
-      "-Xmx256m", `-Dzookeeper.log.dir=${d}`, "-cp", `/etc/zookeeper/conf_example:${JAR}`,
-      "org.apache.zookeeper.server.ZooKeeperServerMain", path.join(d, "zoo.cfg"),
+      "-Xmx256m",
+      `-Dzookeeper.log.dir=${d}`,
+      "-cp",
+      `/etc/zookeeper/conf_example:${JAR}`,
+      "org.apache.zookeeper.server.ZooKeeperServerMain",
+      path.join(d, "zoo.cfg"),
     ]);
     await waitFor(ctx, "zookeeper", 30, () => this.probe(ctx));
   },
