@@ -107,7 +107,9 @@ describe.each(STORES)("Gateway resource: real engine, %s, agent and HAProxy", (k
     await until(() => agent.agent.getStatus().revisions["shop/web"] === rev, 5000, "agent applied the new revision");
     const during = await load.stop();
     const s = shares(await sendRequests(url, 5000));
-    console.log(`[gateway e2e ${kind}] declared 50/50, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)}; ${during.total} requests during the update, ${during.failed} failed`);
+    console.log(
+      `[gateway e2e ${kind}] declared 50/50, measured ${s.stable.toFixed(2)}/${s.canary.toFixed(2)}; ${during.total} requests during the update, ${during.failed} failed`,
+    );
     expect(during.failed).toBe(0);
     expect(Math.abs(s.canary - 50)).toBeLessThanOrEqual(2);
     expect(agent.agent.getStatus().counters.reloads).toBe(reloads);

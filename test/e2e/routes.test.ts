@@ -27,7 +27,11 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
     return { stable: s.stable ?? 0, a: s.a ?? 0, b: s.b ?? 0 };
   };
   const addr = (b: Backend) => `[127.0.0.1:${b.port}]`;
-  const stored = async () => JSON.parse((await store.get(key))!.value) as { spec: { routes: Record<string, { weight?: number; condition?: string; conditionStrength?: number }> }; managers?: Record<string, unknown> };
+  const stored = async () =>
+    JSON.parse((await store.get(key))!.value) as {
+      spec: { routes: Record<string, { weight?: number; condition?: string; conditionStrength?: number }> };
+      managers?: Record<string, unknown>;
+    };
 
   beforeAll(async () => {
     await requireServices(STORE_SERVICE[kind]);
@@ -74,7 +78,11 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
   it("both Routes updated in the same up keep each other's write, three rounds, 0 failed requests, no reload", async () => {
     const reloads = agent.agent.getStatus().counters.reloads;
     const load = new LoadClient(url, 4, 120_000).start();
-    for (const [wa, wb] of [[20, 30], [5, 45], [25, 25]]) {
+    for (const [wa, wb] of [
+      [20, 30],
+      [5, 45],
+      [25, 25],
+    ]) {
       await t.stack.setAllConfig({ aWeight: { value: String(wa) }, bWeight: { value: String(wb) } });
       const up = await t.stack.up();
       expect(up.summary.resourceChanges?.update).toBe(2);
@@ -85,7 +93,9 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
     await until(() => agent.agent.getStatus().revisions["shop/routes"] === rev, 5000, "agent applied the last revision");
     const during = await load.stop();
     const s = split(await sendRequests(url, 5000));
-    console.log(`[routes e2e] declared 50/25/25, measured ${s.stable.toFixed(2)}/${s.a.toFixed(2)}/${s.b.toFixed(2)}; ${during.total} requests during 3 ups, ${during.failed} failed`);
+    console.log(
+      `[routes e2e] declared 50/25/25, measured ${s.stable.toFixed(2)}/${s.a.toFixed(2)}/${s.b.toFixed(2)}; ${during.total} requests during 3 ups, ${during.failed} failed`,
+    );
     expect(during.failed).toBe(0);
     expect(Math.abs(s.a - 25)).toBeLessThanOrEqual(2);
     expect(agent.agent.getStatus().counters.reloads).toBe(reloads);

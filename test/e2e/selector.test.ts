@@ -38,15 +38,25 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
   const stored = async () => JSON.parse((await store.get(key))!.value) as StoredRecord;
   /** What the API server and the record say, for failure messages. */
   const diagnose = async () => {
-    const list = await kube<{ items: { metadata: { name: string; deletionTimestamp?: string }; status: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] } }[] }>("GET", `/api/v1/namespaces/${namespace}/pods`);
-    const pods = list!.items.map((p) => `${p.metadata.name} ${p.status.phase} ${p.status.podIP ?? "-"} ready=${p.status.conditions?.find((c) => c.type === "Ready")?.status ?? "-"}${p.metadata.deletionTimestamp ? " deleting" : ""}`);
+    const list = await kube<{
+      items: {
+        metadata: { name: string; deletionTimestamp?: string };
+        status: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+      }[];
+    }>("GET", `/api/v1/namespaces/${namespace}/pods`);
+    const pods = list!.items.map(
+      (p) =>
+        `${p.metadata.name} ${p.status.phase} ${p.status.podIP ?? "-"} ready=${p.status.conditions?.find((c) => c.type === "Ready")?.status ?? "-"}${p.metadata.deletionTimestamp ? " deleting" : ""}`,
+    );
     return `pods:\n  ${pods.join("\n  ")}\nrecord: ${JSON.stringify((await stored()).discovered)}\nreconciler log:\n${reconcilerLog}`;
   };
   const expectDiscovered = async (want: Record<string, string[]>) => {
     const got = await discovered();
-    if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`discovered ${JSON.stringify(got)}, expected ${JSON.stringify(want)}\n${await diagnose()}`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      throw new Error(`discovered ${JSON.stringify(got)}, expected ${JSON.stringify(want)}\n${await diagnose()}`);
   };
-  const discovered = async () => Object.fromEntries(Object.entries((await stored()).discovered?.routes ?? {}).map(([k, v]) => [k, v.map((i) => i.name).sort()]));
+  const discovered = async () =>
+    Object.fromEntries(Object.entries((await stored()).discovered?.routes ?? {}).map(([k, v]) => [k, v.map((i) => i.name).sort()]));
 
   /** A pod of `version`, played by a real server on the address kwok gave it. */
   async function addPod(name: string, version: string): Promise<void> {
@@ -104,7 +114,25 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
 
   it("the reconciler follows pods: a new version starts at 0, a removed one loses its route, replicas change servers", async () => {
     const health = await freePort();
-    reconciler = spawn(process.execPath, [path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"), "--store", "etcd", "--endpoints", testbedEnv().VAMP_ETCD_ENDPOINT, "--organization", "e2e", "--environment", environment, "--kubeconfig", testbedEnv().VAMP_KUBECONFIG, "--listen", `127.0.0.1:${health}`], { stdio: ["ignore", "pipe", "pipe"] });
+    reconciler = spawn(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"),
+        "--store",
+        "etcd",
+        "--endpoints",
+        testbedEnv().VAMP_ETCD_ENDPOINT,
+        "--organization",
+        "e2e",
+        "--environment",
+        environment,
+        "--kubeconfig",
+        testbedEnv().VAMP_KUBECONFIG,
+        "--listen",
+        `127.0.0.1:${health}`,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     reconciler.stdout!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
     reconciler.stderr!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
     const waitFor = (want: Record<string, string[]>, what: string) =>

@@ -12,7 +12,12 @@ const pki = () => path.join(testbedEnv().VAMP_TESTBED_RUN, "kubernetes", "pki");
 const server = () => new URL(`https://127.0.0.1:${process.env.VAMP_KUBE_PORT ?? "16443"}`);
 
 /** One API call; resolves to the parsed body, rejects on a status >= 400 (404 tolerated when asked). */
-export function kube<T = Record<string, unknown>>(method: string, apiPath: string, body?: unknown, opts: { tolerate404?: boolean; contentType?: string } = {}): Promise<T | undefined> {
+export function kube<T = Record<string, unknown>>(
+  method: string,
+  apiPath: string,
+  body?: unknown,
+  opts: { tolerate404?: boolean; contentType?: string } = {},
+): Promise<T | undefined> {
   const k = pki();
   const data = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -49,7 +54,8 @@ export function kube<T = Record<string, unknown>>(method: string, apiPath: strin
 /** A kwok node whose pods get loopback addresses (127.0.0.0/24), so real servers can play the pods. */
 export async function ensureLoopbackNode(name = "kwok-loopback"): Promise<string> {
   const existing = await kube("GET", `/api/v1/nodes/${name}`, undefined, { tolerate404: true });
-  if (!existing) await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok" } }, spec: { podCIDR: "127.0.0.0/24" } });
+  if (!existing)
+    await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok" } }, spec: { podCIDR: "127.0.0.0/24" } });
   return name;
 }
 
@@ -122,11 +128,15 @@ export async function serverSideApply(manifest: Record<string, unknown>, fieldMa
 /** A kwok node with the hostname label the scheduler spreads on. */
 export async function ensureNode(name: string): Promise<void> {
   const existing = await kube("GET", `/api/v1/nodes/${name}`, undefined, { tolerate404: true });
-  if (!existing) await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok", "kubernetes.io/hostname": name } } });
+  if (!existing)
+    await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok", "kubernetes.io/hostname": name } } });
 }
 
 /** A SubjectAccessReview: may this ServiceAccount do this? */
-export async function canI(serviceAccount: { namespace: string; name: string }, attrs: { verb: string; resource: string; namespace: string; name?: string; group?: string }): Promise<boolean> {
+export async function canI(
+  serviceAccount: { namespace: string; name: string },
+  attrs: { verb: string; resource: string; namespace: string; name?: string; group?: string },
+): Promise<boolean> {
   const res = await kube<{ status: { allowed: boolean } }>("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", {
     apiVersion: "authorization.k8s.io/v1",
     kind: "SubjectAccessReview",
@@ -142,7 +152,11 @@ export async function canI(serviceAccount: { namespace: string; name: string }, 
 /** Evicts a pod through the Eviction API; resolves to the HTTP outcome. */
 export async function evict(namespace: string, pod: string): Promise<"evicted" | "blocked"> {
   try {
-    await kube("POST", `/api/v1/namespaces/${namespace}/pods/${pod}/eviction`, { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: pod, namespace } });
+    await kube("POST", `/api/v1/namespaces/${namespace}/pods/${pod}/eviction`, {
+      apiVersion: "policy/v1",
+      kind: "Eviction",
+      metadata: { name: pod, namespace },
+    });
     return "evicted";
   } catch (e) {
     if (/HTTP 429/.test((e as Error).message)) return "blocked";

@@ -39,10 +39,7 @@ export async function newTestStack(programDir: string, config: ConfigMap = {}): 
     PATH: env.PATH,
   };
   const stackName = `e2e${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-  const stack = await LocalWorkspace.createStack(
-    { stackName, workDir: programDir },
-    { envVars, pulumiHome: env.PULUMI_HOME, pulumiCommand: undefined },
-  );
+  const stack = await LocalWorkspace.createStack({ stackName, workDir: programDir }, { envVars, pulumiHome: env.PULUMI_HOME, pulumiCommand: undefined });
   await stack.setAllConfig(config);
   return {
     stack,

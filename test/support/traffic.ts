@@ -27,7 +27,11 @@ export async function startBackend(id: string, host = "127.0.0.1", port = 0): Pr
   return {
     id,
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -50,12 +54,18 @@ export function shares(t: Tally): Record<string, number> {
 }
 
 /** One GET; resolves to the backend id, or throws with the reason. */
-export function getOnce(url: string, agent: http.Agent, headers: Record<string, string> = {}): Promise<{ backend: string; status: number; headers: http.IncomingHttpHeaders; body: string }> {
+export function getOnce(
+  url: string,
+  agent: http.Agent,
+  headers: Record<string, string> = {},
+): Promise<{ backend: string; status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent, headers, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ backend: String(res.headers["x-backend"] ?? ""), status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on("end", () =>
+        resolve({ backend: String(res.headers["x-backend"] ?? ""), status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error("timeout")));
@@ -99,7 +109,11 @@ export class LoadClient {
   private done: Promise<void> = Promise.resolve();
   onAnswer?: (backend: string, at: number) => void;
 
-  constructor(private readonly url: string, private readonly concurrency = 4, private readonly maxMs = 300_000) {}
+  constructor(
+    private readonly url: string,
+    private readonly concurrency = 4,
+    private readonly maxMs = 300_000,
+  ) {}
 
   start(): this {
     const agent = new http.Agent({ keepAlive: true, maxSockets: this.concurrency });

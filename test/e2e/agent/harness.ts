@@ -47,10 +47,23 @@ export interface AgentUnderTest {
 }
 
 /** Starts an agent on `store` (which it owns: stop() closes it). */
-export async function startAgent(store: KeyValueStore, tenant: Tenant, opts: { workDir?: string; watch?: boolean; resyncMs?: number; runtimeWeights?: boolean } = {}): Promise<AgentUnderTest> {
+export async function startAgent(
+  store: KeyValueStore,
+  tenant: Tenant,
+  opts: { workDir?: string; watch?: boolean; resyncMs?: number; runtimeWeights?: boolean } = {},
+): Promise<AgentUnderTest> {
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "vamp-agent-"));
   const events: AgentEvent[] = [];
-  const agent = new GatewayAgent({ tenant, store, engine: defaultEngine({ bind: "127.0.0.1" }), workDir, watch: opts.watch, resyncMs: opts.resyncMs, runtimeWeights: opts.runtimeWeights, log: (e) => events.push(e) });
+  const agent = new GatewayAgent({
+    tenant,
+    store,
+    engine: defaultEngine({ bind: "127.0.0.1" }),
+    workDir,
+    watch: opts.watch,
+    resyncMs: opts.resyncMs,
+    runtimeWeights: opts.runtimeWeights,
+    log: (e) => events.push(e),
+  });
   await agent.start();
   return {
     agent,

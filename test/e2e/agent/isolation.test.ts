@@ -57,13 +57,22 @@ describe.each(kinds)("a poisoned record beside healthy gateways, on %s", (kind) 
     // The poison: valid JSON, a valid record shape, a condition HAProxy cannot express.
     const poisonRev = await store.put(
       gatewayKey(tenant, "bad"),
-      encodeRecord({ apiVersion: "vamp.io/v2", kind: "Gateway", name: "bad", spec: { port: ports[2], routes: { [`[${addr(a)}]`]: { weight: 100, condition: HUGE } } } }),
+      encodeRecord({
+        apiVersion: "vamp.io/v2",
+        kind: "Gateway",
+        name: "bad",
+        spec: { port: ports[2], routes: { [`[${addr(a)}]`]: { weight: 100, condition: HUGE } } },
+      }),
     );
     const revs: string[] = [];
     for (const w of [50, 20, 70]) {
       revs[0] = await writeGateway(store, tenant, "one", splitSpec(ports[0], { [addr(a)]: w, [addr(b)]: 100 - w }));
       revs[1] = await writeGateway(store, tenant, "two", splitSpec(ports[1], { [addr(a)]: 100 - w, [addr(b)]: w }));
-      await until(() => t.agent.getStatus().revisions.one === revs[0] && t.agent.getStatus().revisions.two === revs[1], 5000, `weights ${w}/${100 - w} applied`);
+      await until(
+        () => t.agent.getStatus().revisions.one === revs[0] && t.agent.getStatus().revisions.two === revs[1],
+        5000,
+        `weights ${w}/${100 - w} applied`,
+      );
     }
     const tallies = await Promise.all(load.map((l) => l.stop()));
     // The last split is measured exactly (round robin over 1,000 requests).
@@ -73,7 +82,9 @@ describe.each(kinds)("a poisoned record beside healthy gateways, on %s", (kind) 
     expect(two.byBackend).toEqual({ a: 300, b: 700 });
     // The bad gateway still serves its last good version.
     expect((await sendRequests(url(2), 100)).byBackend).toEqual({ a: 100 });
-    console.log(`[isolation ${kind}] requests during the changes: ${tallies.map((x) => x.total).join(" / ")}, failed ${tallies.map((x) => x.failed).join(" / ")}`);
+    console.log(
+      `[isolation ${kind}] requests during the changes: ${tallies.map((x) => x.total).join(" / ")}, failed ${tallies.map((x) => x.failed).join(" / ")}`,
+    );
     for (const x of tallies) expect(x.failed).toBe(0);
 
     const s = t.agent.getStatus();
@@ -104,7 +115,11 @@ describe("a reload HAProxy refuses", () => {
   beforeAll(async () => {
     await requireServices("haproxy");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "vamp-apply-"));
-    haproxy = new HaproxyMaster({ configPath: path.join(dir, "haproxy.cfg"), masterSocket: path.join(dir, "master.sock"), logPath: path.join(dir, "haproxy.log") });
+    haproxy = new HaproxyMaster({
+      configPath: path.join(dir, "haproxy.cfg"),
+      masterSocket: path.join(dir, "master.sock"),
+      logPath: path.join(dir, "haproxy.log"),
+    });
     backend = await startBackend("a");
     blocker = net.createServer().listen(0, "127.0.0.1");
     await new Promise((r) => blocker.once("listening", r));
@@ -118,13 +133,23 @@ describe("a reload HAProxy refuses", () => {
   });
 
   it("leaves the last good configuration on disk, so a restart serves it", async () => {
-    const files = { config: path.join(dir, "haproxy.cfg"), candidate: path.join(dir, "haproxy.cfg.candidate"), serverState: path.join(dir, "server-state"), state: path.join(dir, "state.json") };
+    const files = {
+      config: path.join(dir, "haproxy.cfg"),
+      candidate: path.join(dir, "haproxy.cfg.candidate"),
+      serverState: path.join(dir, "server-state"),
+      state: path.join(dir, "state.json"),
+    };
     fs.writeFileSync(files.serverState, "1\n");
     const applier = new Applier(haproxy, new RuntimeApi(path.join(dir, "master.sock"), { viaMaster: true }), files);
     const engine = defaultEngine({ bind: "127.0.0.1" });
     const paths = { statsSocket: path.join(dir, "admin.sock"), serverStateFile: files.serverState, instance: "applytest" };
     const compile = (name: string, port: number) => {
-      const r = engine.compile({ apiVersion: "vamp.io/v2", kind: "Gateway", name, spec: { port, routes: { [`[127.0.0.1:${backend.port}]`]: { weight: 100 } } } });
+      const r = engine.compile({
+        apiVersion: "vamp.io/v2",
+        kind: "Gateway",
+        name,
+        spec: { port, routes: { [`[127.0.0.1:${backend.port}]`]: { weight: 100 } } },
+      });
       expect(r.errors).toEqual([]);
       return r.gateway!;
     };

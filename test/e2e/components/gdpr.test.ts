@@ -26,7 +26,10 @@ const CASES: { name: string; layout: unknown; error?: RegExp }[] = [
       { name: "acme/shop-us", countries: ["US", "CA"], gatewayLogs: "us" },
     ]),
   },
-  { name: "German and Austrian users to Germany's own cluster (in the EU)", layout: layout([{ name: "acme/dach", countries: ["DE", "AT"], gatewayLogs: "de" }]) },
+  {
+    name: "German and Austrian users to Germany's own cluster (in the EU)",
+    layout: layout([{ name: "acme/dach", countries: ["DE", "AT"], gatewayLogs: "de" }]),
+  },
   { name: "users outside the EU may log anywhere", layout: layout([{ name: "acme/shop-us", countries: ["US"], gatewayLogs: "eu" }]) },
   {
     name: "EU users logged in the US",
@@ -45,7 +48,11 @@ const CASES: { name: string; layout: unknown; error?: RegExp }[] = [
   },
   {
     name: "a national cluster outside the EU",
-    layout: { managementRegion: "us", regions: [...regions.slice(0, 2), { name: "de", jurisdiction: "US", countries: ["DE"], cluster: endpoint("de") }], environments: [] },
+    layout: {
+      managementRegion: "us",
+      regions: [...regions.slice(0, 2), { name: "de", jurisdiction: "US", countries: ["DE"], cluster: endpoint("de") }],
+      environments: [],
+    },
     error: /region "de" claims to meet DE's own requirement but is not under EU jurisdiction \(US\)/,
   },
   {

@@ -19,7 +19,11 @@ const of = (d: DeclaredResource[], type: string) => d.filter((r) => r.type === t
 function sql(statements: string, user = "root", password?: string): string {
   const [host, port] = testbedEnv().VAMP_MYSQL_ENDPOINT.split(":");
   const args = ["--no-defaults", "--protocol=tcp", `-h${host}`, `-P${port}`, `-u${user}`, "--batch", "--skip-column-names", "-e", statements];
-  return execFileSync("mariadb", args, { encoding: "utf8", env: { ...process.env, ...(password ? { MYSQL_PWD: password } : {}) }, stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync("mariadb", args, {
+    encoding: "utf8",
+    env: { ...process.env, ...(password ? { MYSQL_PWD: password } : {}) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 const q = (s: string) => s.replace(/'/g, "''");
@@ -28,7 +32,9 @@ function statementsFor(d: DeclaredResource[]): string[] {
   return [
     ...of(d, "mysql:index/database:Database").map((x) => `CREATE DATABASE \`${x.name}\` CHARACTER SET ${x.defaultCharacterSet} COLLATE ${x.defaultCollation}`),
     ...of(d, "mysql:index/user:User").map((x) => `CREATE USER '${q(x.user)}'@'${q(x.host)}' IDENTIFIED BY '${q(x.plaintextPassword)}'`),
-    ...of(d, "mysql:index/grant:Grant").map((x) => `GRANT ${(x.privileges as string[]).join(", ")} ON \`${x.database}\`.${x.table ? `\`${x.table}\`` : "*"} TO '${q(x.user)}'@'${q(x.host)}'`),
+    ...of(d, "mysql:index/grant:Grant").map(
+      (x) => `GRANT ${(x.privileges as string[]).join(", ")} ON \`${x.database}\`.${x.table ? `\`${x.table}\`` : "*"} TO '${q(x.user)}'@'${q(x.host)}'`,
+    ),
   ];
 }
 
@@ -65,13 +71,19 @@ describe("declared MySQL grants on a real MariaDB", () => {
 describe("declared Vault policies on a real Vault", () => {
   let d: DeclaredResource[];
   const addr = () => testbedEnv().VAMP_VAULT_ADDR;
-  async function vault(method: string, path: string, body?: unknown, token = vaultToken()): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- Vault's JSON
-    const res = await fetch(`${addr()}/v1/${path}`, { method, headers: { "X-Vault-Token": token }, body: body === undefined ? undefined : JSON.stringify(body) });
+  async function vault(method: string, path: string, body?: unknown, token = vaultToken()): Promise<any> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- Vault's JSON
+    const res = await fetch(`${addr()}/v1/${path}`, {
+      method,
+      headers: { "X-Vault-Token": token },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`vault ${method} ${path}: HTTP ${res.status}: ${text}`);
     return text ? JSON.parse(text) : undefined;
   }
-  const tokenFor = async (policy: string) => (await vault("POST", "auth/token/create", { policies: [policy], ttl: "10m", no_parent: true })).auth.client_token as string;
+  const tokenFor = async (policy: string) =>
+    (await vault("POST", "auth/token/create", { policies: [policy], ttl: "10m", no_parent: true })).auth.client_token as string;
   const storeWith = (token: string) => new VaultStore({ kind: "vault", address: addr() }, { token });
   const rec = (name: string) => JSON.stringify({ apiVersion: "vamp.io/v2", kind: "Gateway", name, spec: { port: "9050/http", routes: {} } });
 

@@ -26,7 +26,12 @@ beforeAll(async () => {
   const nodes = await kube<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>("GET", "/api/v1/nodes");
   for (const n of nodes!.items) {
     if (!n.metadata.labels?.["kubernetes.io/hostname"]) {
-      await kube("PATCH", `/api/v1/nodes/${n.metadata.name}`, { metadata: { labels: { "kubernetes.io/hostname": n.metadata.name } } }, { contentType: "application/merge-patch+json" });
+      await kube(
+        "PATCH",
+        `/api/v1/nodes/${n.metadata.name}`,
+        { metadata: { labels: { "kubernetes.io/hostname": n.metadata.name } } },
+        { contentType: "application/merge-patch+json" },
+      );
     }
   }
 });
@@ -43,7 +48,8 @@ describe.each(PROGRAMS)("$name: declared objects on a real Kubernetes API", ({ p
   afterAll(async () => {
     for (const ns of namespaces ?? []) await kube("DELETE", `/api/v1/namespaces/${ns}`, undefined, { tolerate404: true });
     // The next program may declare the same namespaces: wait until these are gone.
-    for (const ns of namespaces ?? []) await until(async () => !(await kube("GET", `/api/v1/namespaces/${ns}`, undefined, { tolerate404: true })), 90_000, `namespace ${ns} deleted`);
+    for (const ns of namespaces ?? [])
+      await until(async () => !(await kube("GET", `/api/v1/namespaces/${ns}`, undefined, { tolerate404: true })), 90_000, `namespace ${ns} deleted`);
   });
 
   it("every declared object is accepted by the API server (server-side apply)", async () => {
@@ -65,13 +71,19 @@ describe.each(PROGRAMS)("$name: declared objects on a real Kubernetes API", ({ p
     const agents = manifests.filter((m) => m.kind === "Deployment" && m.metadata.name === "vamp-gateway-agent");
     expect(agents.length).toBeGreaterThan(0);
     for (const d of agents) {
-      const selector = Object.entries(d.spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(",");
+      const selector = Object.entries(d.spec.selector.matchLabels as Record<string, string>)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
       const path = `/api/v1/namespaces/${d.metadata.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`;
       let pods: PodList["items"] = [];
-      await until(async () => {
-        pods = (await kube<PodList>("GET", path))!.items;
-        return pods.length === d.spec.replicas && pods.every((p) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
-      }, 60_000, `${d.metadata.namespace}: ${d.spec.replicas} Ready agents`);
+      await until(
+        async () => {
+          pods = (await kube<PodList>("GET", path))!.items;
+          return pods.length === d.spec.replicas && pods.every((p) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+        },
+        60_000,
+        `${d.metadata.namespace}: ${d.spec.replicas} Ready agents`,
+      );
       const nodes = new Set(pods.map((p) => p.spec.nodeName));
       expect(nodes.size).toBe(d.spec.replicas);
     }
@@ -80,14 +92,23 @@ describe.each(PROGRAMS)("$name: declared objects on a real Kubernetes API", ({ p
   it("the PodDisruptionBudget lets one agent go and blocks evicting the second", async () => {
     const pdb = manifests.find((m) => m.kind === "PodDisruptionBudget")!;
     const ns = pdb.metadata.namespace!;
-    await until(async () => (await kube<{ status?: { disruptionsAllowed?: number } }>("GET", `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${pdb.metadata.name}`))?.status?.disruptionsAllowed === 1, 30_000, "PDB allows one disruption");
-    const selector = Object.entries(pdb.spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(",");
+    await until(
+      async () =>
+        (await kube<{ status?: { disruptionsAllowed?: number } }>("GET", `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/${pdb.metadata.name}`))?.status
+          ?.disruptionsAllowed === 1,
+      30_000,
+      "PDB allows one disruption",
+    );
+    const selector = Object.entries(pdb.spec.selector.matchLabels as Record<string, string>)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
     const pods = (await kube<PodList>("GET", `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`))!.items;
     expect(pods).toHaveLength(2);
     // A drain: every node cordoned, so the evicted agent's replacement cannot start elsewhere
     // (with free nodes it would be Ready in milliseconds and the budget would allow the next one).
     const nodes = (await kube<{ items: { metadata: { name: string } }[] }>("GET", "/api/v1/nodes"))!.items.map((n) => n.metadata.name);
-    const cordon = (unschedulable: boolean) => Promise.all(nodes.map((n) => kube("PATCH", `/api/v1/nodes/${n}`, { spec: { unschedulable } }, { contentType: "application/merge-patch+json" })));
+    const cordon = (unschedulable: boolean) =>
+      Promise.all(nodes.map((n) => kube("PATCH", `/api/v1/nodes/${n}`, { spec: { unschedulable } }, { contentType: "application/merge-patch+json" })));
     await cordon(true);
     try {
       expect(await evict(ns, pods[0].metadata.name)).toBe("evicted");

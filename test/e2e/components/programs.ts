@@ -27,7 +27,12 @@ export function tenantsProgram(): void {
     const o = new Organization(org, { name: org, managementProvider: mgmt, mysql: { provider: mp }, vault: { provider: vp } });
     for (const env of ["test", "prod"]) envs.push(new Environment(`${org}-${env}`, { organization: o, name: env, provider: cluster }));
   }
-  new ServiceCluster("service", { provider: cluster, environments: envs, store: { kind: "vault", address: "https://vault.example.com:8200" }, gatewayPorts: [80, 9050] });
+  new ServiceCluster("service", {
+    provider: cluster,
+    environments: envs,
+    store: { kind: "vault", address: "https://vault.example.com:8200" },
+    gatewayPorts: [80, 9050],
+  });
 }
 
 const example = (dir: string) => () => require(path.join(REPO_ROOT, "examples", dir, "index.ts"));

@@ -16,15 +16,24 @@ describe("SearchLogIndices: real engine and a real search node", () => {
   const environment = `s${Date.now().toString(36)}`;
   const prefix = `vamp-acme-${environment}-gateway-logs`;
   const url = () => testbedEnv().VAMP_SEARCH_URL;
-  async function search(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- search API JSON
-    const res = await fetch(`${url()}${p}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  async function search(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- search API JSON
+    const res = await fetch(`${url()}${p}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   }
 
   beforeAll(async () => {
     await requireServices("search");
-    t = await newTestStack(path.join(__dirname, "..", "programs", "search"), { url: { value: url() }, environment: { value: environment }, gatewayLogDays: { value: "14" } });
+    t = await newTestStack(path.join(__dirname, "..", "programs", "search"), {
+      url: { value: url() },
+      environment: { value: environment },
+      gatewayLogDays: { value: "14" },
+    });
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -40,7 +49,13 @@ describe("SearchLogIndices: real engine and a real search node", () => {
     const up = await t.stack.up();
     expect(up.outputs.templates.value).toEqual([prefix, `vamp-acme-${environment}-events`]);
     const today = dailyIndex(prefix, new Date());
-    const ok = await search("POST", `/${today}/_doc?refresh=true`, { "@timestamp": new Date().toISOString(), gateway: "shop/web", route: "[10.0.0.1:80]", status: 200, duration_ms: 3.5 });
+    const ok = await search("POST", `/${today}/_doc?refresh=true`, {
+      "@timestamp": new Date().toISOString(),
+      gateway: "shop/web",
+      route: "[10.0.0.1:80]",
+      status: 200,
+      duration_ms: 3.5,
+    });
     expect(ok.status).toBe(201);
     const mapping = await search("GET", `/${today}/_mapping`);
     expect(mapping.json[today].mappings.dynamic).toBe("strict");

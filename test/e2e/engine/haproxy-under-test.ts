@@ -67,7 +67,11 @@ export async function runHaproxy(text: string): Promise<RunningHaproxy> {
   if (problem) throw new Error(`rendered configuration fails haproxy -c:\n${problem}\n${text}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vamp-haproxy-"));
   fs.writeFileSync(path.join(dir, "haproxy.cfg"), text);
-  const master = new HaproxyMaster({ configPath: path.join(dir, "haproxy.cfg"), masterSocket: path.join(dir, "master.sock"), logPath: path.join(dir, "haproxy.log") });
+  const master = new HaproxyMaster({
+    configPath: path.join(dir, "haproxy.cfg"),
+    masterSocket: path.join(dir, "master.sock"),
+    logPath: path.join(dir, "haproxy.log"),
+  });
   await master.start();
   return {
     master,

@@ -71,9 +71,9 @@ const gatewayArb = (name: string, port: number, hostBase: number) =>
       return raw;
     });
 
-const setArb = fc.integer({ min: 1, max: 3 }).chain((n) =>
-  fc.tuple(...Array.from({ length: n }, (_, i) => gatewayArb(["shop/web", "cart", "a/b/c/d"][i], 20000 + i, i))),
-);
+const setArb = fc
+  .integer({ min: 1, max: 3 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => gatewayArb(["shop/web", "cart", "a/b/c/d"][i], 20000 + i, i))));
 
 // --- what a validation error must say (pure: exercised without HAProxy too) ---
 type Reported = { source: string; path: string; message: string };
@@ -112,7 +112,9 @@ function follow(raw: unknown, path: string): Located | undefined {
         if (!rest.startsWith(".")) return undefined;
         rest = rest.slice(1);
       }
-      const keys = (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : Object.keys(v)).filter((k) => rest === k || rest.startsWith(`${k}.`) || rest.startsWith(`${k}[`));
+      const keys = (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : Object.keys(v)).filter(
+        (k) => rest === k || rest.startsWith(`${k}.`) || rest.startsWith(`${k}[`),
+      );
       key = keys.sort((a, b) => b.length - a.length)[0] ?? rest;
       if (!keys.length && /[.[]/.test(rest)) return undefined;
       rest = rest.slice(key.length);
@@ -147,7 +149,11 @@ function expectExplains(e: Reported, raw: unknown, source: string): void {
   }
   if (e.path === "routes" && /^route weights add up to \d+%/.test(e.message)) return;
   if (/^targets the same place as route "/.test(e.message) && /^routes[.[]/.test(e.path)) return;
-  if (/(^a condition strength needs a condition on the same route|need[s]? http.*; this gateway is tcp|^conditions test http requests; this gateway is tcp)$/.test(e.message)) {
+  if (
+    /(^a condition strength needs a condition on the same route|need[s]? http.*; this gateway is tcp|^conditions test http requests; this gateway is tcp)$/.test(
+      e.message,
+    )
+  ) {
     // About a field the gateway or route does not allow: it must be there.
     if (at.value === undefined || at.value === null) throw new Error(`the field is not in the input: ${about}`);
     return;
@@ -168,7 +174,8 @@ function expectExplains(e: Reported, raw: unknown, source: string): void {
     return;
   }
   const message = e.message.toLowerCase();
-  if (!values.some((v) => message.includes(quoted(v)))) throw new Error(`the reason does not quote the bad value at its path (${values.map(quoted).join(", ")}): ${about}`);
+  if (!values.some((v) => message.includes(quoted(v))))
+    throw new Error(`the reason does not quote the bad value at its path (${values.map(quoted).join(", ")}): ${about}`);
 }
 
 describe("property: random gateway sets", () => {
@@ -179,7 +186,10 @@ describe("property: random gateway sets", () => {
         const results = raws.map((r) => validateVampGateway(r, "prop"));
         const errors = results.flatMap((r) => r.problems.map(formatProblem));
         expect(errors).toEqual([]);
-        const set = resolveSet(results.map((r) => r.gateway!), { virtualHostsPort: 20080 });
+        const set = resolveSet(
+          results.map((r) => r.gateway!),
+          { virtualHostsPort: 20080 },
+        );
         expect(set.problems.map(formatProblem)).toEqual([]);
         const { text, failures } = renderConfig(set.gateways, { bind: "127.0.0.1", virtualHostsPort: 20080, statsSocket: "/tmp/vamp-prop.sock", log: false });
         expect(failures).toEqual([]);
@@ -195,11 +205,24 @@ describe("property: random gateway sets", () => {
   it("random invalid input yields validation errors, never an exception or a refused configuration", () => {
     const mutate = fc.oneof(
       fc.anything(),
-      fc.record({ name: fc.oneof(fc.string(), fc.constant("a/b/c")), port: fc.oneof(fc.integer({ min: -5, max: 70000 }), fc.string()), routes: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        { name: fc.oneof(fc.string(), fc.constant("a/b/c")), port: fc.oneof(fc.integer({ min: -5, max: 70000 }), fc.string()), routes: fc.anything() },
+        { requiredKeys: [] },
+      ),
       fc.record({
         name: fc.constant("x"),
         port: fc.constant("20001/http"),
-        routes: fc.dictionary(fc.oneof(fc.string(), fc.constant("[1.2.3.4:5]")), fc.record({ weight: fc.oneof(fc.integer({ min: -10, max: 200 }), fc.string()), condition: fc.oneof(fc.string(), conditions), condition_strength: fc.anything() }, { requiredKeys: [] })),
+        routes: fc.dictionary(
+          fc.oneof(fc.string(), fc.constant("[1.2.3.4:5]")),
+          fc.record(
+            {
+              weight: fc.oneof(fc.integer({ min: -10, max: 200 }), fc.string()),
+              condition: fc.oneof(fc.string(), conditions),
+              condition_strength: fc.anything(),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
       }),
     );
     let rejected = 0;

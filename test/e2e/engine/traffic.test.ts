@@ -54,7 +54,12 @@ describe("weights", () => {
 
 describe("conditions", () => {
   const cases: [string, string, Record<string, string>, Record<string, string>][] = [
-    ["user agent", "user-agent = Firefox", { "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0" }, { "user-agent": "curl/8.0" }],
+    [
+      "user agent",
+      "user-agent = Firefox",
+      { "user-agent": "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0" },
+      { "user-agent": "curl/8.0" },
+    ],
     ["header", "header X-Canary has yes", { "x-canary": "oh yes" }, { "x-canary": "no" }],
     ["cookie", "cookie group has beta", { cookie: "group=beta-testers; other=1" }, { cookie: "group=stable" }],
     ["host", "host = shop.example.com", { host: "shop.example.com:8080" }, { host: "other.example.com" }],
@@ -63,7 +68,9 @@ describe("conditions", () => {
 
   it.each(cases)("%s: strength 100%% sends every matching request to the route, nothing else", async (_n, condition, match, miss) => {
     const port = await freePort();
-    await serve(`kind: gateways\nname: cond\nport: ${port}\nroutes:\n  ${t(a)}: { weight: 100% }\n  ${t(b)}: { weight: 0%, condition: "${condition}", condition_strength: 100% }\n`);
+    await serve(
+      `kind: gateways\nname: cond\nport: ${port}\nroutes:\n  ${t(a)}: { weight: 100% }\n  ${t(b)}: { weight: 0%, condition: "${condition}", condition_strength: 100% }\n`,
+    );
     const url = `http://127.0.0.1:${port}/`;
     const hit = await sendRequests(url, 200, 4, match);
     const other = await sendRequests(url, 200, 4, miss);
@@ -73,7 +80,9 @@ describe("conditions", () => {
 
   it("strength 50% sends half the matching requests to the route; the rest follows the weights", async () => {
     const port = await freePort();
-    await serve(`kind: gateways\nname: strength\nport: ${port}\nroutes:\n  ${t(a)}: { weight: 80% }\n  ${t(b)}: { weight: 20%, condition: user-agent == Firefox, condition_strength: 50% }\n`);
+    await serve(
+      `kind: gateways\nname: strength\nport: ${port}\nroutes:\n  ${t(a)}: { weight: 80% }\n  ${t(b)}: { weight: 20%, condition: user-agent == Firefox, condition_strength: 50% }\n`,
+    );
     const url = `http://127.0.0.1:${port}/`;
     const firefox = shares(await sendRequests(url, 4000, 8, { "user-agent": "Firefox/120.0" }));
     const others = shares(await sendRequests(url, 4000, 8, { "user-agent": "curl/8" }));
@@ -136,7 +145,9 @@ describe("virtual hosts, rewrites, chaining, tcp", () => {
 
   it("chains a gateway to another gateway", async () => {
     const [p1, p2] = [await freePort(), await freePort()];
-    await serve(`kind: gateways\nname: inner\nport: ${p1}\nroutes:\n  ${t(b)}: {}\n---\nkind: gateways\nname: edge\nport: ${p2}\nroutes:\n  inner: { weight: 100% }\n`);
+    await serve(
+      `kind: gateways\nname: inner\nport: ${p1}\nroutes:\n  ${t(b)}: {}\n---\nkind: gateways\nname: edge\nport: ${p2}\nroutes:\n  inner: { weight: 100% }\n`,
+    );
     expect((await sendRequests(`http://127.0.0.1:${p2}/`, 100, 4)).byBackend).toEqual({ b: 100 });
   });
 

@@ -25,10 +25,29 @@ let vaultCa = "";
 
 function pki(): void {
   ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=vamp-tls-test-ca");
-  for (const [name, ext] of [["server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth"], ["client", "extendedKeyUsage=clientAuth"]] as const) {
+  for (const [name, ext] of [
+    ["server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth"],
+    ["client", "extendedKeyUsage=clientAuth"],
+  ] as const) {
     ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=vamp-${name}`);
     fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
-    ssl("x509", "-req", "-in", `${name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", "-extfile", `${name}.ext`);
+    ssl(
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      `${name}.crt`,
+      "-days",
+      "1",
+      "-extfile",
+      `${name}.ext`,
+    );
   }
 }
 
@@ -37,18 +56,43 @@ beforeAll(async () => {
   const [client, peer] = [await freePort(), await freePort()];
   etcdUrl = `https://127.0.0.1:${client}`;
   procs.push(
-    spawn("etcd", [
-      "--name", "tls", "--data-dir", path.join(dir, "etcd"),
-      "--listen-client-urls", etcdUrl, "--advertise-client-urls", etcdUrl,
-      "--listen-peer-urls", `http://127.0.0.1:${peer}`, "--initial-advertise-peer-urls", `http://127.0.0.1:${peer}`,
-      "--initial-cluster", `tls=http://127.0.0.1:${peer}`,
-      "--cert-file", path.join(dir, "server.crt"), "--key-file", path.join(dir, "server.key"),
-      "--client-cert-auth", "--trusted-ca-file", path.join(dir, "ca.crt"),
-    ], { stdio: "ignore" }),
+    spawn(
+      "etcd",
+      [
+        "--name",
+        "tls",
+        "--data-dir",
+        path.join(dir, "etcd"),
+        "--listen-client-urls",
+        etcdUrl,
+        "--advertise-client-urls",
+        etcdUrl,
+        "--listen-peer-urls",
+        `http://127.0.0.1:${peer}`,
+        "--initial-advertise-peer-urls",
+        `http://127.0.0.1:${peer}`,
+        "--initial-cluster",
+        `tls=http://127.0.0.1:${peer}`,
+        "--cert-file",
+        path.join(dir, "server.crt"),
+        "--key-file",
+        path.join(dir, "server.key"),
+        "--client-cert-auth",
+        "--trusted-ca-file",
+        path.join(dir, "ca.crt"),
+      ],
+      { stdio: "ignore" },
+    ),
   );
   const vaultPort = await freePort();
   vaultUrl = `https://127.0.0.1:${vaultPort}`;
-  procs.push(spawn(testbedEnv().VAMP_VAULT_BIN, ["server", "-dev", "-dev-tls", `-dev-tls-cert-dir=${dir}`, `-dev-listen-address=127.0.0.1:${vaultPort}`, "-dev-root-token-id=tls-test-root"], { stdio: "ignore" }));
+  procs.push(
+    spawn(
+      testbedEnv().VAMP_VAULT_BIN,
+      ["server", "-dev", "-dev-tls", `-dev-tls-cert-dir=${dir}`, `-dev-listen-address=127.0.0.1:${vaultPort}`, "-dev-root-token-id=tls-test-root"],
+      { stdio: "ignore" },
+    ),
+  );
   await until(() => fs.existsSync(path.join(dir, "vault-ca.pem")), 20_000, "vault dev TLS CA written");
   vaultCa = read("vault-ca.pem");
   const probe = new EtcdStore({ kind: "etcd", endpoints: [etcdUrl], tls: { ca: read("ca.crt"), cert: read("client.crt") } }, { tlsKey: read("client.key") });
@@ -63,8 +107,14 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-storeContract("etcd over mutual TLS", () => new EtcdStore({ kind: "etcd", endpoints: [etcdUrl], tls: { ca: read("ca.crt"), cert: read("client.crt") } }, { tlsKey: read("client.key") }));
-storeContract("vault over TLS with a private CA", () => new VaultStore({ kind: "vault", address: vaultUrl, pollIntervalMs: 100, tls: { ca: vaultCa } }, { token: "tls-test-root" }));
+storeContract(
+  "etcd over mutual TLS",
+  () => new EtcdStore({ kind: "etcd", endpoints: [etcdUrl], tls: { ca: read("ca.crt"), cert: read("client.crt") } }, { tlsKey: read("client.key") }),
+);
+storeContract(
+  "vault over TLS with a private CA",
+  () => new VaultStore({ kind: "vault", address: vaultUrl, pollIntervalMs: 100, tls: { ca: vaultCa } }, { token: "tls-test-root" }),
+);
 
 describe("TLS refusals", () => {
   it("etcd refuses a client without a client certificate", async () => {

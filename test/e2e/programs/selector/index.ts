@@ -19,5 +19,12 @@ export const revision = gw.revision;
 // A canary of a discovered version the gateway does not declare, stepped by a Route.
 const canary = config.getObject<{ route: string; weight: number }>("canary");
 if (canary) {
-  new Route("canary", { store: config.requireObject<StoreConnection>("store"), organization: "e2e", environment: config.require("environment"), gatewayName: gw.gatewayName, route: canary.route, weight: canary.weight });
+  new Route("canary", {
+    store: config.requireObject<StoreConnection>("store"),
+    organization: "e2e",
+    environment: config.require("environment"),
+    gatewayName: gw.gatewayName,
+    route: canary.route,
+    weight: canary.weight,
+  });
 }
