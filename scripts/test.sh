@@ -14,7 +14,7 @@ t0=$(date +%s)
 ensure_node_modules
 # Kubernetes (API server, scheduler, controller manager, kwok) serves the selector and topology
 # suites; the search node the index-template suite.
-ensure_testbed core vault kubernetes search
+ensure_testbed core vault consul kubernetes search
 
 ensure_build
 log "typecheck tests"

@@ -6,13 +6,13 @@
 import * as path from "node:path";
 import type { KeyValueStore } from "../../packages/provider/src/store";
 import { newTestStack, stateFileText, type TestStack } from "../support/pulumi";
-import { openTestStore, requireServices, STORE_SERVICE, storeConnection, type StoreKind } from "../support/testbed";
+import { openTestStore, requireServices, STORE_SERVICE, storeConnection, type StoreKind, e2eStores } from "../support/testbed";
 import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../support/traffic";
 import { startAgent, until, type AgentUnderTest } from "./agent/harness";
 
 jest.setTimeout(300_000);
 
-const STORES: StoreKind[] = (process.env.VAMP_E2E_STORES ?? "etcd,zookeeper,vault").split(",") as StoreKind[];
+const STORES: StoreKind[] = e2eStores();
 
 describe.each(STORES)("Gateway resource: real engine, %s, agent and HAProxy", (kind) => {
   let t: TestStack;

@@ -71,10 +71,19 @@ export function etcdEndpoint(): string {
 }
 
 /** The stores a suite can run against; each is a real server of the test bed. */
-export type StoreKind = "etcd" | "zookeeper" | "vault";
+export type StoreKind = "etcd" | "zookeeper" | "vault" | "consul";
+
+/** Every store of the test bed, or the ones VAMP_E2E_STORES names (comma-separated). */
+export function e2eStores(): StoreKind[] {
+  const all: StoreKind[] = ["etcd", "zookeeper", "vault", "consul"];
+  const named = (process.env.VAMP_E2E_STORES ?? all.join(",")).split(",").filter(Boolean);
+  const unknown = named.filter((n) => !all.includes(n as StoreKind));
+  if (unknown.length) throw new Error(`VAMP_E2E_STORES: unknown store ${unknown.join(", ")} (known: ${all.join(", ")})`);
+  return named as StoreKind[];
+}
 
 /** The service name the test bed knows each store by. */
-export const STORE_SERVICE: Record<StoreKind, string> = { etcd: "etcd", zookeeper: "zookeeper", vault: "vault" };
+export const STORE_SERVICE: Record<StoreKind, string> = { etcd: "etcd", zookeeper: "zookeeper", vault: "vault", consul: "consul" };
 
 /** How to reach a test-bed store, as a program or the agent would be told. */
 export function storeConnection(kind: StoreKind): { connection: StoreConnection; credentials?: StoreCredentials } {
@@ -86,6 +95,8 @@ export function storeConnection(kind: StoreKind): { connection: StoreConnection;
       return { connection: { kind, servers: [env.VAMP_ZK_ENDPOINT] } };
     case "vault":
       return { connection: { kind, address: env.VAMP_VAULT_ADDR, pollIntervalMs: 200 }, credentials: { token: vaultToken() } };
+    case "consul":
+      return { connection: { kind, address: env.VAMP_CONSUL_ADDR }, credentials: { token: consulToken() } };
   }
 }
 
@@ -98,4 +109,9 @@ export function openTestStore(kind: StoreKind): KeyValueStore {
 /** The test-bed Vault's root token (written when the test bed starts Vault, mode 600). */
 export function vaultToken(): string {
   return fs.readFileSync(testbedEnv().VAMP_VAULT_TOKEN_FILE, "utf8").trim();
+}
+
+/** The test-bed Consul's management token (made when the test bed first starts Consul, mode 600). */
+export function consulToken(): string {
+  return fs.readFileSync(testbedEnv().VAMP_CONSUL_TOKEN_FILE, "utf8").trim();
 }

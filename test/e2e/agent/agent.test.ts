@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { KeyValueStore } from "../../../packages/provider/src/store";
 import { startServices, stopServices } from "../../../testbed/services";
-import { openTestStore, requireServices, STORE_SERVICE, type StoreKind } from "../../support/testbed";
+import { openTestStore, requireServices, STORE_SERVICE, e2eStores } from "../../support/testbed";
 import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../../support/traffic";
 import { agentStatusSource } from "../../../packages/provider/src/agent/health";
 import { serveStatus } from "../../../packages/provider/src/infra/http-status";
@@ -14,7 +14,7 @@ import { splitSpec, startAgent, until, writeGateway, type AgentUnderTest } from 
 
 jest.setTimeout(180_000);
 
-const kinds = (process.env.VAMP_E2E_STORES ?? "etcd,zookeeper,vault").split(",") as StoreKind[];
+const kinds = e2eStores();
 const stores: [string, () => KeyValueStore, string][] = kinds.map((k) => [k, () => openTestStore(k), STORE_SERVICE[k]]);
 
 describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {

@@ -15,13 +15,13 @@ import { HaproxyMaster } from "../../../packages/provider/src/haproxy/master";
 import { RuntimeApi } from "../../../packages/provider/src/haproxy/runtime-api";
 import { encodeRecord, gatewayKey } from "../../../packages/provider/src/record";
 import type { KeyValueStore } from "../../../packages/provider/src/store";
-import { openTestStore, requireServices, STORE_SERVICE, type StoreKind } from "../../support/testbed";
+import { openTestStore, requireServices, STORE_SERVICE, e2eStores } from "../../support/testbed";
 import { freePort, LoadClient, sendRequests, startBackend, type Backend } from "../../support/traffic";
 import { splitSpec, startAgent, until, writeGateway, type AgentUnderTest } from "./harness";
 
 jest.setTimeout(120_000);
 
-const kinds = (process.env.VAMP_E2E_STORES ?? "etcd,zookeeper,vault").split(",") as StoreKind[];
+const kinds = e2eStores();
 /** 7 clauses of two alternatives: 128 in HAProxy's OR of ANDs, past the limit of 64. */
 const HUGE = Array.from({ length: 7 }, (_, i) => `(has cookie a${i} or has cookie b${i})`).join(" and ");
 

@@ -64,6 +64,7 @@ export class ConsulStore implements KeyValueStore {
       if (expect !== undefined) throw new RevisionConflictError(key, expect, null);
       return false;
     }
+    if (expect !== undefined && expect !== current.revision) throw new RevisionConflictError(key, expect, current.revision);
     const res = await this.request("DELETE", key, expect === undefined ? {} : { cas: expect });
     if (res.text.trim() !== "true") {
       const now = await this.get(key);
@@ -74,19 +75,20 @@ export class ConsulStore implements KeyValueStore {
 
   async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
     let closed = false;
-    let index = (await this.listAt(dir)).index;
+    let last = await this.listAt(dir);
     const backoff = new BackoffState({ initialMs: 100, maxMs: 1000 });
     const loop = async () => {
       while (!closed) {
         try {
-          const next = await this.listAt(dir, index);
+          const next = await this.listAt(dir, last.index);
           if (closed) return;
           backoff.succeeded();
-          // The index may also go backwards (a snapshot restore): start over from it.
-          if (next.index !== index) {
-            index = next.index;
-            onChange();
-          }
+          // Consul's index also moves for writes elsewhere (an empty directory reports the whole
+          // table's index), and may go backwards after a snapshot restore: signal only when the
+          // entries really changed.
+          const changed = fingerprint(next.entries) !== fingerprint(last.entries);
+          last = next;
+          if (changed) onChange();
         } catch (e) {
           if (closed) return;
           onError?.(e as Error);
@@ -114,7 +116,13 @@ export class ConsulStore implements KeyValueStore {
     if (after !== undefined) Object.assign(query, { index: after, wait: `${BLOCK_SECONDS}s` });
     const res = await this.request("GET", `${dir}/`, query, [404], undefined, after !== undefined ? (BLOCK_SECONDS + 10) * 1000 : undefined);
     const index = String(res.headers["x-consul-index"] ?? "0");
-    if (res.status === 404) return { entries: [], index };
+    if (res.status === 404) {
+      // Consul answers a list the token may not read as if it were empty: ask for the directory
+      // itself, which it refuses (403) without read access. An agent must never take a token
+      // problem for "no gateways" and stop serving them.
+      await this.request("GET", dir, {}, [404]);
+      return { entries: [], index };
+    }
     const entries = (JSON.parse(res.text) as ConsulEntry[]).filter((e) => !e.Key.endsWith("/")).map(toEntry);
     return { entries: entries.sort((a, b) => (a.key < b.key ? -1 : 1)), index };
   }
@@ -148,6 +156,10 @@ export class ConsulStore implements KeyValueStore {
     // Consul's error bodies are plain text and never echo the token.
     throw new Error(`${where}: HTTP ${res.status}: ${res.text.trim().slice(0, 300)}`);
   }
+}
+
+function fingerprint(entries: KvEntry[]): string {
+  return entries.map((e) => `${e.key}@${e.revision}`).join("\n");
 }
 
 function toEntry(e: ConsulEntry): KvEntry {
