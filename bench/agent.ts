@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     );
   }
   const failed = runs.reduce((s, r) => s + r.failed, 0);
-  console.log(`propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[runs.length - 1].samples, 99).toFixed(1)} failed_requests=${failed}`);
+  console.log(
+    `propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[runs.length - 1].samples, 99).toFixed(1)} failed_requests=${failed}`,
+  );
   process.exit(0);
 }
 

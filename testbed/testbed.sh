@@ -2,12 +2,12 @@
 # The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
 # the servers as plain processes on 127.0.0.1.
 #
-#   testbed.sh install [core] [vault] [kubernetes] [search]   apt packages, Pulumi CLI +
-#                                 language host (core); the Vault server (vault); kube-apiserver/
+#   testbed.sh install [core] [vault] [consul] [kubernetes] [search]   apt packages, Pulumi CLI +
+#                                 language host (core); the Vault server (vault); Consul (consul); kube-apiserver/
 #                                 controller-manager/scheduler + kwok (kubernetes); an OpenSearch
 #                                 node from Maven Central (search). Default: core vault
 #   testbed.sh start [svc...]     etcd zookeeper mariadb haproxy vault (default: all); kubernetes
-#                                 and search on request; waits until each answers
+#                                 consul and search on request; waits until each answers
 #   testbed.sh stop  [svc...]
 #   testbed.sh restart [svc...]
 #   testbed.sh status

@@ -16,8 +16,8 @@ describe("SearchLogIndices: real engine and a real search node", () => {
   const environment = `s${Date.now().toString(36)}`;
   const prefix = `vamp-acme-${environment}-gateway-logs`;
   const url = () => testbedEnv().VAMP_SEARCH_URL;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the servers' JSON, checked field by field below
   async function search(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- search API JSON
     const res = await fetch(`${url()}${p}`, {
       method,
       headers: { "content-type": "application/json" },
