@@ -76,14 +76,24 @@ describe.each(PROGRAMS)("$name: declared objects on a real Kubernetes API", ({ p
         .join(",");
       const path = `/api/v1/namespaces/${d.metadata.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`;
       let pods: PodList["items"] = [];
+      const ready = (p: PodList["items"][number]) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
       await until(
         async () => {
           pods = (await kube<PodList>("GET", path))!.items;
-          return pods.length === d.spec.replicas && pods.every((p) => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
+          return pods.length === d.spec.replicas && pods.every(ready);
         },
-        60_000,
+        90_000,
         `${d.metadata.namespace}: ${d.spec.replicas} Ready agents`,
-      );
+      ).catch(async (e: Error) => {
+        // Say why: which pods, on which nodes, in which state, and what the nodes report.
+        const nodes = (await kube<{ items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[] }>(
+          "GET",
+          "/api/v1/nodes",
+        ))!.items;
+        const podLines = pods.map((p) => `${p.metadata.name} on ${p.spec.nodeName ?? "-"}: ${JSON.stringify(p.status.conditions ?? [])}`);
+        const nodeLines = nodes.map((n) => `${n.metadata.name}: Ready=${n.status.conditions?.find((c) => c.type === "Ready")?.status}`);
+        throw new Error(`${e.message}\npods:\n${podLines.join("\n")}\nnodes:\n${nodeLines.join("\n")}`);
+      });
       const nodes = new Set(pods.map((p) => p.spec.nodeName));
       expect(nodes.size).toBe(d.spec.replicas);
     }
