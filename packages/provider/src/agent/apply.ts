@@ -61,21 +61,26 @@ export class Applier implements ProxyControl {
     let plan = planApply(this.applied, !!(await this.haproxy.state()), next);
     if (plan.action === "runtime" && !this.runtimeWeights) plan = { action: "reload", reason: "weight change (runtime weights disabled)" };
     try {
-      if (plan.action === "runtime") await this.setWeights(plan.changes, next.text);
+      if (plan.action === "runtime") await this.setRuntime(plan, next.text);
       else if (plan.action === "reload" || plan.action === "start") {
         const problem = await this.replaceConfig(next.text, plan.action);
         if (problem) return { ok: false, plan, reason: problem };
+        // The server-state file restores what the Runtime API set before the reload, which may
+        // put an old address back into a slot: set every slot as this configuration has it.
+        if (next.slots.length) await this.runtime.setSlots(next.slots);
       }
     } catch (e) {
       return { ok: false, plan, reason: `${plan.action} failed: ${(e as Error).message}` };
     }
-    this.applied = { fingerprint: next.fingerprint, weights: next.weights };
+    this.applied = { fingerprint: next.fingerprint, weights: next.weights, slots: next.slots };
     if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(this.applied));
     return { ok: true, plan, ms: Date.now() - t0 };
   }
 
-  private async setWeights(changes: Extract<Plan, { action: "runtime" }>["changes"], text: string): Promise<void> {
-    await this.runtime.setWeights(changes);
+  /** Slots first (a route's new instances exist before weights send it traffic), then weights. */
+  private async setRuntime(plan: Extract<Plan, { action: "runtime" }>, text: string): Promise<void> {
+    if (plan.slots.length) await this.runtime.setSlots(plan.slots);
+    if (plan.changes.length) await this.runtime.setWeights(plan.changes);
     writeAtomic(this.files.config, text); // the next reload or restart starts from these weights
   }
 

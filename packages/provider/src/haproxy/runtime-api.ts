@@ -2,7 +2,8 @@ import { socketCommand } from "./socket";
 import { parseShowProc } from "./master";
 import { parseStatCsv, type StatRow } from "./stats";
 
-import type { ServerWeight } from "../model/resolved";
+import { isIP } from "node:net";
+import type { ServerWeight, SlotState } from "../model/resolved";
 
 export type { ServerWeight } from "../model/resolved";
 
@@ -45,6 +46,30 @@ export class RuntimeApi {
         .map((l) => l.trim())
         .filter(Boolean);
       if (errors.length) throw new Error(`haproxy rejected a weight change: ${errors.join("; ")}`);
+    }
+  }
+
+  /**
+   * Fills, moves or empties server slots: an address and `ready`, or `maint`. Commands of one
+   * slot go in one line, so a slot never serves with half its change applied.
+   */
+  async setSlots(slots: SlotState[]): Promise<void> {
+    const lines = slots.map((s) => {
+      if (!NAME.test(s.backend) || !NAME.test(s.server)) throw new Error(`refusing slot ${JSON.stringify(s)}: names must match ${NAME}`);
+      const at = `${s.backend}/${s.server}`;
+      if (!s.host) return `${this.prefix}set server ${at} state maint`;
+      if (!isIP(s.host) || !Number.isInteger(s.port) || s.port! < 1 || s.port! > 65535)
+        throw new Error(`refusing slot ${JSON.stringify(s)}: an IP address and a port`);
+      return `${this.prefix}set server ${at} addr ${s.host} port ${s.port}; ${this.prefix}set server ${at} state ready`;
+    });
+    for (let i = 0; i < lines.length; i += 100) {
+      const out = await socketCommand(this.socketPath, lines.slice(i, i + 100).join("; "));
+      // `addr` answers "IP changed from ... to ..." (and "port changed ..."); anything else is an error.
+      const errors = out
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !/^(IP changed from|no need to change|port changed from|.*changed from .* to )/i.test(l));
+      if (errors.length) throw new Error(`haproxy rejected a slot change: ${errors.join("; ")}`);
     }
   }
 

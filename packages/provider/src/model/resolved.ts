@@ -23,13 +23,23 @@ export interface ServerWeight {
   weight: number;
 }
 
+/** A server slot HAProxy can fill, move or empty at run time: an address, or none (maintenance). */
+export interface SlotState {
+  backend: string;
+  server: string;
+  host?: string;
+  port?: number;
+}
+
 /** A rendered configuration and what can change in it without a reload. */
 export interface RenderedConfig {
   /** The complete HAProxy configuration. */
   text: string;
   /** Every runtime-tunable server weight in `text`. */
   weights: ServerWeight[];
-  /** Equal for two configurations that differ only in those weights. */
+  /** Every server slot in `text`, with its instance's address or empty. */
+  slots: SlotState[];
+  /** Equal for two configurations that differ only in those weights and slots. */
   fingerprint: string;
   /** Which proxy serves which route (its stats are the route's). */
   routes: { gateway: string; route: string; backend: string }[];

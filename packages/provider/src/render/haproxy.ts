@@ -16,8 +16,10 @@
  */
 import { createHash } from "node:crypto";
 import { toHaproxyCondition, type Acl } from "./acl";
-import type { RenderedConfig, ResolvedGateway, ResolvedRoute, ServerWeight } from "../model/resolved";
+import type { Instance } from "../model/gateway";
+import type { RenderedConfig, ResolvedGateway, ResolvedRoute, ServerWeight, SlotState } from "../model/resolved";
 import { gatewayNames, instanceServer } from "./names";
+import { assignSlots, slotCapacity, slotName, slotsApply, slotStates } from "./slots";
 
 export interface RenderOptions {
   /** Address the gateway ports bind to; default all (`*`). Tests use 127.0.0.1. */
@@ -53,6 +55,7 @@ export interface RenderResult extends RenderedConfig {
 export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = {}): RenderResult {
   const out: string[] = [];
   const weights: ServerWeight[] = [];
+  const slots: SlotState[] = [];
   const routes: RenderResult["routes"] = [];
   const bind = (port: number) => `${opts.bind && opts.bind !== "*" ? opts.bind : ""}:${port}`;
   const line = (...parts: string[]) => out.push(parts.join(" "));
@@ -93,23 +96,24 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
   const failures: RenderResult["failures"] = [];
   for (const g of sorted) {
     // Into buffers of its own, kept only when the whole gateway rendered.
-    const part = { out: [] as string[], weights: [] as ServerWeight[], routes: [] as RenderResult["routes"] };
+    const part: Parts = { out: [], weights: [], routes: [], slots: [] };
     try {
-      renderGateway(g, bind(g.port.number), (...p: string[]) => part.out.push(p.join(" ")), part.weights, part.routes, names);
+      renderGateway(g, bind(g.port.number), (...p: string[]) => part.out.push(p.join(" ")), part, names);
     } catch (e) {
       failures.push({ gateway: g.name, message: `cannot be rendered: ${(e as Error).message}` });
       continue;
     }
     out.push(...part.out);
     weights.push(...part.weights);
+    slots.push(...part.slots);
     routes.push(...part.routes);
   }
 
   const text = out.join("\n") + "\n";
   const fingerprint = createHash("sha256")
-    .update(text.replace(/ weight \d+/g, " weight _"))
+    .update(text.replace(/ weight \d+/g, " weight _").replace(/^( {2}server slot\d+) \S+( disabled)?/gm, "$1 _"))
     .digest("hex");
-  return { text, weights, fingerprint, routes, failures };
+  return { text, weights, slots, fingerprint, routes, failures };
 }
 
 type Line = (...parts: string[]) => void;
@@ -138,7 +142,16 @@ function renderVirtualHosts(gateways: ResolvedGateway[], address: string, line: 
   }
 }
 
-function renderGateway(g: ResolvedGateway, address: string, line: Line, weights: ServerWeight[], routes: RenderResult["routes"], gatewayNames: Names): void {
+/** What rendering one gateway adds: its lines, weights, routes and slots. */
+interface Parts {
+  out: string[];
+  weights: ServerWeight[];
+  routes: RenderResult["routes"];
+  slots: SlotState[];
+}
+
+function renderGateway(g: ResolvedGateway, address: string, line: Line, part: Parts, gatewayNames: Names): void {
+  const { weights } = part;
   const n = gatewayNames(g.name);
   const mode = g.port.protocol;
   const conditional = g.routes.filter((r) => r.condition);
@@ -191,10 +204,11 @@ function renderGateway(g: ResolvedGateway, address: string, line: Line, weights:
     weights.push({ backend: rn.conditional, server: "split", weight: 100 - r.conditionStrength });
   }
 
-  for (const r of g.routes) renderRoute(g, r, line, routes, gatewayNames);
+  for (const r of g.routes) renderRoute(g, r, line, part, gatewayNames);
 }
 
-function renderRoute(g: ResolvedGateway, r: ResolvedRoute, line: Line, routes: RenderResult["routes"], gatewayNames: Names): void {
+function renderRoute(g: ResolvedGateway, r: ResolvedRoute, line: Line, part: Parts, gatewayNames: Names): void {
+  const { routes, slots } = part;
   const n = gatewayNames(g.name);
   const rn = n.route(r.key);
   const mode = g.port.protocol;
@@ -213,20 +227,37 @@ function renderRoute(g: ResolvedGateway, r: ResolvedRoute, line: Line, routes: R
   }
   const stickyInstance = g.sticky === "instance" && r.resolution.kind === "servers";
   if (stickyInstance) line(`  cookie ${rn.instanceCookie} insert indirect nocache`);
-  if (r.resolution.kind === "gateway") {
-    line(`  server gateway ${gatewayNames(r.resolution.gateway).inSocket} send-proxy-v2`);
-  } else {
-    const seen = new Set<string>();
-    for (const i of r.resolution.servers) {
-      let name = instanceServer(i);
-      while (seen.has(name)) name += "_";
-      seen.add(name);
-      const host = i.host.includes(":") && !i.host.startsWith("[") ? `[${i.host}]` : i.host;
-      line(`  server ${name} ${host}:${i.port}${stickyInstance ? ` cookie ${name}` : ""}`);
-    }
-  }
+  if (r.resolution.kind === "gateway") line(`  server gateway ${gatewayNames(r.resolution.gateway).inSocket} send-proxy-v2`);
+  else if (r.instances && slotsApply(r.instances)) renderSlots(rn.listen, r.instances, stickyInstance, line, slots);
+  else renderServers(r.resolution.servers, stickyInstance, line);
   routes.push({ gateway: g.name, route: r.key, backend: rn.listen });
 }
+
+const hostPort = (i: Instance) => `${i.host.includes(":") && !i.host.startsWith("[") ? `[${i.host}]` : i.host}:${i.port}`;
+
+/** One named server per instance: a change of instances is a change of configuration. */
+function renderServers(servers: Instance[], sticky: boolean, line: Line): void {
+  const seen = new Set<string>();
+  for (const i of servers) {
+    let name = instanceServer(i);
+    while (seen.has(name)) name += "_";
+    seen.add(name);
+    line(`  server ${name} ${hostPort(i)}${sticky ? ` cookie ${name}` : ""}`);
+  }
+}
+
+/** Server slots (render/slots.ts): empty ones in maintenance, so replicas change at run time. */
+function renderSlots(backend: string, instances: Instance[], sticky: boolean, line: Line, slots: SlotState[]): void {
+  const assigned = assignSlots(instances, slotCapacity(instances.length));
+  assigned.forEach((i, n) => {
+    const name = slotName(n);
+    line(`  server ${name} ${i ? hostPort(i) : `${EMPTY_SLOT} disabled`}${sticky ? ` cookie ${name}` : ""}`);
+  });
+  slots.push(...slotStates(backend, assigned));
+}
+
+/** Where an empty slot points: nowhere that answers, and it is in maintenance anyway. */
+const EMPTY_SLOT = "127.0.0.1:1";
 
 function writeAcls(acls: Acl[], line: Line): void {
   for (const a of acls) line(`  acl ${a.name} ${a.criterion}`);

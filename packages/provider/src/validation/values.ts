@@ -70,3 +70,12 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export function dnsLabel(v: unknown): Parsed<string> {
   return typeof v === "string" && DNS_LABEL.test(v) ? ok(v) : no(`must be a DNS label (lower-case letters, digits, '-', at most 63), got ${JSON.stringify(v)}`);
 }
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^(?=.*:)[0-9a-fA-F:.]{2,45}$/;
+
+/** Whether `host` is an IP address (v4, or v6 with or without brackets) rather than a name. */
+export function isIpAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "");
+  return IPV4.test(h) || (IPV6.test(h) && (h.match(/::/g) ?? []).length <= 1);
+}
