@@ -33,6 +33,8 @@ export interface AgentOptions<G> {
   resyncMs?: number;
   /** Change weights through the Runtime API (default). False reloads on every change, like Vamp did. */
   runtimeWeights?: boolean;
+  /** How often to check that the proxy runs, ms (default 100); a dead proxy is restarted at once. */
+  watchdogMs?: number;
   log?: (event: AgentEvent) => void;
   /** The proxy to drive; default the local HAProxy in `workDir` (tests may pass their own). */
   proxy?: ProxyControl;
@@ -44,7 +46,8 @@ export type AgentEvent =
   | { event: "rejected"; gateway: string; revision: string; errors: string[]; keptLastGood: boolean }
   | { event: "store-error"; message: string }
   | { event: "apply-error"; message: string }
-  | { event: "started-from-disk"; message: string };
+  | { event: "started-from-disk"; message: string }
+  | { event: "proxy-down"; message: string };
 
 export interface AgentStatus {
   /** HAProxy runs a configuration of this agent. */
@@ -86,6 +89,7 @@ export class GatewayAgent<G = unknown> {
   };
   private watcher: StoreWatch | undefined;
   private stopTimer: (() => void) | undefined;
+  private stopWatchdog: (() => void) | undefined;
 
   constructor(private readonly options: AgentOptions<G>) {
     const d = options.workDir;
@@ -131,6 +135,19 @@ export class GatewayAgent<G = unknown> {
       },
       () => this.backoff.next(),
     );
+    this.stopWatchdog = every(this.options.watchdogMs ?? 100, () => this.watchdog());
+  }
+
+  /**
+   * A proxy that died (its worker killed takes HAProxy 2.6's master with it) is started again
+   * at once from the last applied configuration, instead of at the next resync.
+   */
+  private async watchdog(): Promise<void> {
+    if (!this.status.ready || (await this.proxy.running())) return;
+    this.status.ready = false;
+    this.status.lastError = "the proxy is not running";
+    this.log({ event: "proxy-down", message: "the proxy is not running; starting it again" });
+    await this.loop.trigger();
   }
 
   private async ensureWatch(): Promise<void> {
@@ -160,6 +177,7 @@ export class GatewayAgent<G = unknown> {
   /** Stops following the store; HAProxy keeps running. */
   async stop(): Promise<void> {
     this.stopTimer?.();
+    this.stopWatchdog?.();
     await this.watcher?.close();
     await this.loop.stop();
   }

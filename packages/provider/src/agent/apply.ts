@@ -87,7 +87,9 @@ export class Applier implements ProxyControl {
   /** Checks the candidate, swaps it in, reloads or starts; on failure puts the previous file back. */
   private async replaceConfig(text: string, action: "reload" | "start"): Promise<string | undefined> {
     writeAtomic(this.files.candidate, text);
-    const problem = await this.haproxy.check(this.files.candidate);
+    // The file on disk passed the check when it was applied: starting it again needs no second one.
+    const known = fs.existsSync(this.files.config) && fs.readFileSync(this.files.config, "utf8") === text;
+    const problem = known ? undefined : await this.haproxy.check(this.files.candidate);
     if (problem) return `the rendered configuration fails haproxy -c; keeping the running one: ${problem}`;
     // Runtime-only state (drained servers) survives the reload through the state file.
     if (action === "reload") fs.writeFileSync(this.files.serverState, await this.runtime.serversState().catch(() => ""));

@@ -81,6 +81,8 @@ export class HaproxyMaster {
 
   /** Starts a detached master with the current configuration file and waits for its first worker. */
   async start(timeoutMs = 10_000): Promise<ProcState> {
+    // A master that died left its socket behind; a new one must not find the path taken.
+    if (!(await this.state())) fs.rmSync(this.options.masterSocket, { force: true });
     const out = this.options.logPath ? fs.openSync(this.options.logPath, "a") : "ignore";
     const child = spawn(this.binary, ["-W", "-S", `${this.options.masterSocket},mode,600`, "-f", this.options.configPath], {
       detached: true,
