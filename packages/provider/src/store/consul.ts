@@ -3,6 +3,7 @@
  * the entry's `ModifyIndex`, and writes compare-and-swap on it (`?cas=`; `cas=0` creates only
  * when absent). The watch is a blocking query on the directory: Consul answers when its index
  * passes the one we last saw, or after `wait`. The ACL token travels in `X-Consul-Token`.
+ * Every read is `consistent`: see {@link ConsulStore.request}.
  */
 import { BackoffState } from "../infra/retry";
 import type { ConsulConnection, StoreCredentials } from "./connection";
@@ -143,6 +144,10 @@ export class ConsulStore implements KeyValueStore {
       .join("/");
     const url = new URL(`${this.base}/v1/kv/${path}`);
     if (this.connection.datacenter) url.searchParams.set("dc", this.connection.datacenter);
+    // Consistent reads: right after a restart Consul serves default-mode reads from a state it
+    // has not restored yet (an empty directory), which an agent would take for "no gateways".
+    // A consistent read waits until the leader has caught up, or fails.
+    if (method === "GET") url.searchParams.set("consistent", "");
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const where = `consul ${method} ${key}`;
     let res: HttpResponse;
