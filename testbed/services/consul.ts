@@ -30,10 +30,15 @@ bind_addr = "127.0.0.1"
 client_addr = "127.0.0.1"
 advertise_addr = "127.0.0.1"
 log_level = "WARN"
+# A single server elects itself sooner (the default multiplier 5 waits ~5 s after each start).
+performance {
+  raft_multiplier = 1
+}
 ports {
   http = ${p}
   dns = -1
   grpc = -1
+  grpc_tls = -1
   server = ${p + 1}
   serf_lan = ${p + 2}
   serf_wan = ${p + 3}

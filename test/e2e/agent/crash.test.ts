@@ -4,15 +4,15 @@
  * serving; a new agent process converges on the store (the applied revision is the store's,
  * and the split is the declared one), with no failed request on the gateway that stays.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { HaproxyMaster } from "../../../packages/provider/src/haproxy/master";
 import type { KeyValueStore } from "../../../packages/provider/src/store";
-import { openTestStore, REPO_ROOT, requireServices, testbedEnv } from "../../support/testbed";
+import { openTestStore, requireServices } from "../../support/testbed";
 import { freePort, LoadClient, sendRequests, startBackend, type Backend } from "../../support/traffic";
-import { splitSpec, until, writeGateway } from "./harness";
+import { agentProcessStatus, spawnAgentProcess, splitSpec, until, writeGateway } from "./harness";
 
 jest.setTimeout(180_000);
 
@@ -28,27 +28,8 @@ describe("the agent killed with SIGKILL mid-apply", () => {
   const ports: number[] = [];
   const addr = (x: Backend) => `127.0.0.1:${x.port}`;
 
-  function startAgentProcess(): ChildProcess {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(REPO_ROOT, "packages/provider/bin/vamp-gateway-agent.js"),
-        ...["--store", "etcd", "--endpoints", testbedEnv().VAMP_ETCD_ENDPOINT, "--organization", tenant.organization, "--environment", tenant.environment],
-        ...["--work-dir", workDir, "--listen", `127.0.0.1:${statusPort}`, "--bind", "127.0.0.1"],
-      ],
-      { stdio: ["ignore", "ignore", "inherit"] },
-    );
-    return child;
-  }
-
-  async function status(): Promise<{ inSync: boolean; revisions: Record<string, string> } | undefined> {
-    try {
-      const res = await fetch(`http://127.0.0.1:${statusPort}/status`);
-      return (await res.json()) as { inSync: boolean; revisions: Record<string, string> };
-    } catch {
-      return undefined;
-    }
-  }
+  const startAgentProcess = () => spawnAgentProcess(tenant, workDir, statusPort);
+  const status = () => agentProcessStatus(statusPort);
 
   beforeAll(async () => {
     await requireServices("etcd");

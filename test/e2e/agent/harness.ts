@@ -2,6 +2,7 @@
  * An agent under test: a real HAProxy driven by a real GatewayAgent, reading a real store,
  * with real HTTP backends behind it.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -11,6 +12,7 @@ import type { GatewaySpec, RouteSpec as TypedRouteSpec } from "../../../packages
 import type { Tenant } from "../../../packages/provider/src/model/tenant";
 import { encodeRecord, gatewayKey } from "../../../packages/provider/src/record";
 import type { KeyValueStore } from "../../../packages/provider/src/store";
+import { REPO_ROOT, testbedEnv } from "../../support/testbed";
 
 export interface RouteSpec {
   weight?: number;
@@ -87,5 +89,26 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: n
     if (await cond()) return performance.now() - t0;
     if (performance.now() - t0 > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The agent as its own process (`vamp-gateway-agent`), on the test bed's etcd. */
+export function spawnAgentProcess(tenant: Tenant, workDir: string, statusPort: number, extra: string[] = ["--bind", "127.0.0.1"]): ChildProcess {
+  const args = ["--store", "etcd", "--endpoints", testbedEnv().VAMP_ETCD_ENDPOINT, "--organization", tenant.organization, "--environment", tenant.environment];
+  return spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, "packages/provider/bin/vamp-gateway-agent.js"), ...args, "--work-dir", workDir, "--listen", `127.0.0.1:${statusPort}`, ...extra],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+}
+
+/** The `/status` of an agent process, or undefined while it does not answer. */
+export async function agentProcessStatus(statusPort: number): Promise<{ inSync: boolean; ready: boolean; revisions: Record<string, string> } | undefined> {
+  try {
+    return (await (await fetch(`http://127.0.0.1:${statusPort}/status`)).json()) as { inSync: boolean; ready: boolean; revisions: Record<string, string> };
+  } catch {
+    return undefined;
   }
 }

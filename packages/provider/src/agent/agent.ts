@@ -93,7 +93,9 @@ export class GatewayAgent<G = unknown> {
 
   constructor(private readonly options: AgentOptions<G>) {
     const d = options.workDir;
-    fs.mkdirSync(d, { recursive: true });
+    // HAProxy's admin sockets live here: only the agent's user may reach them.
+    fs.mkdirSync(d, { recursive: true, mode: 0o700 });
+    fs.chmodSync(d, 0o700);
     const f = (name: string) => path.join(d, name);
     this.files = {
       config: f("haproxy.cfg"),
