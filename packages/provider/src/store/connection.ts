@@ -136,20 +136,23 @@ function validateTls(tls: unknown, path: string, fields: string[]): Problem[] {
   return out;
 }
 
-function validateVault(v: Record<string, unknown>, path: string): Problem[] {
+/** What the HTTP stores (Vault, Consul) share: known fields, an address, optional TLS with a CA. */
+function validateHttpStore(v: Record<string, unknown>, path: string, known: string[], example: string): Problem[] {
   const problems: Problem[] = [];
-  for (const key of Object.keys(v)) {
-    if (!["kind", "address", "mount", "pollIntervalMs", "tls"].includes(key))
-      problems.push({ source: "", path: `${path}.${key}`, message: "unknown field for a vault store (expected kind, address, mount, pollIntervalMs, tls)" });
-  }
+  const p = (field: string, message: string) => problems.push({ source: "", path: `${path}.${field}`, message });
+  for (const key of Object.keys(v)) if (!known.includes(key)) p(key, `unknown field for a ${String(v.kind)} store (expected ${known.join(", ")})`);
   if (v.tls !== undefined) {
     problems.push(...validateTls(v.tls, `${path}.tls`, ["ca"]));
     if (typeof v.address === "string" && v.address.startsWith("http://"))
-      problems.push({ source: "", path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
+      p("address", `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}`);
   }
-  if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address)) {
-    problems.push({ source: "", path: `${path}.address`, message: `must be a URL like "https://vault:8200", got ${JSON.stringify(v.address)}` });
-  }
+  if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address))
+    p("address", `must be a URL like "${example}", got ${JSON.stringify(v.address)}`);
+  return problems;
+}
+
+function validateVault(v: Record<string, unknown>, path: string): Problem[] {
+  const problems = validateHttpStore(v, path, ["kind", "address", "mount", "pollIntervalMs", "tls"], "https://vault:8200");
   if (v.mount !== undefined && (typeof v.mount !== "string" || !/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(v.mount))) {
     problems.push({ source: "", path: `${path}.mount`, message: `must be a mount path like "secret", got ${JSON.stringify(v.mount)}` });
   }
@@ -160,19 +163,7 @@ function validateVault(v: Record<string, unknown>, path: string): Problem[] {
 }
 
 function validateConsul(v: Record<string, unknown>, path: string): Problem[] {
-  const problems: Problem[] = [];
-  const known = ["kind", "address", "datacenter", "tls"];
-  for (const key of Object.keys(v)) {
-    if (!known.includes(key)) problems.push({ source: "", path: `${path}.${key}`, message: `unknown field for a consul store (expected ${known.join(", ")})` });
-  }
-  if (v.tls !== undefined) {
-    problems.push(...validateTls(v.tls, `${path}.tls`, ["ca"]));
-    if (typeof v.address === "string" && v.address.startsWith("http://"))
-      problems.push({ source: "", path: `${path}.address`, message: `must be an https:// URL when tls is set, got ${JSON.stringify(v.address)}` });
-  }
-  if (typeof v.address !== "string" || !/^https?:\/\/[^/\s]+\/?$/.test(v.address)) {
-    problems.push({ source: "", path: `${path}.address`, message: `must be a URL like "https://consul:8501", got ${JSON.stringify(v.address)}` });
-  }
+  const problems = validateHttpStore(v, path, ["kind", "address", "datacenter", "tls"], "https://consul:8501");
   if (v.datacenter !== undefined && (typeof v.datacenter !== "string" || !/^[A-Za-z0-9_-]+$/.test(v.datacenter))) {
     problems.push({ source: "", path: `${path}.datacenter`, message: `must be a datacenter name like "dc1", got ${JSON.stringify(v.datacenter)}` });
   }
