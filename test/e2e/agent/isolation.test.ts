@@ -75,11 +75,14 @@ describe.each(kinds)("a poisoned record beside healthy gateways, on %s", (kind) 
       );
     }
     const tallies = await Promise.all(load.map((l) => l.stop()));
-    // The last split is measured exactly (round robin over 1,000 requests).
+    // The last split, over 1,000 requests (weighted round robin: exact to a request or two,
+    // as a weight set at run time may start mid-cycle).
     const one = await sendRequests(url(0), 1000);
     const two = await sendRequests(url(1), 1000);
-    expect(one.byBackend).toEqual({ a: 700, b: 300 });
-    expect(two.byBackend).toEqual({ a: 300, b: 700 });
+    expect(Math.abs(one.byBackend.a - 700)).toBeLessThanOrEqual(2);
+    expect(one.byBackend.a + one.byBackend.b).toBe(1000);
+    expect(Math.abs(two.byBackend.a - 300)).toBeLessThanOrEqual(2);
+    expect(two.byBackend.a + two.byBackend.b).toBe(1000);
     // The bad gateway still serves its last good version.
     expect((await sendRequests(url(2), 100)).byBackend).toEqual({ a: 100 });
     console.log(

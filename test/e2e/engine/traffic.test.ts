@@ -114,7 +114,8 @@ describe("sticky", () => {
     const agent = new http.Agent({ keepAlive: false });
     const first = await getOnce(url, agent);
     const cookies = (first.headers["set-cookie"] ?? []).map((x) => x.split(";")[0]).join("; ");
-    expect(cookies).toMatch(/VAMPI_[0-9a-f]{8}=s_pod_/);
+    // The instance cookie names the server slot the instance sits in (render/slots.ts).
+    expect(cookies).toMatch(/VAMPI_[0-9a-f]{8}=slot\d+/);
     for (let i = 0; i < 20; i++) expect((await getOnce(url, agent, { cookie: cookies })).backend).toBe(first.backend);
     const spread = await sendRequests(url, 100, 2);
     expect(Object.keys(spread.byBackend).sort()).toEqual(["a", "c"]); // without the cookie both instances serve
