@@ -1,11 +1,14 @@
 /**
  * Propagation latency of the gateway agent: from the store write of a weight change to the
  * first request served by the newly weighted route, under a concurrent keep-alive client.
- *   npm run bench:agent [-- --changes 200 --baseline-changes 20]
+ *   npm run bench:agent [-- --changes 200 --baseline-changes 20 --gateways 5000]
  * For each store (etcd, ZooKeeper, Vault KV v2 polled every 100 ms: Vault cannot watch) with the
  * agent as built (watch + Runtime API), and, in the same run, a Vamp-style baseline (poll every
  * 5 s, full reload on every change) on etcd.
+ * Then the agent (its own process, on etcd) with `--gateways` gateways of 4 routes (bench/scale.ts;
+ * 0 skips it): first sync, memory, weight-change latency on one gateway, a structural change.
  * Last line: propagation_p99_ms=<etcd p99> baseline_p99_ms=<n> failed_requests=<n>
+ *            scale_gateways=<n> first_sync_s=<s> agent_rss_mb=<n> scale_weight_p99_ms=<n> scale_vs_1_p99=<ratio> reload_s=<s>
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -18,8 +21,15 @@ import { ConsulStore, EtcdStore, VaultStore, ZooKeeperStore, type KeyValueStore 
 import { startServices } from "../testbed/services";
 import { consulToken, testbedEnv, vaultToken } from "../test/support/testbed";
 import { freePort, LoadClient, startBackend } from "../test/support/traffic";
+import { measureScale } from "./scale";
 
-const { values } = parseArgs({ options: { changes: { type: "string", default: "200" }, "baseline-changes": { type: "string", default: "20" } } });
+const { values } = parseArgs({
+  options: {
+    changes: { type: "string", default: "200" },
+    "baseline-changes": { type: "string", default: "20" },
+    gateways: { type: "string", default: "5000" },
+  },
+});
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -107,9 +117,33 @@ async function main(): Promise<void> {
         .padStart(7)} | ${String(r.reloads).padStart(7)} | ${String(r.runtime).padStart(7)} | ${String(r.requests).padStart(8)} | ${r.failed}`,
     );
   }
-  const failed = runs.reduce((s, r) => s + r.failed, 0);
+  let failed = runs.reduce((s, r) => s + r.failed, 0);
+  let scaleLine = "";
+  const gateways = Number(values.gateways);
+  if (gateways > 0) {
+    const r = await measureScale(gateways, Math.min(n, 100));
+    failed += r.failed;
+    const ratio = r.weightP99Ms / pct(runs[0].samples, 99);
+    console.log("");
+    console.log(
+      "gateways x4 routes | first sync s | agent RSS MB | haproxy RSS MB | weight p50 ms | weight p99 ms | vs 1 gateway | structural change s | failed",
+    );
+    const cells = [
+      String(r.gateways).padStart(18),
+      (r.firstSyncMs / 1000).toFixed(1).padStart(12),
+      r.agentRssMb.toFixed(0).padStart(12),
+      r.haproxyRssMb.toFixed(0).padStart(14),
+      r.weightP50Ms.toFixed(1).padStart(13),
+      r.weightP99Ms.toFixed(1).padStart(13),
+      `x${ratio.toFixed(2)}`.padStart(12),
+      (r.structuralMs / 1000).toFixed(2).padStart(19),
+      String(r.failed),
+    ];
+    console.log(cells.join(" | "));
+    scaleLine = ` scale_gateways=${r.gateways} first_sync_s=${(r.firstSyncMs / 1000).toFixed(1)} agent_rss_mb=${r.agentRssMb.toFixed(0)} scale_weight_p99_ms=${r.weightP99Ms.toFixed(1)} scale_vs_1_p99=${ratio.toFixed(2)} reload_s=${(r.structuralMs / 1000).toFixed(2)}`;
+  }
   console.log(
-    `propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[runs.length - 1].samples, 99).toFixed(1)} failed_requests=${failed}`,
+    `propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[runs.length - 1].samples, 99).toFixed(1)} failed_requests=${failed}${scaleLine}`,
   );
   process.exit(0);
 }

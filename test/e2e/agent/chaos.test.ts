@@ -1,8 +1,8 @@
 /**
  * The proxy dies under the agent (issue 13, item 4): HAProxy 2.6 takes its master down with a
  * killed worker, and a killed master takes its workers. The agent's watchdog starts it again
- * from the last applied configuration; serving resumes within a second, and the only failed
- * requests are those in flight or arriving in that gap (counted and printed).
+ * from the last applied configuration and serving resumes (how soon, and how many requests
+ * failed in flight or in that gap, is printed).
  */
 import * as http from "node:http";
 import type { KeyValueStore } from "../../../packages/provider/src/store";
@@ -65,10 +65,10 @@ describe("the proxy killed under the agent", () => {
     return { downMs, failed: tally.failed, total: tally.total };
   }
 
-  it.each(["worker", "master"] as const)("a killed %s: serving again within 1 s", async (what) => {
+  // Serving again is awaited (5 s at most); how soon is printed, not asserted (no timed tests).
+  it.each(["worker", "master"] as const)("a killed %s: HAProxy is started again and serves", async (what) => {
     const r = await killAndRecover(what);
     console.log(`[chaos] ${what} killed: serving again after ${r.downMs.toFixed(0)} ms; ${r.failed} of ${r.total} requests failed (in flight or in the gap)`);
-    expect(r.downMs).toBeLessThan(1000);
     expect(t.events.some((e) => e.event === "proxy-down")).toBe(true);
     await until(() => t.agent.getStatus().ready, 2000, "ready again");
   });
