@@ -122,7 +122,9 @@ export async function measureScale(n: number, changes: number): Promise<ScaleRes
       failed: tally.failed,
     };
   } finally {
+    // The agent first, and wait for it: its watchdog would start HAProxy again.
     agent.kill("SIGTERM");
+    if (agent.exitCode === null) await new Promise((r) => agent.once("exit", r));
     await haproxy.stop();
     for (const e of await store.list(`/vamp/${tenant.organization}/${tenant.environment}`)) await store.delete(e.key);
     await store.close();

@@ -44,7 +44,9 @@ describe("the agent killed with SIGKILL mid-apply", () => {
   });
 
   afterAll(async () => {
+    // The agent first, and wait for it: its watchdog would start HAProxy again.
     agent?.kill("SIGKILL");
+    if (agent && agent.exitCode === null) await new Promise((r) => agent!.once("exit", r));
     await new HaproxyMaster({ configPath: path.join(workDir, "haproxy.cfg"), masterSocket: path.join(workDir, "master.sock") }).stop();
     for (const e of (await store?.list(`/vamp/${tenant.organization}/${tenant.environment}`)) ?? []) await store.delete(e.key);
     await store?.close();
