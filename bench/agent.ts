@@ -121,7 +121,14 @@ async function main(): Promise<void> {
   let scaleLine = "";
   const gateways = Number(values.gateways);
   if (gateways > 0) {
-    const r = await measureScale(gateways, Math.min(n, 100));
+    const r = await measureScale(gateways, Math.min(n, 100)).catch((e: Error) => e);
+    if (r instanceof Error) {
+      console.log(`\n${gateways} gateways x4 routes: ${r.message}`);
+      console.log(
+        `propagation_p99_ms=${pct(runs[0].samples, 99).toFixed(1)} baseline_p99_ms=${pct(runs[runs.length - 1].samples, 99).toFixed(1)} failed_requests=${failed} scale_gateways=${gateways} scale_ready=false`,
+      );
+      process.exit(0);
+    }
     failed += r.failed;
     const ratio = r.weightP99Ms / pct(runs[0].samples, 99);
     console.log("");

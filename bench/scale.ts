@@ -31,9 +31,9 @@ export interface ScaleResult {
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
-async function status(port: number): Promise<{ revisions: Record<string, string> } | undefined> {
+async function status(port: number): Promise<{ revisions: Record<string, string>; lastError?: string } | undefined> {
   try {
-    return (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { revisions: Record<string, string> };
+    return (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { revisions: Record<string, string>; lastError?: string };
   } catch {
     return undefined;
   }
@@ -84,7 +84,23 @@ export async function measureScale(n: number, changes: number): Promise<ScaleRes
   );
   const haproxy = new HaproxyMaster({ configPath: path.join(workDir, "haproxy.cfg"), masterSocket: path.join(workDir, "master.sock") });
   try {
-    await until(async () => Object.keys((await status(statusPort))?.revisions ?? {}).length === n, 600_000, `first sync of ${n} gateways`);
+    await until(
+      async () => {
+        const st = await status(statusPort);
+        // HAProxy refusing to start is an answer, not something to wait out: say why.
+        if (st?.lastError && /start failed|exited/.test(st.lastError)) {
+          const alert = fs
+            .readFileSync(path.join(workDir, "haproxy.log"), "utf8")
+            .split("\n")
+            .filter((l) => l.includes("[ALERT]"))
+            .pop();
+          throw new Error(`HAProxy does not start with ${n} gateways: ${alert?.replace(/^.*\] /, "") ?? st.lastError}`);
+        }
+        return Object.keys(st?.revisions ?? {}).length === n;
+      },
+      600_000,
+      `first sync of ${n} gateways`,
+    );
     const firstSyncMs = performance.now() - t0;
     const proc = (await haproxy.state())!;
     const load = new LoadClient(`http://127.0.0.1:${PORT_BASE}/`, 4, 30 * 60_000);
