@@ -20,7 +20,8 @@ import { encodeRecord, gatewayKey } from "../packages/provider/src/record";
 import { ConsulStore, EtcdStore, VaultStore, ZooKeeperStore, type KeyValueStore } from "../packages/provider/src/store";
 import { startServices } from "../testbed/services";
 import { consulToken, testbedEnv, vaultToken } from "../test/support/testbed";
-import { freePort, LoadClient, startBackend } from "../test/support/traffic";
+import { freePort, startBackend } from "../test/support/traffic";
+import { measureFlips } from "./flips";
 import { measureScale } from "./scale";
 
 const { values } = parseArgs({
@@ -61,28 +62,7 @@ async function measure(label: string, open: () => KeyValueStore, changes: number
     log: () => undefined,
   });
   await agent.start();
-  const load = new LoadClient(`http://127.0.0.1:${port}/`, 4, 30 * 60_000);
-  let want = "a";
-  let since = 0;
-  let hit = 0;
-  load.onAnswer = (backend, at) => {
-    if (backend === want && at >= since && !hit) hit = at;
-  };
-  load.start();
-  await new Promise((r) => setTimeout(r, 300));
-  const samples: number[] = [];
-  for (let i = 0; i < changes; i++) {
-    want = want === "a" ? "b" : "a";
-    hit = 0;
-    since = performance.now();
-    await write(want === "a" ? 100 : 0);
-    while (!hit) {
-      if (performance.now() - since > 15_000) throw new Error(`${label}: change ${i} not effective within 15 s`);
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    samples.push(hit - since);
-  }
-  const tally = await load.stop();
+  const { samples, tally } = await measureFlips(`http://127.0.0.1:${port}/`, changes, write, label);
   const status = agent.getStatus();
   await agent.stop();
   await agent.haproxy.stop();

@@ -13,7 +13,8 @@ import { encodeRecord, gatewayKey } from "../packages/provider/src/record";
 import type { GatewaySpec } from "../packages/provider/src/model/spec";
 import { EtcdStore } from "../packages/provider/src/store";
 import { REPO_ROOT, testbedEnv } from "../test/support/testbed";
-import { freePort, LoadClient, startBackend } from "../test/support/traffic";
+import { freePort, startBackend } from "../test/support/traffic";
+import { measureFlips } from "./flips";
 
 /** Gateway ports: below Linux's ephemeral range and clear of the test bed's servers. */
 const PORT_BASE = 20000;
@@ -103,25 +104,7 @@ export async function measureScale(n: number, changes: number): Promise<ScaleRes
     );
     const firstSyncMs = performance.now() - t0;
     const proc = (await haproxy.state())!;
-    const load = new LoadClient(`http://127.0.0.1:${PORT_BASE}/`, 4, 30 * 60_000);
-    let want = "a";
-    let since = 0;
-    let hit = 0;
-    load.onAnswer = (backend, at) => {
-      if (backend === want && at >= since && !hit) hit = at;
-    };
-    load.start();
-    await new Promise((r) => setTimeout(r, 300));
-    const samples: number[] = [];
-    for (let i = 0; i < changes; i++) {
-      want = want === "a" ? "b" : "a";
-      hit = 0;
-      since = performance.now();
-      await write(0, spec(0, want === "a" ? 100 : 0));
-      await until(async () => hit > 0, 30_000, `weight change ${i}`);
-      samples.push(hit - since);
-    }
-    const tally = await load.stop();
+    const { samples, tally } = await measureFlips(`http://127.0.0.1:${PORT_BASE}/`, changes, (wa) => write(0, spec(0, wa)), `${n} gateways`);
     // A structural change: one more gateway (a reload of the whole configuration).
     const s0 = performance.now();
     const rev = await write(n, spec(n));
