@@ -5,6 +5,7 @@ import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type S
 
 type Client = zk.Client;
 const CONNECT_TIMEOUT_MS = 5000;
+const SESSION_TIMEOUT_MS = 10_000;
 
 /**
  * ZooKeeper adapter. Keys are znode paths; an entry is a znode with data (parents created on
@@ -14,6 +15,8 @@ const CONNECT_TIMEOUT_MS = 5000;
 export class ZooKeeperStore implements KeyValueStore {
   private client: Client;
   private ready: Promise<void>;
+  private disconnectedSince: number | undefined;
+  private readonly reconnected = new Set<() => void>();
 
   constructor(private readonly connection: ZooKeeperConnection) {
     ({ client: this.client, ready: this.ready } = this.connect());
@@ -114,15 +117,14 @@ export class ZooKeeperStore implements KeyValueStore {
       onError?.(err);
       setTimeout(fire, 100);
     });
-    // After a disconnect the session may have lost events: re-arm and signal on reconnect.
-    const onState = (state: zk.State) => {
-      if (state === zk.State.SYNC_CONNECTED) fire();
-    };
-    this.client.on("state", onState);
+    // After a disconnect the session may have lost events: re-arm and signal on reconnect
+    // (of this client or of the one that replaced it).
+    const onConnected = () => fire();
+    this.reconnected.add(onConnected);
     return {
       close: async () => {
         closed = true;
-        this.client.removeListener("state", onState);
+        this.reconnected.delete(onConnected);
       },
     };
   }
@@ -136,7 +138,8 @@ export class ZooKeeperStore implements KeyValueStore {
   }
 
   private connect(): { client: Client; ready: Promise<void> } {
-    const client = zk.createClient(this.connection.servers.join(","), { sessionTimeout: 10000, spinDelay: 200, retries: 2 });
+    const client = zk.createClient(this.connection.servers.join(","), { sessionTimeout: SESSION_TIMEOUT_MS, spinDelay: 200, retries: 2 });
+    this.disconnectedSince = undefined;
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`zookeeper: no connection to ${this.connection.servers.join(",")} within ${CONNECT_TIMEOUT_MS} ms`)),
@@ -148,18 +151,53 @@ export class ZooKeeperStore implements KeyValueStore {
       });
     });
     ready.catch(() => undefined); // reported by the first caller of session()
-    client.on("expired", () => {
-      // An expired session never comes back: open a new one for the next call.
-      ({ client: this.client, ready: this.ready } = this.connect());
-    });
+    client.on("state", (state: zk.State) => this.onState(client, state));
     client.connect();
     return { client, ready };
   }
 
+  private onState(client: Client, state: zk.State): void {
+    if (client !== this.client) return; // a replaced client's last words
+    if (state === zk.State.SYNC_CONNECTED) {
+      this.disconnectedSince = undefined;
+      for (const listener of this.reconnected) listener();
+    } else if (state === zk.State.DISCONNECTED) {
+      this.disconnectedSince ??= Date.now();
+    } else if (state === zk.State.EXPIRED) {
+      this.renew(); // an expired session never comes back
+    }
+  }
+
+  /** Closes the current client and opens a new session for the next call. */
+  private renew(): void {
+    const old = this.client;
+    ({ client: this.client, ready: this.ready } = this.connect());
+    try {
+      old.close();
+    } catch {
+      // never connected: nothing to release
+    }
+  }
+
+  /**
+   * The client to call. A client that never connected, or has been disconnected for longer
+   * than its session can live, is replaced: the old one may keep queueing calls without end.
+   */
   private async session(): Promise<Client> {
+    const ready = this.ready;
+    const stale = this.disconnectedSince !== undefined && Date.now() - this.disconnectedSince > SESSION_TIMEOUT_MS;
+    // Concurrent callers renew once: only while the client they saw is still the current one.
+    if ((stale || (await settled(ready)) === "rejected") && this.ready === ready) this.renew();
     await this.ready;
     return this.client;
   }
+}
+
+async function settled(p: Promise<void>): Promise<"fulfilled" | "rejected"> {
+  return p.then(
+    () => "fulfilled",
+    () => "rejected",
+  );
 }
 
 function revisionOf(stat: zk.Stat): string {
