@@ -58,6 +58,8 @@ export function haproxyCheck(text: string): string | undefined {
 
 export interface RunningHaproxy {
   master: HaproxyMaster;
+  /** HAProxy's output: its access log when rendered with `log: "stdout"`. */
+  logPath: string;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function runHaproxy(text: string): Promise<RunningHaproxy> {
   await master.start();
   return {
     master,
+    logPath: path.join(dir, "haproxy.log"),
     async stop() {
       await master.stop();
       fs.rmSync(dir, { recursive: true, force: true });

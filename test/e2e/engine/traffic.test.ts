@@ -2,9 +2,11 @@
  * The gateway engine proven with real traffic: configurations rendered from Vamp documents run
  * in a real HAProxy in front of real HTTP backends.
  */
+import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
 import { freePort, getOnce, sendRequests, shares, startBackend, type Backend } from "../../support/traffic";
+import { until } from "../agent/harness";
 import { renderYaml, requireHaproxy, runHaproxy, type RunningHaproxy } from "./haproxy-under-test";
 
 jest.setTimeout(120_000);
@@ -22,8 +24,10 @@ afterAll(async () => {
   await Promise.all([a, b, c].map((x) => x?.close()));
 });
 
-async function serve(yaml: string, opts = {}): Promise<void> {
-  running.push(await runHaproxy(renderYaml(yaml, opts)));
+async function serve(yaml: string, opts = {}): Promise<RunningHaproxy> {
+  const h = await runHaproxy(renderYaml(yaml, opts));
+  running.push(h);
+  return h;
 }
 const t = (x: Backend) => `"[127.0.0.1:${x.port}]"`;
 
@@ -168,5 +172,49 @@ describe("virtual hosts, rewrites, chaining, tcp", () => {
     });
     echo.close();
     expect(answer).toBe("ping over tcp\n");
+  });
+});
+
+describe("access log", () => {
+  interface LogLine {
+    gateway: string;
+    route: string;
+    client: string;
+    server: string;
+    method: string;
+    path: string;
+    status: number;
+    time_ms: number;
+  }
+  const logLines = (file: string): LogLine[] =>
+    fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as LogLine);
+
+  it("logs each request once, as JSON naming the gateway and the route that served it, conditional hops included", async () => {
+    const port = await freePort();
+    const h = await serve(
+      `kind: gateways\nname: shop/web\nport: ${port}\nroutes:\n  ${t(a)}: { weight: 100% }\n  ${t(b)}: { weight: 0%, condition: "has header X-Beta", condition_strength: 50% }\n`,
+      { log: "stdout" },
+    );
+    const plain = await sendRequests(`http://127.0.0.1:${port}/p`, 40, 4);
+    const beta = await sendRequests(`http://127.0.0.1:${port}/b`, 40, 4, { "x-beta": "1" });
+    expect(plain.failed + beta.failed).toBe(0);
+    let lines: LogLine[] = [];
+    await until(() => (lines = logLines(h.logPath)).length >= 80, 5000, "80 log lines");
+    expect(lines).toHaveLength(80);
+    const routeOf = { a: `[127.0.0.1:${a.port}]`, b: `[127.0.0.1:${b.port}]` };
+    for (const l of lines) {
+      expect(l).toMatchObject({ gateway: "shop/web", client: "127.0.0.1", method: "GET", status: 200 });
+      expect(l.time_ms).toBeGreaterThanOrEqual(0);
+    }
+    const served = (p: string) => lines.filter((l) => l.path === p).map((l) => l.route);
+    expect(served("/p")).toEqual(Array(40).fill(routeOf.a));
+    // Strength 50%: half of the matching requests to b, the other half through the split to a.
+    const byRoute = served("/b").reduce<Record<string, number>>((n, r) => ({ ...n, [r]: (n[r] ?? 0) + 1 }), {});
+    expect(byRoute).toEqual({ [routeOf.a]: beta.byBackend.a, [routeOf.b]: beta.byBackend.b });
+    expect(beta.byBackend.b).toBeGreaterThan(0);
   });
 });

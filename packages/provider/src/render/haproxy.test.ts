@@ -35,10 +35,10 @@ describe("renderConfig", () => {
     const r = render([shop]);
     const n = gatewayNames("shop/web");
     expect(r.weights).toEqual([
-      { backend: n.split, server: n.route("[10.0.0.1:80]").server, weight: 90 },
-      { backend: n.split, server: n.route("[10.0.0.2:80]").server, weight: 10 },
-      { backend: n.route("[10.0.0.2:80]").conditional, server: "route", weight: 50 },
-      { backend: n.route("[10.0.0.2:80]").conditional, server: "split", weight: 50 },
+      { backend: n.split, server: n.route("[10.0.0.1:80]").backend, weight: 90 },
+      { backend: n.split, server: n.route("[10.0.0.2:80]").backend, weight: 10 },
+      { backend: n.route("[10.0.0.2:80]").conditional, server: n.route("[10.0.0.2:80]").backend, weight: 50 },
+      { backend: n.route("[10.0.0.2:80]").conditional, server: n.split, weight: 50 },
     ]);
   });
 
@@ -63,12 +63,33 @@ describe("renderConfig", () => {
   });
 
   it("scopes internal sockets to the HAProxy instance", () => {
-    expect(render([shop], "abc123").text).toContain("abns@vamp_abc123_g_shop_web_");
+    expect(render([shop], "abc123").text).toContain("bind abns@vamp_abc123_routes accept-proxy");
     expect(render([shop]).text).not.toContain("vamp_abc123");
   });
 
-  it("logs one JSON line per request with the gateway's and route's names", () => {
-    expect(render([shop]).text).toContain('\\"gateway\\":\\"shop/web\\",\\"route\\":\\"[10.0.0.1:80]\\"');
+  it("needs one listener per http gateway plus one shared hop listener, however many routes", () => {
+    const many: Named[] = Array.from({ length: 50 }, (_, i) => ({
+      name: `g${i}`,
+      port: 10_000 + i,
+      routes: Object.fromEntries([1, 2, 3, 4].map((k) => [`[10.0.${i}.${k}:80]`, { weight: 25 }])),
+    }));
+    const binds = render(many).text.match(/^ {2}bind /gm) ?? [];
+    expect(binds).toHaveLength(51);
+  });
+
+  it("gives a gateway an internal listener only when another proxy reaches it", () => {
+    const edge: Named = { name: "edge", port: 9060, routes: { "shop/web": {} } };
+    const text = render([shop, edge]).text;
+    expect(text).toContain(`bind ${gatewayNames("shop/web").inSocket} accept-proxy`);
+    expect(text).not.toContain(`bind ${gatewayNames("edge").inSocket}`);
+  });
+
+  it("names the gateway and the route of each logged request, escaped for HAProxy and for JSON", () => {
+    const odd: Named = { name: "shop/web", port: 9050, routes: { '(1.0%"x)': { instances: [{ host: "10.0.0.1", port: 80 }] } } };
+    const text = render([odd]).text;
+    expect(text).toContain('http-request set-var-fmt(txn.vamp_gateway) "shop/web"');
+    expect(text).toContain('http-request set-var-fmt(txn.vamp_route) "(1.0%%\\"x)"');
+    expect(text).toMatch(/log-format .*\\"route\\":\\"%\[var\(txn\.vamp_route\),json\(utf8s\)\]\\"/);
   });
 
   it("leaves out a gateway that cannot be rendered and still renders the others, naming it in failures", () => {

@@ -1,25 +1,16 @@
 /**
  * Resolved gateways → a complete HAProxy 2.6 configuration (global and defaults included).
- *
- * Layout per http gateway, following Vamp's design so that every weight is a server weight:
- *
- *   frontend g_X            :port and abns@vamp_g_X; conditional routes first (use_backend
- *                           g_X__c_R if <acl>), everything else to the split
- *   backend  g_X__split     one server per route, weight = route weight (roundrobin, so the
- *                           split is exact and changes at run time without reload)
- *   backend  g_X__c_R       condition strength: server "route" weight S, server "split" 100-S
- *   listen   g_X__r_R       the route: its instances (or another gateway), rewrites, sticky
- *                           instance cookie, one JSON access log line per request
- *
- * Internal hops go through abstract unix sockets with the PROXY protocol, so clients' addresses
- * survive and nothing internal listens on the network.
+ * Each gateway renders on its own (render/gateway.ts, render/route.ts), so one that fails is
+ * left out and named, never the whole set. Every http hop between proxies goes through one
+ * shared frontend (`vamp_routes`), so 5,000 gateways of 4 routes need about 5,000 listeners,
+ * not 30,000.
  */
 import { createHash } from "node:crypto";
-import { toHaproxyCondition, type Acl } from "./acl";
-import type { Instance } from "../model/gateway";
-import type { RenderedConfig, ResolvedGateway, ResolvedRoute, ServerWeight, SlotState } from "../model/resolved";
-import { gatewayNames, instanceServer } from "./names";
-import { assignSlots, slotCapacity, slotName, slotsApply, slotStates } from "./slots";
+import type { RenderedConfig, ResolvedGateway, ServerWeight, SlotState } from "../model/resolved";
+import { renderGateway } from "./gateway";
+import type { Line, Names, Parts } from "./lines";
+import { logFormat } from "./log-format";
+import { gatewayNames, hopNames } from "./names";
 
 export interface RenderOptions {
   /** Address the gateway ports bind to; default all (`*`). Tests use 127.0.0.1. */
@@ -93,12 +84,15 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
   const vhostGateways = sorted.filter((g) => g.virtualHosts.length);
   const names = (gateway: string) => gatewayNames(gateway, opts.instance);
   if (vhostGateways.length) renderVirtualHosts(vhostGateways, bind(opts.virtualHostsPort ?? 80), line, names);
+  if (sorted.some((g) => g.port.protocol === "http")) renderHopFrontend(line, opts.instance);
+  const reached = internallyReached(sorted);
   const failures: RenderResult["failures"] = [];
   for (const g of sorted) {
     // Into buffers of its own, kept only when the whole gateway rendered.
     const part: Parts = { out: [], weights: [], routes: [], slots: [] };
+    const ctx = { address: bind(g.port.number), internal: reached.has(g.name), names, instance: opts.instance };
     try {
-      renderGateway(g, bind(g.port.number), (...p: string[]) => part.out.push(p.join(" ")), part, names);
+      renderGateway(g, ctx, (...p: string[]) => part.out.push(p.join(" ")), part);
     } catch (e) {
       failures.push({ gateway: g.name, message: `cannot be rendered: ${(e as Error).message}` });
       continue;
@@ -115,9 +109,6 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
     .digest("hex");
   return { text, weights, slots, fingerprint, routes, failures };
 }
-
-type Line = (...parts: string[]) => void;
-type Names = (gateway: string) => ReturnType<typeof gatewayNames>;
 
 function renderVirtualHosts(gateways: ResolvedGateway[], address: string, line: Line, gatewayNames: Names): void {
   line("");
@@ -142,132 +133,29 @@ function renderVirtualHosts(gateways: ResolvedGateway[], address: string, line: 
   }
 }
 
-/** What rendering one gateway adds: its lines, weights, routes and slots. */
-interface Parts {
-  out: string[];
-  weights: ServerWeight[];
-  routes: RenderResult["routes"];
-  slots: SlotState[];
-}
-
-function renderGateway(g: ResolvedGateway, address: string, line: Line, part: Parts, gatewayNames: Names): void {
-  const { weights } = part;
-  const n = gatewayNames(g.name);
-  const mode = g.port.protocol;
-  const conditional = g.routes.filter((r) => r.condition);
+/** The one frontend every http hop goes through: it serves the backend the hop names. */
+function renderHopFrontend(line: Line, instance?: string): void {
+  const h = hopNames(instance);
   line("");
-  line(`# gateway ${g.name} (${g.port.number}/${mode})`);
-  line(`frontend ${n.frontend}`);
-  line(`  mode ${mode}`);
-  line(`  bind ${address}`);
-  line(`  bind ${n.inSocket} accept-proxy`);
-  // Every request is logged once, by the route that serves it; here only what fails before.
-  line("  option dontlog-normal");
-  line(`  log-format ${logFormat(g.name, "-", mode)}`);
-  if (mode === "tcp") line("  option tcplog");
-  for (const r of conditional) {
-    const c = toHaproxyCondition(r.condition!.ast);
-    writeAcls(c.acls, line);
-    line(`  use_backend ${n.route(r.key).conditional} if ${c.expression}`);
-  }
-  line(`  default_backend ${n.split}`);
-
-  if (conditional.length) {
-    line("");
-    line(`frontend ${n.splitIn}`);
-    line(`  mode ${mode}`);
-    line(`  bind ${n.splitSocket} accept-proxy`);
-    line("  option dontlog-normal");
-    line(`  default_backend ${n.split}`);
-  }
-
+  line(`frontend ${h.frontend}`);
+  line("  mode http");
+  line(`  bind ${h.socket} accept-proxy`);
+  line(`  log-format ${logFormat("from-variables", "http")}`);
+  line(`  http-request set-var(txn.vamp_hop) req.hdr(${h.header})`);
+  line(`  http-request del-header ${h.header}`);
+  // A hop to a split is half-way: the route it reaches next logs the request.
+  line("  http-request set-log-level silent if { var(txn.vamp_hop) -m end __split }");
+  line("  use_backend %[var(txn.vamp_hop)]");
+  line(`  default_backend ${h.noRoute}`);
   line("");
-  line(`backend ${n.split}`);
-  line(`  mode ${mode}`);
-  line(`  balance roundrobin`);
-  if (g.sticky) line(`  cookie ${n.cookie} insert indirect nocache`);
-  for (const r of g.routes) {
-    const rn = n.route(r.key);
-    line(`  server ${rn.server} ${rn.socket} send-proxy-v2 weight ${r.weight}${g.sticky ? ` cookie ${rn.server}` : ""}`);
-    weights.push({ backend: n.split, server: rn.server, weight: r.weight });
-  }
-
-  for (const r of conditional) {
-    const rn = n.route(r.key);
-    line("");
-    line(`backend ${rn.conditional}`);
-    line(`  mode ${mode}`);
-    line("  balance roundrobin");
-    line(`  server route ${rn.socket} send-proxy-v2 weight ${r.conditionStrength}`);
-    line(`  server split ${n.splitSocket} send-proxy-v2 weight ${100 - r.conditionStrength}`);
-    weights.push({ backend: rn.conditional, server: "route", weight: r.conditionStrength });
-    weights.push({ backend: rn.conditional, server: "split", weight: 100 - r.conditionStrength });
-  }
-
-  for (const r of g.routes) renderRoute(g, r, line, part, gatewayNames);
+  line(`backend ${h.noRoute}`);
+  line("  mode http");
+  line("  http-request deny deny_status 503");
 }
 
-function renderRoute(g: ResolvedGateway, r: ResolvedRoute, line: Line, part: Parts, gatewayNames: Names): void {
-  const { routes, slots } = part;
-  const n = gatewayNames(g.name);
-  const rn = n.route(r.key);
-  const mode = g.port.protocol;
-  line("");
-  line(`listen ${rn.listen}`);
-  line(`  mode ${mode}`);
-  line(`  bind ${rn.socket} accept-proxy`);
-  line(`  log-format ${logFormat(g.name, r.key, mode)}`);
-  line(`  balance ${r.balance}`);
-  for (const rw of r.rewrites) {
-    if (rw.condition) {
-      const c = toHaproxyCondition(rw.condition.ast);
-      writeAcls(c.acls, line);
-      line(`  http-request set-path ${rw.path} if ${c.expression}`);
-    } else line(`  http-request set-path ${rw.path}`);
-  }
-  const stickyInstance = g.sticky === "instance" && r.resolution.kind === "servers";
-  if (stickyInstance) line(`  cookie ${rn.instanceCookie} insert indirect nocache`);
-  if (r.resolution.kind === "gateway") line(`  server gateway ${gatewayNames(r.resolution.gateway).inSocket} send-proxy-v2`);
-  else if (r.instances && slotsApply(r.instances)) renderSlots(rn.listen, r.instances, stickyInstance, line, slots);
-  else renderServers(r.resolution.servers, stickyInstance, line);
-  routes.push({ gateway: g.name, route: r.key, backend: rn.listen });
-}
-
-const hostPort = (i: Instance) => `${i.host.includes(":") && !i.host.startsWith("[") ? `[${i.host}]` : i.host}:${i.port}`;
-
-/** One named server per instance: a change of instances is a change of configuration. */
-function renderServers(servers: Instance[], sticky: boolean, line: Line): void {
-  const seen = new Set<string>();
-  for (const i of servers) {
-    let name = instanceServer(i);
-    while (seen.has(name)) name += "_";
-    seen.add(name);
-    line(`  server ${name} ${hostPort(i)}${sticky ? ` cookie ${name}` : ""}`);
-  }
-}
-
-/** Server slots (render/slots.ts): empty ones in maintenance, so replicas change at run time. */
-function renderSlots(backend: string, instances: Instance[], sticky: boolean, line: Line, slots: SlotState[]): void {
-  const assigned = assignSlots(instances, slotCapacity(instances.length));
-  assigned.forEach((i, n) => {
-    const name = slotName(n);
-    line(`  server ${name} ${i ? hostPort(i) : `${EMPTY_SLOT} disabled`}${sticky ? ` cookie ${name}` : ""}`);
-  });
-  slots.push(...slotStates(backend, assigned));
-}
-
-/** Where an empty slot points: nowhere that answers, and it is in maintenance anyway. */
-const EMPTY_SLOT = "127.0.0.1:1";
-
-function writeAcls(acls: Acl[], line: Line): void {
-  for (const a of acls) line(`  acl ${a.name} ${a.criterion}`);
-}
-
-/** One JSON object per request, with the gateway's and the route's names as the join keys. */
-function logFormat(gateway: string, route: string, mode: "http" | "tcp"): string {
-  const fields =
-    mode === "http"
-      ? `{"ts":"%tr","gateway":"${gateway}","route":"${route}","client":"%ci","server":"%s","method":"%HM","path":"%HP","status":%ST,"time_ms":%Ta,"response_ms":%Tr,"bytes":%B}`
-      : `{"ts":"%t","gateway":"${gateway}","route":"${route}","client":"%ci","server":"%s","time_ms":%Tt,"bytes":%B}`;
-  return `"${fields.replace(/"/g, '\\"')}"`;
+/** Gateways another proxy reaches: virtual-host gateways and the targets of chained routes. */
+function internallyReached(gateways: ResolvedGateway[]): Set<string> {
+  const reached = new Set(gateways.filter((g) => g.virtualHosts.length).map((g) => g.name));
+  for (const g of gateways) for (const r of g.routes) if (r.resolution.kind === "gateway") reached.add(r.resolution.gateway);
+  return reached;
 }

@@ -21,28 +21,46 @@ export function ident(text: string): string {
  */
 export function gatewayNames(gateway: string, instance = "") {
   const g = `g_${ident(gateway)}`;
-  const sock = `abns@vamp${instance ? `_${instance}` : ""}_${g}`;
+  const sock = `${socketPrefix(instance)}_${g}`;
   return {
     frontend: g,
     split: `${g}__split`,
-    splitIn: `${g}__split_in`,
     vhostBackend: `${g}__vh`,
-    /** The internal listener every gateway has, for chaining and virtual hosts. */
+    /** The gateway's internal listener, for chaining and virtual hosts (only when used). */
     inSocket: sock,
-    splitSocket: `${sock}__split`,
     cookie: `VAMP_${fnv1a(gateway)}`,
     route(key: string) {
       const r = ident(key);
       return {
-        /** The route's server in the split backend (and its sticky cookie value). */
+        /** The route's sticky cookie value (and its server in a tcp split). */
         server: `r_${r}`,
         conditional: `${g}__c_${r}`,
-        listen: `${g}__r_${r}`,
+        /** The route's backend (http) or `listen` proxy (tcp); its server in an http split. */
+        backend: `${g}__r_${r}`,
+        /** tcp routes: the route's own listener. */
         socket: `${sock}__r_${r}`,
         instanceCookie: `VAMPI_${fnv1a(`${gateway}\u0000${key}`)}`,
       };
     },
   };
+}
+
+/**
+ * The one internal frontend every http hop goes through (split → route, condition → split):
+ * the hop names its target backend in a header, so no route needs a listener of its own.
+ */
+export function hopNames(instance = "") {
+  return {
+    frontend: "vamp_routes",
+    socket: `${socketPrefix(instance)}_routes`,
+    /** Where a hop naming no known backend ends: 503. */
+    noRoute: "vamp_no_route",
+    header: "x-vamp-route",
+  };
+}
+
+function socketPrefix(instance: string): string {
+  return `abns@vamp${instance ? `_${instance}` : ""}`;
 }
 
 /** A server name for an instance: its own name when it has one, else its address. */
