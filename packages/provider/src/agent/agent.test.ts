@@ -57,14 +57,24 @@ describe("GatewayAgent on the memory store", () => {
   let dir: string;
   const put = (name: string, spec: GatewaySpec) => store.put(gatewayKey(tenant, name), encodeRecord({ apiVersion: "vamp.io/v2", kind: "Gateway", name, spec }));
 
+  /** How often the agent rendered the whole set, and how often it re-rendered only changed weights. */
+  let renders: { set: number; reweigh: number };
+
   beforeEach(async () => {
     store = new MemoryStore();
     proxy = new RecordingProxy();
     events = [];
+    renders = { set: 0, reweigh: 0 };
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "vamp-agent-unit-"));
     await put("one", split(9001, 90));
     await put("two", split(9002, 90));
-    agent = new GatewayAgent({ tenant, store, engine: defaultEngine(), workDir: dir, proxy, log: (e) => events.push(e), resyncMs: 60_000 });
+    const engine = defaultEngine();
+    const counting: typeof engine = {
+      ...engine,
+      render: (g, p) => (renders.set++, engine.render(g, p)),
+      reweigh: (prev, changes) => (renders.reweigh++, engine.reweigh!(prev, changes)),
+    };
+    agent = new GatewayAgent({ tenant, store, engine: counting, workDir: dir, proxy, log: (e) => events.push(e), resyncMs: 60_000 });
     await agent.start();
   });
   afterEach(async () => {
@@ -125,5 +135,46 @@ describe("GatewayAgent on the memory store", () => {
     store.list = list;
     await agent.trigger();
     expect(agent.getStatus().storeHealthy).toBe(true);
+  });
+
+  /** Resolves once the proxy has been given `n` configurations in all (the watch drives the agent). */
+  const applied = async (n: number) => {
+    for (let i = 0; i < 200 && proxy.configs.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(proxy.configs).toHaveLength(n);
+  };
+
+  it("applies a weights-only change from the watch without rendering the whole set", async () => {
+    expect(renders).toEqual({ set: 1, reweigh: 0 });
+    const rev = await put("one", split(9001, 25));
+    await applied(2);
+    expect(renders).toEqual({ set: 1, reweigh: 1 });
+    expect(proxy.plans).toEqual(["start", "runtime"]);
+    expect(proxy.weightsOf("one")).toEqual([25, 75]);
+    expect(proxy.weightsOf("two")).toEqual([90, 10]);
+    expect(agent.getStatus()).toMatchObject({ inSync: true, revisions: { one: rev } });
+  });
+
+  it("renders the whole set for a structural change, a new gateway, a deletion", async () => {
+    await put("one", { port: 9001, routes: { "[10.0.0.1:80]": { weight: 50 }, "[10.0.0.3:80]": { weight: 50 } } });
+    await applied(2);
+    await put("three", split(9003, 50));
+    await applied(3);
+    await store.delete(gatewayKey(tenant, "two"));
+    await applied(4);
+    expect(renders.set).toBe(4);
+    expect(proxy.plans).toEqual(["start", "reload", "reload", "reload"]);
+    expect(Object.keys(agent.getStatus().revisions).sort()).toEqual(["one", "three"]);
+  });
+
+  it("retries a weights-only change whose apply failed, as a whole set", async () => {
+    proxy.fail = true;
+    const rev = await put("one", split(9001, 5));
+    for (let i = 0; i < 200 && !agent.getStatus().lastError; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(agent.getStatus().behind.one?.store).toBe(rev);
+    proxy.fail = false;
+    await agent.trigger();
+    expect(proxy.weightsOf("one")).toEqual([5, 95]);
+    expect(agent.getStatus()).toMatchObject({ inSync: true, revisions: { one: rev } });
+    expect(renders).toEqual({ set: 2, reweigh: 1 });
   });
 });

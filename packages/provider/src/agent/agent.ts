@@ -19,6 +19,7 @@ import type { KeyValueStore, KvEntry, StoreWatch } from "../store/types";
 import { Applier, type ProxyControl } from "./apply";
 import { GatewayCompiler, type Compiled, type Rejection } from "./compile";
 import type { GatewayEngine, RenderedConfig } from "./engine";
+import { StoreSnapshot, type SnapshotRead } from "./snapshot";
 
 export interface AgentOptions<G> {
   tenant: Tenant;
@@ -87,6 +88,9 @@ export class GatewayAgent<G = unknown> {
     counters: { syncs: 0, syncFailures: 0, runtimeUpdates: 0, reloads: 0, reloadFailures: 0, rejected: 0 },
     routes: [],
   };
+  private readonly snapshot: StoreSnapshot;
+  /** What HAProxy runs, as the engine rendered it: the base of a weights-only change. */
+  private served: RenderedConfig | undefined;
   private watcher: StoreWatch | undefined;
   private stopTimer: (() => void) | undefined;
   private stopWatchdog: (() => void) | undefined;
@@ -114,6 +118,7 @@ export class GatewayAgent<G = unknown> {
     });
     this.runtime = new RuntimeApi(this.files.masterSocket, { viaMaster: true });
     this.compiler = new GatewayCompiler(options.engine, options.tenant);
+    this.snapshot = new StoreSnapshot(options.store, gatewaysDir(options.tenant));
     this.proxy = options.proxy ?? new Applier(this.haproxy, this.runtime, this.files, options.runtimeWeights ?? true);
     this.log = options.log ?? (jsonLogger({ component: "gateway-agent" }) as Logger as (e: AgentEvent) => void);
   }
@@ -133,6 +138,7 @@ export class GatewayAgent<G = unknown> {
       this.options.resyncMs ?? (wantWatch ? 10_000 : 5_000),
       async () => {
         if (wantWatch) await this.ensureWatch();
+        this.snapshot.changed(); // the safety net reads everything
         await this.loop.trigger();
       },
       () => this.backoff.next(),
@@ -157,7 +163,10 @@ export class GatewayAgent<G = unknown> {
     try {
       this.watcher = await this.options.store.watch(
         gatewaysDir(this.options.tenant),
-        () => void this.trigger(),
+        (keys) => {
+          this.snapshot.changed(keys);
+          void this.loop.trigger();
+        },
         (e) => this.storeError(e),
       );
     } catch (e) {
@@ -191,14 +200,15 @@ export class GatewayAgent<G = unknown> {
 
   /** Runs one sync now (coalesced with one already running); resolves when it is done. */
   trigger(): Promise<void> {
+    this.snapshot.changed(); // asked to sync: read everything
     return this.loop.trigger();
   }
 
   private async syncOnce(): Promise<void> {
     this.status.counters.syncs++;
-    let entries: KvEntry[];
+    let read: SnapshotRead;
     try {
-      entries = await this.options.store.list(gatewaysDir(this.options.tenant));
+      read = await this.snapshot.read();
       this.status.storeHealthy = true;
       this.backoff.succeeded();
     } catch (e) {
@@ -206,15 +216,52 @@ export class GatewayAgent<G = unknown> {
       this.backoff.failed();
       return; // nothing changes while the store is away
     }
+    if (!(await this.reweigh(read))) await this.syncSet(read.entries);
+    this.updateSyncState(read.entries);
+  }
+
+  /** The whole set: compile, render, apply. */
+  private async syncSet(entries: KvEntry[]): Promise<void> {
     const { gateways, rendered } = this.render(this.compiler.compile(entries));
     this.reportRejections();
     // The status reports only what HAProxy really runs: a failed apply leaves it as it was.
     if (await this.apply(rendered, gateways.length)) {
+      this.served = rendered;
       this.compiler.confirm(gateways, new Set(Object.keys(this.storeRevisions(entries))));
       this.status.revisions = Object.fromEntries(gateways.map((g) => [g.name, g.revision]));
       this.status.routes = rendered.routes;
+    } else this.served = undefined; // retried in full, not as a difference
+  }
+
+  /**
+   * The fast path for the common change, new weights of served gateways: only they are
+   * compiled and rendered again (render/reweigh.ts), not the whole set. False when it does not
+   * apply (nothing served yet, a failed apply since, a new, deleted, invalid or restructured
+   * gateway): then the whole set is synced.
+   */
+  private async reweigh(read: SnapshotRead): Promise<boolean> {
+    const { served } = this;
+    const engine = this.options.engine;
+    if (!served || !engine.reweigh || read.changed.deletes.length) return false;
+    const changes: NonNullable<ReturnType<GatewayCompiler<G>["compileChange"]>>[] = [];
+    for (const e of read.changed.puts) {
+      const c = this.compiler.compileChange(e);
+      if (!c) return false;
+      changes.push(c);
     }
-    this.updateSyncState(entries);
+    const rendered = changes.length
+      ? engine.reweigh(
+          served,
+          changes.map((c) => ({ previous: c.previous.gateway, next: c.next.gateway })),
+        )
+      : served;
+    if (!rendered) return false;
+    if (await this.apply(rendered, Object.keys(this.status.revisions).length)) {
+      this.served = rendered;
+      this.compiler.confirm(changes.map((c) => c.next));
+      for (const c of changes) this.status.revisions[c.next.name] = c.next.revision;
+    } else this.served = undefined;
+    return true;
   }
 
   /** Renders the set; a gateway that fails to render yields to its last good version (or is left out) and the set renders again. */

@@ -104,10 +104,27 @@ export class GatewayCompiler<G> {
     });
   }
 
-  /** What HAProxy now runs: these become the last good versions; gateways gone from the list are forgotten. */
-  confirm(applied: Compiled<G>[], inStore: Set<string>): void {
+  /**
+   * A changed record of a gateway that is served and not rejected, compiled on its own: the
+   * new version and the one served, or undefined when it does not compile (or the gateway is
+   * new or rejected), so the whole set is compiled instead. Records nothing.
+   */
+  compileChange(e: KvEntry): { previous: Compiled<G>; next: Compiled<G> } | undefined {
+    const name = gatewayNameOf(this.tenant, e.key);
+    const previous = name === undefined ? undefined : this.lastGood.get(name);
+    if (!name || !previous || this.rejections.has(name)) return undefined;
+    try {
+      const res = this.engine.compile(decodeRecord(e.key, e.value));
+      return !res.errors.length && res.gateway !== undefined ? { previous, next: { name, revision: e.revision, gateway: res.gateway } } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What HAProxy now runs: these become the last good versions; with `inStore`, gateways not in it are forgotten. */
+  confirm(applied: Compiled<G>[], inStore?: Set<string>): void {
     for (const g of applied) this.lastGood.set(g.name, g);
-    for (const name of [...this.lastGood.keys()]) if (!inStore.has(name)) this.lastGood.delete(name);
+    if (inStore) for (const name of [...this.lastGood.keys()]) if (!inStore.has(name)) this.lastGood.delete(name);
   }
 
   rejected(): Record<string, Rejection> {

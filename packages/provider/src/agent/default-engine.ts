@@ -1,7 +1,8 @@
 import type { Gateway } from "../model/gateway";
 import { formatProblem } from "../model/problem";
 import { effectiveSpec } from "../record/ownership";
-import { renderConfig, type RenderOptions } from "../render/haproxy";
+import { renderConfig, type RenderOptions, type RenderResult } from "../render/haproxy";
+import { reweighConfig, weightsOnly } from "../render/reweigh";
 import { resolveSet } from "../resolve/set";
 import { validateGateway } from "../validation/gateway";
 import type { GatewayEngine } from "./engine";
@@ -31,6 +32,13 @@ export function defaultEngine(options: Omit<RenderOptions, "statsSocket" | "serv
         { ...options, statsSocket: paths.statsSocket, serverStateFile: paths.serverStateFile, instance: paths.instance },
       );
       return { ...rendered, failures: [...set.problems.map((p) => ({ gateway: p.gateway, message: formatProblem(p) })), ...rendered.failures] };
+    },
+    reweigh(previous, changes) {
+      if (!("sections" in previous) || !changes.every((c) => weightsOnly(c.previous, c.next))) return undefined;
+      return reweighConfig(
+        previous as RenderResult,
+        changes.map((c) => c.next),
+      );
     },
   };
 }

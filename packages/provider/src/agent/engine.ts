@@ -29,4 +29,10 @@ export interface GatewayEngine<G = unknown> {
   checkSet(gateways: G[]): GatewayProblem[];
   /** Renders the set; gateways that cannot be rendered are left out and listed in `failures`. */
   render(gateways: G[], paths: RenderPaths): RenderedConfig & { failures: GatewayProblem[] };
+  /**
+   * The configuration `previous` (this engine's own rendering) with new versions of some of its
+   * gateways, when those differ only in weights; undefined otherwise, and the agent renders the
+   * whole set. Optional: an engine without it always renders the set.
+   */
+  reweigh?(previous: RenderedConfig, changes: { previous: G; next: G }[]): (RenderedConfig & { failures: GatewayProblem[] }) | undefined;
 }

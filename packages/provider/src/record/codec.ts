@@ -6,7 +6,7 @@ import { VampError } from "../model/problem";
 import { RECORD_API_VERSION, type GatewayRecord, type RouteManager } from "../model/record";
 import { fromVampFields, normalizeSpec } from "./spec";
 import { typedName } from "../validation/dialect";
-import { stableStringify } from "./stable";
+import { stableStringify } from "../model/stable";
 
 /** Serializes a record with sorted keys, so equal records are equal strings. */
 export function encodeRecord(record: GatewayRecord): string {

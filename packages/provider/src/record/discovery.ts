@@ -3,7 +3,7 @@ import { parseSelector } from "../selector/parse";
 import type { WorkloadInstance } from "../model/selector";
 import type { DiscoveredState, GatewayRecord } from "../model/record";
 import { discoveryWrite } from "./ownership";
-import { stableStringify } from "./stable";
+import { stableStringify } from "../model/stable";
 
 /**
  * What a gateway's selector finds among the instances, in the record's `discovered` shape

@@ -1,5 +1,5 @@
 export { encodeRecord, decodeRecord } from "./codec";
-export { stableStringify, changedFields } from "./stable";
+export { stableStringify, changedFields } from "../model/stable";
 export { normalizeSpec, fromVampFields } from "./spec";
 export * from "./ownership";
 export { mergeDiscovered } from "./merge";

@@ -6,8 +6,8 @@
  * not 30,000.
  */
 import { createHash } from "node:crypto";
-import type { RenderedConfig, ResolvedGateway, ServerWeight, SlotState } from "../model/resolved";
-import { renderGateway } from "./gateway";
+import type { RenderedConfig, ResolvedGateway } from "../model/resolved";
+import { renderGateway, type GatewayContext } from "./gateway";
 import type { Line, Names, Parts } from "./lines";
 import { logFormat } from "./log-format";
 import { gatewayNames, hopNames } from "./names";
@@ -36,6 +36,22 @@ export interface RenderResult extends RenderedConfig {
    * back the others (a validated gateway always renders; this is the safety net).
    */
   failures: { gateway: string; message: string }[];
+  /** The parts the text was assembled from, so a weight change re-renders one gateway (render/reweigh.ts). */
+  sections: Sections;
+}
+
+/** One rendered gateway: what it was rendered from and what it adds. */
+export interface Section {
+  gateway: ResolvedGateway;
+  ctx: GatewayContext;
+  text: string;
+  part: Parts;
+}
+
+/** Everything before the gateways, then each gateway's section in name order. */
+export interface Sections {
+  head: string;
+  gateways: Map<string, Section>;
 }
 
 /**
@@ -44,13 +60,56 @@ export interface RenderResult extends RenderedConfig {
  * const { text } = renderConfig(gateways, { bind: "127.0.0.1" });
  */
 export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = {}): RenderResult {
-  const out: string[] = [];
-  const weights: ServerWeight[] = [];
-  const slots: SlotState[] = [];
-  const routes: RenderResult["routes"] = [];
+  const sorted = [...gateways].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const names = (gateway: string) => gatewayNames(gateway, opts.instance);
   const bind = (port: number) => `${opts.bind && opts.bind !== "*" ? opts.bind : ""}:${port}`;
-  const line = (...parts: string[]) => out.push(parts.join(" "));
+  const reached = internallyReached(sorted);
+  const sections = new Map<string, Section>();
+  const failures: RenderResult["failures"] = [];
+  for (const g of sorted) {
+    const ctx = { address: bind(g.port.number), internal: reached.has(g.name), names, instance: opts.instance };
+    try {
+      sections.set(g.name, renderSection(g, ctx));
+    } catch (e) {
+      failures.push({ gateway: g.name, message: `cannot be rendered: ${(e as Error).message}` });
+    }
+  }
+  const head = renderHead(sorted, opts, bind, names);
+  return { ...assemble({ head, gateways: sections }, fingerprintOf), failures };
+}
 
+/** One gateway into lines of its own: kept only when the whole gateway rendered. */
+export function renderSection(g: ResolvedGateway, ctx: GatewayContext): Section {
+  const part: Parts = { out: [], weights: [], routes: [], slots: [] };
+  renderGateway(g, ctx, (...p: string[]) => part.out.push(p.join(" ")), part);
+  return { gateway: g, ctx, text: part.out.join("\n") + "\n", part };
+}
+
+/** The configuration from its sections; `fingerprint` is computed from the text unless given. */
+export function assemble(sections: Sections, fingerprint: string | ((text: string) => string)): Omit<RenderResult, "failures"> {
+  const list = [...sections.gateways.values()];
+  const text = sections.head + list.map((s) => s.text).join("");
+  return {
+    text,
+    weights: list.flatMap((s) => s.part.weights),
+    slots: list.flatMap((s) => s.part.slots),
+    routes: list.flatMap((s) => s.part.routes),
+    fingerprint: typeof fingerprint === "string" ? fingerprint : fingerprint(text),
+    sections,
+  };
+}
+
+/** Equal for two texts that differ only in weights and slot addresses. */
+function fingerprintOf(text: string): string {
+  return createHash("sha256")
+    .update(text.replace(/ weight \d+/g, " weight _").replace(/^( {2}server slot\d+) \S+( disabled)?/gm, "$1 _"))
+    .digest("hex");
+}
+
+/** global, defaults, health, virtual hosts and the shared hop frontend. */
+function renderHead(sorted: ResolvedGateway[], opts: RenderOptions, bind: (port: number) => string, names: Names): string {
+  const out: string[] = [];
+  const line = (...parts: string[]) => out.push(parts.join(" "));
   line("# Rendered by @vamp-pulumi/provider. Do not edit: the gateway agent rewrites it.");
   line("global");
   // Without maxconn HAProxy sizes itself from the file-descriptor limit it is given.
@@ -60,6 +119,20 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
   if (opts.serverStateFile) line(`  server-state-file ${opts.serverStateFile}`);
   // Old workers finish their connections after a reload, but not forever.
   line("  hard-stop-after 60s");
+  renderDefaults(line, opts);
+  if (opts.healthPort) {
+    line("");
+    line("frontend vamp_health");
+    line(`  bind ${bind(opts.healthPort)}`);
+    line("  monitor-uri /health");
+  }
+  const vhostGateways = sorted.filter((g) => g.virtualHosts.length);
+  if (vhostGateways.length) renderVirtualHosts(vhostGateways, bind(opts.virtualHostsPort ?? 80), line, names);
+  if (sorted.some((g) => g.port.protocol === "http")) renderHopFrontend(line, opts.instance);
+  return out.join("\n") + "\n";
+}
+
+function renderDefaults(line: Line, opts: RenderOptions): void {
   line("");
   line("defaults");
   line("  mode http");
@@ -73,41 +146,6 @@ export function renderConfig(gateways: ResolvedGateway[], opts: RenderOptions = 
   line("  timeout server 50s");
   line("  timeout http-keep-alive 10s");
   if (opts.serverStateFile) line("  load-server-state-from-file global");
-  if (opts.healthPort) {
-    line("");
-    line("frontend vamp_health");
-    line(`  bind ${bind(opts.healthPort)}`);
-    line("  monitor-uri /health");
-  }
-
-  const sorted = [...gateways].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const vhostGateways = sorted.filter((g) => g.virtualHosts.length);
-  const names = (gateway: string) => gatewayNames(gateway, opts.instance);
-  if (vhostGateways.length) renderVirtualHosts(vhostGateways, bind(opts.virtualHostsPort ?? 80), line, names);
-  if (sorted.some((g) => g.port.protocol === "http")) renderHopFrontend(line, opts.instance);
-  const reached = internallyReached(sorted);
-  const failures: RenderResult["failures"] = [];
-  for (const g of sorted) {
-    // Into buffers of its own, kept only when the whole gateway rendered.
-    const part: Parts = { out: [], weights: [], routes: [], slots: [] };
-    const ctx = { address: bind(g.port.number), internal: reached.has(g.name), names, instance: opts.instance };
-    try {
-      renderGateway(g, ctx, (...p: string[]) => part.out.push(p.join(" ")), part);
-    } catch (e) {
-      failures.push({ gateway: g.name, message: `cannot be rendered: ${(e as Error).message}` });
-      continue;
-    }
-    out.push(...part.out);
-    weights.push(...part.weights);
-    slots.push(...part.slots);
-    routes.push(...part.routes);
-  }
-
-  const text = out.join("\n") + "\n";
-  const fingerprint = createHash("sha256")
-    .update(text.replace(/ weight \d+/g, " weight _").replace(/^( {2}server slot\d+) \S+( disabled)?/gm, "$1 _"))
-    .digest("hex");
-  return { text, weights, slots, fingerprint, routes, failures };
 }
 
 function renderVirtualHosts(gateways: ResolvedGateway[], address: string, line: Line, gatewayNames: Names): void {

@@ -64,13 +64,14 @@ export class EtcdStore implements KeyValueStore {
     return expect !== null;
   }
 
-  async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
+  async watch(dir: string, onChange: (keys?: string[]) => void, onError?: (err: Error) => void): Promise<StoreWatch> {
     // etcd3's watcher reconnects by itself and resumes from the last revision it saw;
-    // "connected" after a disconnect means we may have missed events, so signal a re-read.
+    // "connected" after a disconnect means we may have missed events, so signal a full re-read.
+    // Each event names its key, so a change of one record is a read of one key.
     const watcher = await this.client.watch().prefix(`${dir}/`).create();
     let lost = false;
-    watcher.on("put", () => onChange());
-    watcher.on("delete", () => onChange());
+    watcher.on("put", (kv) => onChange([kv.key.toString()]));
+    watcher.on("delete", (kv) => onChange([kv.key.toString()]));
     watcher.on("disconnected", () => {
       lost = true;
     });

@@ -6,7 +6,7 @@ import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type S
  */
 export class MemoryStore implements KeyValueStore {
   private readonly data = new Map<string, { value: string; revision: string }>();
-  private readonly watchers = new Set<{ dir: string; onChange: () => void }>();
+  private readonly watchers = new Set<{ dir: string; onChange: (keys?: string[]) => void }>();
   private counter = 0;
 
   async get(key: string): Promise<KvEntry | undefined> {
@@ -36,7 +36,7 @@ export class MemoryStore implements KeyValueStore {
     return had;
   }
 
-  async watch(dir: string, onChange: () => void): Promise<StoreWatch> {
+  async watch(dir: string, onChange: (keys?: string[]) => void): Promise<StoreWatch> {
     const w = { dir, onChange };
     this.watchers.add(w);
     return { close: async () => void this.watchers.delete(w) };
@@ -53,6 +53,6 @@ export class MemoryStore implements KeyValueStore {
   }
 
   private notify(key: string): void {
-    for (const w of this.watchers) if (key.startsWith(`${w.dir}/`)) queueMicrotask(w.onChange);
+    for (const w of this.watchers) if (key.startsWith(`${w.dir}/`)) queueMicrotask(() => w.onChange([key]));
   }
 }

@@ -44,11 +44,12 @@ export interface KeyValueStore {
   delete(key: string, expect?: ExpectedRevision): Promise<boolean>;
   /**
    * Calls `onChange` whenever something below `dir` may have changed, and after the store comes
-   * back from an outage. Level-triggered on purpose: the caller re-reads with {@link list}, so a
-   * missed or coalesced event can never leave it behind. `onError` hears connection trouble;
-   * the watch keeps retrying with backoff until closed.
+   * back from an outage. Level-triggered on purpose: the caller re-reads (the named `keys` with
+   * {@link get} when the store can name them, else everything with {@link list}), so a missed
+   * or coalesced event can never leave it behind. `onError` hears connection trouble; the
+   * watch keeps retrying with backoff until closed.
    */
-  watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch>;
+  watch(dir: string, onChange: (keys?: string[]) => void, onError?: (err: Error) => void): Promise<StoreWatch>;
   /** Releases connections. */
   close(): Promise<void>;
 }

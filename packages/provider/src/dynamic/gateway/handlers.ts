@@ -13,7 +13,7 @@ import { gatewayKey } from "../../record/keys";
 import { discoveryWrite, gatewayView, gatewayWrite } from "../../record/ownership";
 import { podsToInstances } from "../../record/pods";
 import { normalizeSpec } from "../../record/spec";
-import { changedFields, stableStringify } from "../../record/stable";
+import { changedFields, stableStringify } from "../../model/stable";
 import { validateStoreConnection } from "../../store/connection";
 import { withStore } from "../../store/factory";
 import { updateEntry } from "../../store/update";

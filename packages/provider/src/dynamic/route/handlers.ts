@@ -9,7 +9,7 @@ import { VampError, type Problem } from "../../model/problem";
 import { decodeRecord, encodeRecord } from "../../record/codec";
 import { gatewayKey } from "../../record/keys";
 import { effectiveSpec, routeRelease, routeWrite } from "../../record/ownership";
-import { changedFields } from "../../record/stable";
+import { changedFields } from "../../model/stable";
 import { validateStoreConnection, type StoreConnection, type StoreCredentials } from "../../store/connection";
 import { withStore } from "../../store/factory";
 import { updateEntry } from "../../store/update";

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Problem } from "../../model/problem";
-import { changedFields } from "../../record/stable";
+import { changedFields } from "../../model/stable";
 import { validateStoreConnection, type StoreConnection, type StoreCredentials } from "../../store/connection";
 import { withStore } from "../../store/factory";
 import { checkResult } from "../failures";
