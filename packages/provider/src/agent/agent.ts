@@ -12,7 +12,7 @@ import { RuntimeApi } from "../haproxy/runtime-api";
 import { BackoffState, CoalescingLoop, every, jsonLogger, type Logger } from "../infra";
 import { messageOf } from "../model/problem";
 import type { Tenant } from "../model/tenant";
-import { gatewaysDir } from "../record/keys";
+import { gatewayNameOf, gatewaysDir } from "../record/keys";
 import type { Plan } from "../render/plan";
 import { fnv1a } from "../render/hash";
 import type { KeyValueStore, KvEntry, StoreWatch } from "../store/types";
@@ -89,6 +89,7 @@ export class GatewayAgent<G = unknown> {
     routes: [],
   };
   private readonly snapshot: StoreSnapshot;
+  private readonly names = new Map<string, string | undefined>();
   /** What HAProxy runs, as the engine rendered it: the base of a weights-only change. */
   private served: RenderedConfig | undefined;
   private watcher: StoreWatch | undefined;
@@ -191,6 +192,7 @@ export class GatewayAgent<G = unknown> {
     this.stopWatchdog?.();
     await this.watcher?.close();
     await this.loop.stop();
+    await this.proxy.flush?.();
   }
 
   /** A copy of the agent's status for the health endpoint. */
@@ -227,7 +229,7 @@ export class GatewayAgent<G = unknown> {
     // The status reports only what HAProxy really runs: a failed apply leaves it as it was.
     if (await this.apply(rendered, gateways.length)) {
       this.served = rendered;
-      this.compiler.confirm(gateways, new Set(Object.keys(this.storeRevisions(entries))));
+      this.compiler.confirm(gateways, new Set(this.storeRevisions(entries).keys()));
       this.status.revisions = Object.fromEntries(gateways.map((g) => [g.name, g.revision]));
       this.status.routes = rendered.routes;
     } else this.served = undefined; // retried in full, not as a difference
@@ -285,14 +287,25 @@ export class GatewayAgent<G = unknown> {
     }
   }
 
-  private storeRevisions(entries: KvEntry[]): Record<string, string> {
-    const dir = `${gatewaysDir(this.options.tenant)}/`;
-    return Object.fromEntries(entries.filter((e) => e.key.startsWith(dir)).map((e) => [decodeURIComponent(e.key.slice(dir.length)), e.revision]));
+  private storeRevisions(entries: KvEntry[]): Map<string, string> {
+    if (this.names.size > 2 * entries.length + 100) this.names.clear(); // keys long gone
+    const out = new Map<string, string>();
+    for (const e of entries) {
+      const name = this.nameOfKey(e.key);
+      if (name !== undefined) out.set(name, e.revision);
+    }
+    return out;
+  }
+
+  /** Gateway names by store key, decoded once (thousands of keys are looked at on every sync). */
+  private nameOfKey(key: string): string | undefined {
+    if (!this.names.has(key)) this.names.set(key, gatewayNameOf(this.options.tenant, key));
+    return this.names.get(key);
   }
 
   private updateSyncState(entries: KvEntry[]): void {
     const behind: AgentStatus["behind"] = {};
-    for (const [name, rev] of Object.entries(this.storeRevisions(entries))) {
+    for (const [name, rev] of this.storeRevisions(entries)) {
       const serving = this.status.revisions[name];
       if (serving !== rev) behind[name] = { store: rev, ...(serving ? { serving } : {}) };
     }

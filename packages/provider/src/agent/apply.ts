@@ -9,6 +9,10 @@ import type { RenderedConfig } from "../model/resolved";
 import { planApply, type AppliedState, type Plan } from "../render/plan";
 import { HaproxyMaster } from "../haproxy/master";
 import { RuntimeApi } from "../haproxy/runtime-api";
+import { CoalescingLoop } from "../infra";
+
+/** The shortest time between two writes of the files after runtime changes. */
+const WRITE_INTERVAL_MS = 250;
 
 export interface ApplyFiles {
   config: string;
@@ -31,11 +35,19 @@ export interface ProxyControl {
   running(): Promise<boolean>;
   /** Starts the proxy from the configuration last applied (on disk); false when there is none. */
   startFromDisk(): Promise<boolean>;
+  /** Resolves when everything applied so far is on disk. */
+  flush?(): Promise<void>;
 }
 
 /** {@link ProxyControl} over a real HAProxy in master-worker mode. */
 export class Applier implements ProxyControl {
   private applied: AppliedState | undefined;
+  /** What a runtime change left to write: its configuration and state, written after HAProxy has it. */
+  private unwritten: { config: RenderedConfig; state: AppliedState } | undefined;
+  private readonly writer = new CoalescingLoop(() => this.writeUnwritten());
+  private flushing = false;
+  /** Ends the pause between two writes early (a flush). */
+  private wake: (() => void) | undefined;
 
   constructor(
     readonly haproxy: HaproxyMaster,
@@ -43,7 +55,10 @@ export class Applier implements ProxyControl {
     private readonly files: ApplyFiles,
     private readonly runtimeWeights = true,
   ) {
-    this.applied = readJson<AppliedState>(files.state);
+    // The weights on disk may be behind what HAProxy runs (they are written after a runtime
+    // change, see apply): the first apply sets every weight and slot again, never trusting them.
+    const known = readJson<AppliedState>(files.state);
+    this.applied = known && { fingerprint: known.fingerprint, weights: [], slots: undefined };
   }
 
   async running(): Promise<boolean> {
@@ -61,7 +76,7 @@ export class Applier implements ProxyControl {
     let plan = planApply(this.applied, !!(await this.haproxy.state()), next);
     if (plan.action === "runtime" && !this.runtimeWeights) plan = { action: "reload", reason: "weight change (runtime weights disabled)" };
     try {
-      if (plan.action === "runtime") await this.setRuntime(plan, next.text);
+      if (plan.action === "runtime") await this.setRuntime(plan);
       else if (plan.action === "reload" || plan.action === "start") {
         const problem = await this.replaceConfig(next.text, plan.action);
         if (problem) return { ok: false, plan, reason: problem };
@@ -73,19 +88,48 @@ export class Applier implements ProxyControl {
       return { ok: false, plan, reason: `${plan.action} failed: ${(e as Error).message}` };
     }
     this.applied = { fingerprint: next.fingerprint, weights: next.weights, slots: next.slots };
-    if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(this.applied));
+    if (plan.action === "runtime") {
+      // HAProxy has the change; the files (megabytes with thousands of gateways) follow, so
+      // the next restart starts from these weights without delaying this change or the next.
+      this.unwritten = { config: next, state: this.applied };
+      void this.writer.trigger();
+    } else if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(this.applied));
     return { ok: true, plan, ms: Date.now() - t0 };
   }
 
+  async flush(): Promise<void> {
+    this.flushing = true;
+    this.wake?.();
+    try {
+      await this.writer.trigger();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
   /** Slots first (a route's new instances exist before weights send it traffic), then weights. */
-  private async setRuntime(plan: Extract<Plan, { action: "runtime" }>, text: string): Promise<void> {
+  private async setRuntime(plan: Extract<Plan, { action: "runtime" }>): Promise<void> {
     if (plan.slots.length) await this.runtime.setSlots(plan.slots);
     if (plan.changes.length) await this.runtime.setWeights(plan.changes);
-    writeAtomic(this.files.config, text); // the next reload or restart starts from these weights
+  }
+
+  /**
+   * Only the latest runtime change is written: it includes every one before it. At most one
+   * write per {@link WRITE_INTERVAL_MS}, so a burst of changes costs one write, not one each.
+   */
+  private async writeUnwritten(): Promise<void> {
+    const u = this.unwritten;
+    this.unwritten = undefined;
+    if (!u) return;
+    await writeAtomicAsync(this.files.config, u.config.text);
+    await writeAtomicAsync(this.files.state, JSON.stringify(u.state));
+    if (!this.flushing) await new Promise<void>((resolve) => ((this.wake = resolve), setTimeout(resolve, WRITE_INTERVAL_MS)));
+    this.wake = undefined;
   }
 
   /** Checks the candidate, swaps it in, reloads or starts; on failure puts the previous file back. */
   private async replaceConfig(text: string, action: "reload" | "start"): Promise<string | undefined> {
+    await this.flush(); // a runtime change's file must not land after this one
     writeAtomic(this.files.candidate, text);
     // The file on disk passed the check when it was applied: starting it again needs no second one.
     const known = fs.existsSync(this.files.config) && fs.readFileSync(this.files.config, "utf8") === text;
@@ -114,6 +158,12 @@ function readJson<T>(file: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+async function writeAtomicAsync(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.promises.writeFile(tmp, data);
+  await fs.promises.rename(tmp, file);
 }
 
 export function writeAtomic(file: string, data: string | Buffer): void {

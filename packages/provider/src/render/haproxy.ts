@@ -46,6 +46,8 @@ export interface Section {
   ctx: GatewayContext;
   text: string;
   part: Parts;
+  /** Where its weights start in the whole configuration's `weights`. */
+  weightsAt?: number;
 }
 
 /** Everything before the gateways, then each gateway's section in name order. */
@@ -88,7 +90,12 @@ export function renderSection(g: ResolvedGateway, ctx: GatewayContext): Section 
 /** The configuration from its sections; `fingerprint` is computed from the text unless given. */
 export function assemble(sections: Sections, fingerprint: string | ((text: string) => string)): Omit<RenderResult, "failures"> {
   const list = [...sections.gateways.values()];
-  const text = sections.head + list.map((s) => s.text).join("");
+  const text = joinSections(sections);
+  let at = 0;
+  for (const s of list) {
+    s.weightsAt = at;
+    at += s.part.weights.length;
+  }
   return {
     text,
     weights: list.flatMap((s) => s.part.weights),
@@ -97,6 +104,12 @@ export function assemble(sections: Sections, fingerprint: string | ((text: strin
     fingerprint: typeof fingerprint === "string" ? fingerprint : fingerprint(text),
     sections,
   };
+}
+
+export function joinSections(sections: Sections): string {
+  let text = sections.head;
+  for (const s of sections.gateways.values()) text += s.text;
+  return text;
 }
 
 /** Equal for two texts that differ only in weights and slot addresses. */

@@ -9,7 +9,7 @@
 import type { Gateway } from "../model/gateway";
 import type { ResolvedGateway } from "../model/resolved";
 import { stableStringify } from "../model/stable";
-import { assemble, renderSection, type RenderResult } from "./haproxy";
+import { joinSections, renderSection, type RenderResult, type Section, type Sections } from "./haproxy";
 
 /**
  * Whether `next` differs from `previous` only in route weights and condition strengths.
@@ -31,13 +31,30 @@ export function weightsOnly(previous: Gateway, next: Gateway): boolean {
  */
 export function reweighConfig(previous: RenderResult, changed: Gateway[]): RenderResult | undefined {
   const gateways = new Map(previous.sections.gateways);
+  const weights = previous.weights.slice();
   for (const next of changed) {
     const section = gateways.get(next.name);
     const gateway = section && withWeightsOf(section.gateway, next);
-    if (!section || !gateway) return undefined;
-    gateways.set(next.name, renderSection(gateway, section.ctx));
+    if (!section || !gateway || section.weightsAt === undefined) return undefined;
+    const fresh: Section = { ...renderSection(gateway, section.ctx), weightsAt: section.weightsAt };
+    // The same routes: the same servers in the same places, only their weights differ.
+    if (fresh.part.weights.length !== section.part.weights.length) return undefined;
+    fresh.part.weights.forEach((w, i) => (weights[section.weightsAt! + i] = w));
+    gateways.set(next.name, fresh);
   }
-  return { ...assemble({ head: previous.sections.head, gateways }, previous.fingerprint), failures: previous.failures };
+  const sections = { head: previous.sections.head, gateways };
+  // Instances, routes and structure are unchanged, so slots, routes and the fingerprint are too.
+  const result = { weights, slots: previous.slots, routes: previous.routes, fingerprint: previous.fingerprint, failures: previous.failures, sections };
+  return lazyText(result, sections);
+}
+
+/**
+ * `text` joined on first use: HAProxy gets new weights through the Runtime API, and the file
+ * (megabytes for thousands of gateways) is written only after that.
+ */
+function lazyText<T extends object>(o: T, sections: Sections): T & { text: string } {
+  let text: string | undefined;
+  return Object.defineProperty(o, "text", { enumerable: true, get: () => (text ??= joinSections(sections)) }) as T & { text: string };
 }
 
 function masked(g: Gateway): Gateway {
