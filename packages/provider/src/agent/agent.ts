@@ -218,8 +218,9 @@ export class GatewayAgent<G = unknown> {
       this.backoff.failed();
       return; // nothing changes while the store is away
     }
-    if (!(await this.reweigh(read))) await this.syncSet(read.entries);
-    this.updateSyncState(read.entries);
+    const fast = await this.reweigh(read);
+    if (!fast) await this.syncSet(read.entries);
+    this.updateSyncState(fast ? read.changed.puts : read.entries, !fast);
   }
 
   /** The whole set: compile, render, apply. */
@@ -288,7 +289,7 @@ export class GatewayAgent<G = unknown> {
   }
 
   private storeRevisions(entries: KvEntry[]): Map<string, string> {
-    if (this.names.size > 2 * entries.length + 100) this.names.clear(); // keys long gone
+    if (this.names.size > 2 * this.snapshot.size + 100) this.names.clear(); // keys long gone
     const out = new Map<string, string>();
     for (const e of entries) {
       const name = this.nameOfKey(e.key);
@@ -303,11 +304,13 @@ export class GatewayAgent<G = unknown> {
     return this.names.get(key);
   }
 
-  private updateSyncState(entries: KvEntry[]): void {
-    const behind: AgentStatus["behind"] = {};
+  /** Which gateways the store has ahead of what runs: all of them, or only the `entries` that changed. */
+  private updateSyncState(entries: KvEntry[], all: boolean): void {
+    const behind: AgentStatus["behind"] = all ? {} : this.status.behind;
     for (const [name, rev] of this.storeRevisions(entries)) {
       const serving = this.status.revisions[name];
       if (serving !== rev) behind[name] = { store: rev, ...(serving ? { serving } : {}) };
+      else delete behind[name];
     }
     this.status.behind = behind;
     this.status.inSync = this.status.ready && !Object.keys(behind).length;
@@ -315,7 +318,9 @@ export class GatewayAgent<G = unknown> {
 
   /** Applies a rendered configuration; resolves to whether HAProxy now runs it. */
   private async apply(next: RenderedConfig, gatewayCount: number): Promise<boolean> {
-    const r = await this.proxy.apply(next);
+    // What runs passed its check: only what differs from it needs one.
+    const served = this.served;
+    const r = await this.proxy.apply(next, { checkText: () => served && this.options.engine.checkText?.(served, next) });
     if (!r.ok) {
       if (r.plan.action !== "runtime") this.status.counters.reloadFailures++;
       this.applyError(r.reason);

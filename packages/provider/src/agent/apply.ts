@@ -29,8 +29,11 @@ export type ApplyOutcome = { ok: true; plan: Plan; ms: number } | { ok: false; p
  * be tested without a proxy, and another proxy could stand behind it.
  */
 export interface ProxyControl {
-  /** Brings the proxy to `next`; never throws, says what happened. */
-  apply(next: RenderedConfig): Promise<ApplyOutcome>;
+  /**
+   * Brings the proxy to `next`; never throws, says what happened. `checkText`, when given, is
+   * what a configuration check must see (the parts of `next` not already checked).
+   */
+  apply(next: RenderedConfig, opts?: { checkText?: () => string | undefined }): Promise<ApplyOutcome>;
   /** Whether the proxy runs. */
   running(): Promise<boolean>;
   /** Starts the proxy from the configuration last applied (on disk); false when there is none. */
@@ -71,14 +74,14 @@ export class Applier implements ProxyControl {
     return true;
   }
 
-  async apply(next: RenderedConfig): Promise<ApplyOutcome> {
+  async apply(next: RenderedConfig, opts: { checkText?: () => string | undefined } = {}): Promise<ApplyOutcome> {
     const t0 = Date.now();
     let plan = planApply(this.applied, !!(await this.haproxy.state()), next);
     if (plan.action === "runtime" && !this.runtimeWeights) plan = { action: "reload", reason: "weight change (runtime weights disabled)" };
     try {
       if (plan.action === "runtime") await this.setRuntime(plan);
       else if (plan.action === "reload" || plan.action === "start") {
-        const problem = await this.replaceConfig(next.text, plan.action);
+        const problem = await this.replaceConfig(next.text, plan.action, opts.checkText?.());
         if (problem) return { ok: false, plan, reason: problem };
         // The server-state file restores what the Runtime API set before the reload, which may
         // put an old address back into a slot: set every slot as this configuration has it.
@@ -88,12 +91,14 @@ export class Applier implements ProxyControl {
       return { ok: false, plan, reason: `${plan.action} failed: ${(e as Error).message}` };
     }
     this.applied = { fingerprint: next.fingerprint, weights: next.weights, slots: next.slots };
+    // On disk only the fingerprint: a restarted agent sets every weight and slot again anyway.
+    const state: AppliedState = { fingerprint: next.fingerprint, weights: [] };
     if (plan.action === "runtime") {
       // HAProxy has the change; the files (megabytes with thousands of gateways) follow, so
       // the next restart starts from these weights without delaying this change or the next.
-      this.unwritten = { config: next, state: this.applied };
+      this.unwritten = { config: next, state };
       void this.writer.trigger();
-    } else if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(this.applied));
+    } else if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(state));
     return { ok: true, plan, ms: Date.now() - t0 };
   }
 
@@ -121,19 +126,31 @@ export class Applier implements ProxyControl {
     const u = this.unwritten;
     this.unwritten = undefined;
     if (!u) return;
-    await writeAtomicAsync(this.files.config, u.config.text);
-    await writeAtomicAsync(this.files.state, JSON.stringify(u.state));
+    await writeAtomicAsync(this.files.config, u.config.textChunks?.() ?? [u.config.text]);
+    await writeAtomicAsync(this.files.state, [JSON.stringify(u.state)]);
     if (!this.flushing) await new Promise<void>((resolve) => ((this.wake = resolve), setTimeout(resolve, WRITE_INTERVAL_MS)));
     this.wake = undefined;
   }
 
+  /** `haproxy -c` of the candidate, or of just the part of it given (written beside it). */
+  private async check(part: string | undefined): Promise<string | undefined> {
+    if (part === undefined) return this.haproxy.check(this.files.candidate);
+    const file = `${this.files.candidate}.check`;
+    writeAtomic(file, part);
+    try {
+      return await this.haproxy.check(file);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
   /** Checks the candidate, swaps it in, reloads or starts; on failure puts the previous file back. */
-  private async replaceConfig(text: string, action: "reload" | "start"): Promise<string | undefined> {
+  private async replaceConfig(text: string, action: "reload" | "start", checkText?: string): Promise<string | undefined> {
     await this.flush(); // a runtime change's file must not land after this one
     writeAtomic(this.files.candidate, text);
     // The file on disk passed the check when it was applied: starting it again needs no second one.
     const known = fs.existsSync(this.files.config) && fs.readFileSync(this.files.config, "utf8") === text;
-    const problem = known ? undefined : await this.haproxy.check(this.files.candidate);
+    const problem = known ? undefined : await this.check(checkText);
     if (problem) return `the rendered configuration fails haproxy -c; keeping the running one: ${problem}`;
     // Runtime-only state (drained servers) survives the reload through the state file.
     if (action === "reload") fs.writeFileSync(this.files.serverState, await this.runtime.serversState().catch(() => ""));
@@ -160,9 +177,25 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-async function writeAtomicAsync(file: string, data: string): Promise<void> {
+/**
+ * Writes the pieces in batches of about 256 KiB, so a file of megabytes never blocks the
+ * agent's loop for long (one big string would be built and encoded in one go).
+ */
+async function writeAtomicAsync(file: string, chunks: Iterable<string>): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(tmp, data);
+  const out = await fs.promises.open(tmp, "w");
+  try {
+    let batch = "";
+    for (const c of chunks) {
+      batch += c;
+      if (batch.length < 256 * 1024) continue;
+      await out.write(batch);
+      batch = "";
+    }
+    await out.write(batch);
+  } finally {
+    await out.close();
+  }
   await fs.promises.rename(tmp, file);
 }
 

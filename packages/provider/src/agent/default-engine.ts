@@ -1,7 +1,7 @@
 import type { Gateway } from "../model/gateway";
 import { formatProblem } from "../model/problem";
 import { effectiveSpec } from "../record/ownership";
-import { renderConfig, type RenderOptions, type RenderResult } from "../render/haproxy";
+import { changedText, renderConfig, type RenderOptions, type RenderResult } from "../render/haproxy";
 import { reweighConfig, weightsOnly } from "../render/reweigh";
 import { resolveSet } from "../resolve/set";
 import { validateGateway } from "../validation/gateway";
@@ -32,6 +32,9 @@ export function defaultEngine(options: Omit<RenderOptions, "statsSocket" | "serv
         { ...options, statsSocket: paths.statsSocket, serverStateFile: paths.serverStateFile, instance: paths.instance },
       );
       return { ...rendered, failures: [...set.problems.map((p) => ({ gateway: p.gateway, message: formatProblem(p) })), ...rendered.failures] };
+    },
+    checkText(previous, next) {
+      return "sections" in previous && "sections" in next ? changedText(previous as RenderResult, next as RenderResult) : undefined;
     },
     reweigh(previous, changes) {
       if (!("sections" in previous) || !changes.every((c) => weightsOnly(c.previous, c.next))) return undefined;

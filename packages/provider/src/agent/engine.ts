@@ -35,4 +35,9 @@ export interface GatewayEngine<G = unknown> {
    * whole set. Optional: an engine without it always renders the set.
    */
   reweigh?(previous: RenderedConfig, changes: { previous: G; next: G }[]): (RenderedConfig & { failures: GatewayProblem[] }) | undefined;
+  /**
+   * The part of `next` a configuration check must see when `previous` (this engine's own
+   * rendering) already passed it; undefined: check all of `next`. Optional.
+   */
+  checkText?(previous: RenderedConfig, next: RenderedConfig): string | undefined;
 }

@@ -22,6 +22,11 @@ export class StoreSnapshot {
     private readonly dir: string,
   ) {}
 
+  /** How many entries the last read left. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** These keys changed; without keys, anything may have changed (the next read lists). */
   changed(keys?: string[]): void {
     if (!keys || this.pending === "all") {

@@ -35,6 +35,11 @@ export interface SlotState {
 export interface RenderedConfig {
   /** The complete HAProxy configuration. */
   text: string;
+  /**
+   * The same text in pieces, when the renderer has them: a file of megabytes can then be
+   * written without building (and encoding) one string at once.
+   */
+  textChunks?: () => Iterable<string>;
   /** Every runtime-tunable server weight in `text`. */
   weights: ServerWeight[];
   /** Every server slot in `text`, with its instance's address or empty. */

@@ -5,7 +5,7 @@ import type { GatewaySpec } from "../model/spec";
 import { resolveSet } from "../resolve/set";
 import { validateGateway } from "../validation/gateway";
 import { gatewayNames, ident } from "./names";
-import { renderConfig } from "./haproxy";
+import { changedText, renderConfig } from "./haproxy";
 
 type Named = GatewaySpec & { name: string };
 
@@ -110,5 +110,18 @@ describe("renderConfig", () => {
     expect(r.text).not.toContain(gatewayNames("shop/web").frontend);
     expect(r.weights).toEqual(alone.weights);
     expect(r.routes).toEqual([{ gateway: "cart", route: "[10.0.0.5:80]", backend: expect.any(String) }]);
+  });
+
+  it("gives a check only the head and the gateways that are new or changed", () => {
+    const cart: Named = { name: "cart", port: 9070, routes: { "[10.0.0.7:80]": {} } };
+    const before = render([shop, cart]);
+    const added: Named = { name: "blog", port: 9071, routes: { "[10.0.0.8:80]": {} } };
+    const movedCart: Named = { ...cart, routes: { "[10.0.0.9:80]": {} } };
+    const part = changedText(before, render([shop, movedCart, added]));
+    expect(part).toContain("global");
+    expect(part).toContain(`frontend ${gatewayNames("blog").frontend}`);
+    expect(part).toContain(`frontend ${gatewayNames("cart").frontend}`);
+    expect(part).not.toContain(`frontend ${gatewayNames("shop/web").frontend}`);
+    expect(changedText(before, render([shop, cart]))).not.toContain("frontend g_");
   });
 });

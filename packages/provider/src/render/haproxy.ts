@@ -98,12 +98,35 @@ export function assemble(sections: Sections, fingerprint: string | ((text: strin
   }
   return {
     text,
+    textChunks: () => chunksOf(sections),
     weights: list.flatMap((s) => s.part.weights),
     slots: list.flatMap((s) => s.part.slots),
     routes: list.flatMap((s) => s.part.routes),
     fingerprint: typeof fingerprint === "string" ? fingerprint : fingerprint(text),
     sections,
   };
+}
+
+/**
+ * What `haproxy -c` needs to see of `next` when `previous` already passed it: everything before
+ * the gateways and the gateways that are new or changed. Each gateway's section is
+ * self-contained (its proxies refer only to each other, to the shared hop frontend, or to
+ * internal socket addresses), and names and ports are unique across the set by construction,
+ * so unchanged sections need no second check.
+ *
+ * @example
+ * await haproxy.check(changedText(applied, next)); // a few gateways, not all 5,000
+ */
+export function changedText(previous: RenderResult, next: RenderResult): string {
+  let text = next.sections.head;
+  for (const [name, s] of next.sections.gateways) if (previous.sections.gateways.get(name)?.text !== s.text) text += s.text;
+  return text;
+}
+
+/** The text section by section. */
+export function* chunksOf(sections: Sections): Iterable<string> {
+  yield sections.head;
+  for (const s of sections.gateways.values()) yield s.text;
 }
 
 export function joinSections(sections: Sections): string {

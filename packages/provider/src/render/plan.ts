@@ -47,9 +47,13 @@ function structuralReason(applied: AppliedState, next: RenderedConfig): string {
 function weightChanges(before: ServerWeight[], next: ServerWeight[]): ServerWeight[] {
   // The same servers in the same order (always, when the structure is unchanged): compare in
   // place, without building keys for every server of thousands of gateways.
-  const aligned = before.length === next.length && next.every((w, i) => w.server === before[i].server && w.backend === before[i].backend);
+  const aligned = before.length === next.length && next.every((w, i) => w === before[i] || (w.server === before[i].server && w.backend === before[i].backend));
   const was = aligned ? undefined : new Map(before.map((w) => [id(w), w.weight]));
-  const changes = next.map((w, i) => ({ w, was: was ? was.get(id(w)) : before[i].weight })).filter((c) => c.was !== c.w.weight);
+  const changes: { w: ServerWeight; was?: number }[] = [];
+  next.forEach((w, i) => {
+    const prior = was ? was.get(id(w)) : before[i].weight;
+    if (w !== before[i] && prior !== w.weight) changes.push({ w, was: prior });
+  });
   // Raise weights before lowering others: flipping 100/0 to 0/100 the other way round leaves a
   // moment where every server of the backend has weight 0 and HAProxy answers 503.
   const rise = (c: { w: ServerWeight; was?: number }) => c.w.weight - (c.was ?? 0);

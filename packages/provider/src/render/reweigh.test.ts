@@ -86,7 +86,10 @@ describe("reweighConfig", () => {
         expect(fast).toBeDefined();
         expect(comparable(fast!)).toEqual(comparable(render(next)));
         // And back, from the fast result itself (the agent chains them).
-        const back = reweighConfig(fast!, old.filter((_, i) => changed[i]));
+        const back = reweighConfig(
+          fast!,
+          old.filter((_, i) => changed[i]),
+        );
         expect(comparable(back!)).toEqual(comparable(render(old)));
       }),
       { numRuns: 150 },

@@ -9,7 +9,7 @@
 import type { Gateway } from "../model/gateway";
 import type { ResolvedGateway } from "../model/resolved";
 import { stableStringify } from "../model/stable";
-import { joinSections, renderSection, type RenderResult, type Section, type Sections } from "./haproxy";
+import { chunksOf, joinSections, renderSection, type RenderResult, type Section, type Sections } from "./haproxy";
 
 /**
  * Whether `next` differs from `previous` only in route weights and condition strengths.
@@ -44,7 +44,15 @@ export function reweighConfig(previous: RenderResult, changed: Gateway[]): Rende
   }
   const sections = { head: previous.sections.head, gateways };
   // Instances, routes and structure are unchanged, so slots, routes and the fingerprint are too.
-  const result = { weights, slots: previous.slots, routes: previous.routes, fingerprint: previous.fingerprint, failures: previous.failures, sections };
+  const result = {
+    weights,
+    slots: previous.slots,
+    routes: previous.routes,
+    fingerprint: previous.fingerprint,
+    failures: previous.failures,
+    sections,
+    textChunks: () => chunksOf(sections),
+  };
   return lazyText(result, sections);
 }
 
