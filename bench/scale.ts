@@ -11,8 +11,7 @@ import * as path from "node:path";
 import { HaproxyMaster } from "../packages/provider/src/haproxy/master";
 import { encodeRecord, gatewayKey } from "../packages/provider/src/record";
 import type { GatewaySpec } from "../packages/provider/src/model/spec";
-import { EtcdStore } from "../packages/provider/src/store";
-import { REPO_ROOT, testbedEnv } from "../test/support/testbed";
+import { openTestStore, REPO_ROOT, storeConnection, type StoreKind } from "../test/support/testbed";
 import { freePort, startBackend } from "../test/support/traffic";
 import { measureFlips } from "./flips";
 
@@ -20,10 +19,12 @@ import { measureFlips } from "./flips";
 const PORT_BASE = 20000;
 
 export interface ScaleResult {
+  store: StoreKind;
   gateways: number;
   firstSyncMs: number;
   agentRssMb: number;
   haproxyRssMb: number;
+  flips: number;
   weightP50Ms: number;
   weightP99Ms: number;
   structuralMs: number;
@@ -53,9 +54,16 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 
-export async function measureScale(n: number, changes: number): Promise<ScaleResult> {
-  const env = testbedEnv();
-  const store = new EtcdStore({ kind: "etcd", endpoints: [env.VAMP_ETCD_ENDPOINT] });
+/** The agent process's store flags and environment for a test-bed store (tokens in the environment, as in production). */
+function agentStoreArgs(kind: StoreKind): { args: string[]; env: NodeJS.ProcessEnv } {
+  const { connection, credentials } = storeConnection(kind);
+  const endpoints = connection.kind === "etcd" ? connection.endpoints : connection.kind === "zookeeper" ? connection.servers : [connection.address];
+  const poll = connection.kind === "vault" ? ["--poll-ms", "200"] : [];
+  return { args: ["--store", kind, "--endpoints", endpoints.join(","), ...poll], env: { ...process.env, VAMP_STORE_TOKEN: credentials?.token } };
+}
+
+export async function measureScale(n: number, changes: number, kind: StoreKind = "etcd"): Promise<ScaleResult> {
+  const store = openTestStore(kind);
   const tenant = { organization: "bench", environment: `s${Date.now().toString(36)}` };
   const [a, b] = await Promise.all([startBackend("a"), startBackend("b")]);
   // Four routes a gateway: two that serve, two that take no traffic.
@@ -74,14 +82,16 @@ export async function measureScale(n: number, changes: number): Promise<ScaleRes
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "vamp-bench-scale-"));
   const statusPort = await freePort();
   const t0 = performance.now();
+  const storeArgs = agentStoreArgs(kind);
   const agent = spawn(
     process.execPath,
     [
       path.join(REPO_ROOT, "packages/provider/bin/vamp-gateway-agent.js"),
-      ...["--store", "etcd", "--endpoints", env.VAMP_ETCD_ENDPOINT, "--organization", tenant.organization, "--environment", tenant.environment],
+      ...storeArgs.args,
+      ...["--organization", tenant.organization, "--environment", tenant.environment],
       ...["--work-dir", workDir, "--listen", `127.0.0.1:${statusPort}`, "--bind", "127.0.0.1"],
     ],
-    { stdio: "ignore" },
+    { stdio: "ignore", env: storeArgs.env },
   );
   const haproxy = new HaproxyMaster({ configPath: path.join(workDir, "haproxy.cfg"), masterSocket: path.join(workDir, "master.sock") });
   try {
@@ -111,10 +121,12 @@ export async function measureScale(n: number, changes: number): Promise<ScaleRes
     await until(async () => (await status(statusPort))?.revisions[`g${n}`] === rev, 120_000, "structural change applied");
     const structuralMs = performance.now() - s0;
     return {
+      store: kind,
       gateways: n,
       firstSyncMs,
       agentRssMb: rssMb(agent.pid!),
       haproxyRssMb: rssMb(proc.masterPid) + proc.workers.reduce((s, w) => s + rssMb(w), 0),
+      flips: samples.length,
       weightP50Ms: pct(samples, 50),
       weightP99Ms: pct(samples, 99),
       structuralMs,
@@ -137,12 +149,15 @@ if (require.main === module) {
   void (async () => {
     const { parseArgs } = await import("node:util");
     const { startServices } = await import("../testbed/services");
-    const { values } = parseArgs({ options: { gateways: { type: "string", default: "5000" }, changes: { type: "string", default: "100" } } });
-    await startServices(["etcd"]);
-    const r = await measureScale(Number(values.gateways), Number(values.changes));
+    const { values } = parseArgs({
+      options: { gateways: { type: "string", default: "5000" }, changes: { type: "string", default: "100" }, store: { type: "string", default: "etcd" } },
+    });
+    const kind = values.store as StoreKind;
+    await startServices([kind]);
+    const r = await measureScale(Number(values.gateways), Number(values.changes), kind);
     console.log(JSON.stringify(r));
     console.log(
-      `scale_gateways=${r.gateways} first_sync_s=${(r.firstSyncMs / 1000).toFixed(1)} agent_rss_mb=${r.agentRssMb.toFixed(0)} scale_weight_p99_ms=${r.weightP99Ms.toFixed(1)} reload_s=${(r.structuralMs / 1000).toFixed(2)} failed=${r.failed}`,
+      `scale_store=${r.store} scale_gateways=${r.gateways} first_sync_s=${(r.firstSyncMs / 1000).toFixed(1)} agent_rss_mb=${r.agentRssMb.toFixed(0)} scale_weight_p99_ms=${r.weightP99Ms.toFixed(1)} reload_s=${(r.structuralMs / 1000).toFixed(2)} failed=${r.failed}`,
     );
     process.exit(0);
   })().catch((e: Error) => {

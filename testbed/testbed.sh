@@ -2,10 +2,11 @@
 # The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
 # the servers as plain processes on 127.0.0.1.
 #
-#   testbed.sh install [core] [vault] [consul] [kubernetes] [search]   apt packages, Pulumi CLI +
+#   testbed.sh install [core] [vault] [consul] [kubernetes] [search] [peers]   apt packages, Pulumi CLI +
 #                                 language host (core); the Vault server (vault); Consul (consul); kube-apiserver/
 #                                 controller-manager/scheduler + kwok (kubernetes); an OpenSearch
-#                                 node from Maven Central (search). Default: core vault
+#                                 node from Maven Central (search); Traefik, Caddy and nginx for
+#                                 bench:peers (peers, not CI). Default: core vault
 #   testbed.sh start [svc...]     etcd zookeeper mariadb haproxy vault (default: all); kubernetes
 #                                 consul and search on request; waits until each answers
 #   testbed.sh stop  [svc...]
@@ -116,6 +117,43 @@ replace github.com/hashicorp/vault/api => github.com/hashicorp/vault/api $VAULT_
 }
 
 CONSUL_DIR="$VAMP_CACHE/consul-${CONSUL_VERSION}"
+TRAEFIK_DIR="$VAMP_CACHE/traefik-${TRAEFIK_VERSION}"
+CADDY_DIR="$VAMP_CACHE/caddy-${CADDY_VERSION}"
+
+# Traefik is built inside a writable copy of its own module (see versions.env).
+install_traefik() {
+  if [ -x "$TRAEFIK_DIR/bin/traefik" ]; then log "traefik $TRAEFIK_VERSION: cached"; return; fi
+  have go || die "go is not on PATH (needed to build traefik)"
+  local mod="github.com/traefik/traefik/v3@$TRAEFIK_VERSION" src
+  log "go mod download $mod"
+  src=$(GOFLAGS=-mod=mod go mod download -json "$mod" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || die "traefik: module not downloaded ($mod)"
+  rm -rf "$TRAEFIK_DIR/src"; mkdir -p "$TRAEFIK_DIR/bin"
+  cp -r "$src" "$TRAEFIK_DIR/src"; chmod -R u+w "$TRAEFIK_DIR/src"
+  ( cd "$TRAEFIK_DIR/src"
+    log "go build traefik (about 9 minutes on 2 cores; log: $TRAEFIK_DIR/build.log)"
+    local t0; t0=$(date +%s)
+    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$TRAEFIK_DIR/bin/traefik.tmp" ./cmd/traefik >"$TRAEFIK_DIR/build.log" 2>&1 \
+      || { tail -20 "$TRAEFIK_DIR/build.log"; die "go build failed for traefik"; }
+    mv "$TRAEFIK_DIR/bin/traefik.tmp" "$TRAEFIK_DIR/bin/traefik"
+    log "built traefik in $(( $(date +%s) - t0 )) s" )
+}
+
+install_caddy() {
+  if [ -x "$CADDY_DIR/bin/caddy" ]; then log "caddy $CADDY_VERSION: cached"; return; fi
+  go_build_wrapper "$CADDY_DIR" "module vamp.local/testbed/caddy
+
+go 1.25
+
+require github.com/caddyserver/caddy/v2 $CADDY_VERSION" \
+    github.com/caddyserver/caddy/v2/cmd/caddy caddy "-s -w"
+}
+
+install_peers() {
+  APT_PACKAGES="$PEER_APT_PACKAGES" install_apt
+  install_caddy
+  install_traefik
+}
 
 install_consul() {
   if [ -x "$CONSUL_DIR/bin/consul" ]; then log "consul $CONSUL_VERSION: cached"; return; fi
@@ -236,6 +274,7 @@ cmd_install() {
   if [[ " $parts " == *" vault "* ]]; then install_vault; fi
   if [[ " $parts " == *" consul "* ]]; then install_consul; fi
   if [[ " $parts " == *" search "* ]]; then install_search; fi
+  if [[ " $parts " == *" peers "* ]]; then install_peers; fi
   [[ " $parts " == *" core "* ]] || { log "install done in $(( $(date +%s) - t0 )) s"; return; }
   install_apt
   if [ -n "${VAMP_PULUMI_BIN:-}" ]; then

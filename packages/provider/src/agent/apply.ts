@@ -40,6 +40,8 @@ export interface ProxyControl {
   startFromDisk(): Promise<boolean>;
   /** Resolves when everything applied so far is on disk. */
   flush?(): Promise<void>;
+  /** What keeps the proxy from being ready although it serves (files it cannot write), if anything. */
+  problem?(): string | undefined;
 }
 
 /** {@link ProxyControl} over a real HAProxy in master-worker mode. */
@@ -49,6 +51,8 @@ export class Applier implements ProxyControl {
   private unwritten: { config: RenderedConfig; state: AppliedState } | undefined;
   private readonly writer = new CoalescingLoop(() => this.writeUnwritten());
   private flushing = false;
+  /** The last failure to write the work directory; cleared by the next write that succeeds. */
+  private writeError: string | undefined;
   /** Ends the pause between two writes early (a flush). */
   private wake: (() => void) | undefined;
 
@@ -98,8 +102,20 @@ export class Applier implements ProxyControl {
       // the next restart starts from these weights without delaying this change or the next.
       this.unwritten = { config: next, state };
       void this.writer.trigger();
-    } else if (plan.action !== "none") fs.writeFileSync(this.files.state, JSON.stringify(state));
+    } else if (plan.action !== "none") this.writeState(state);
     return { ok: true, plan, ms: Date.now() - t0 };
+  }
+
+  private writeState(state: AppliedState): void {
+    try {
+      fs.writeFileSync(this.files.state, JSON.stringify(state));
+    } catch (e) {
+      this.writeError = notWritable(e);
+    }
+  }
+
+  problem(): string | undefined {
+    return this.writeError;
   }
 
   async flush(): Promise<void> {
@@ -126,8 +142,14 @@ export class Applier implements ProxyControl {
     const u = this.unwritten;
     this.unwritten = undefined;
     if (!u) return;
-    await writeAtomicAsync(this.files.config, u.config.textChunks?.() ?? [u.config.text]);
-    await writeAtomicAsync(this.files.state, [JSON.stringify(u.state)]);
+    try {
+      await writeAtomicAsync(this.files.config, u.config.textChunks?.() ?? [u.config.text]);
+      await writeAtomicAsync(this.files.state, [JSON.stringify(u.state)]);
+      this.writeError = undefined;
+    } catch (e) {
+      // HAProxy runs the change; only a restart would start from older weights. Say so.
+      this.writeError = notWritable(e);
+    }
     if (!this.flushing) await new Promise<void>((resolve) => ((this.wake = resolve), setTimeout(resolve, WRITE_INTERVAL_MS)));
     this.wake = undefined;
   }
@@ -147,7 +169,13 @@ export class Applier implements ProxyControl {
   /** Checks the candidate, swaps it in, reloads or starts; on failure puts the previous file back. */
   private async replaceConfig(text: string, action: "reload" | "start", checkText?: string): Promise<string | undefined> {
     await this.flush(); // a runtime change's file must not land after this one
-    writeAtomic(this.files.candidate, text);
+    try {
+      writeAtomic(this.files.candidate, text);
+    } catch (e) {
+      this.writeError = notWritable(e);
+      return `${this.writeError}; keeping the running configuration`;
+    }
+    this.writeError = undefined;
     // The file on disk passed the check when it was applied: starting it again needs no second one.
     const known = fs.existsSync(this.files.config) && fs.readFileSync(this.files.config, "utf8") === text;
     const problem = known ? undefined : await this.check(checkText);
@@ -167,6 +195,10 @@ export class Applier implements ProxyControl {
     }
     return undefined;
   }
+}
+
+function notWritable(e: unknown): string {
+  return `the work directory is not writable: ${(e as Error).message}`;
 }
 
 function readJson<T>(file: string): T | undefined {

@@ -72,6 +72,7 @@ export function agentStatusSource(source: HealthSource): StatusSource {
   return {
     ready: () => {
       const s = source.getStatus();
+      if (s.ready && s.degraded) return { ready: false, reason: s.degraded };
       return s.ready ? { ready: true } : { ready: false, reason: s.lastError ?? "no configuration applied yet" };
     },
     status: () => source.getStatus(),
