@@ -16,7 +16,8 @@
  * proxy (with its controller, for ours and the baseline).
  * Last line: peers: ours_p99_ms=… traefik_p99_ms=… caddy_p99_ms=… nginx_p99_ms=… ours_failed=… …
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { parseArgs } from "node:util";
 import { startServices } from "../testbed/services";
 import { freePort, sendRequests, shares, startBackend, type Backend } from "../test/support/traffic";
@@ -56,9 +57,12 @@ async function splitError(peer: Peer): Promise<number> {
   return Math.abs((shares(tally).a ?? 0) - 90);
 }
 
-/** wrk at 64 connections for 10 s: requests per second and the p99 latency. */
-function wrk(url: string): { rps: number; p99LatencyMs: number } {
-  const out = execFileSync("wrk", ["-t2", "-c64", "-d10s", "--latency", url], { encoding: "utf8" });
+/**
+ * wrk at 64 connections for 10 s: requests per second and the p99 latency. Asynchronous: the
+ * backends answer from this process, the same for every peer.
+ */
+async function wrk(url: string): Promise<{ rps: number; p99LatencyMs: number }> {
+  const { stdout: out } = await promisify(execFile)("wrk", ["-t2", "-c64", "-d10s", "--latency", url], { encoding: "utf8" });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const m = /^\s+99%\s+([\d.]+)(us|ms|s)$/m.exec(out);
   const scale = { us: 0.001, ms: 1, s: 1000 } as const;
@@ -68,7 +72,8 @@ function wrk(url: string): { rps: number; p99LatencyMs: number } {
 async function measure(peer: Peer, flips: number): Promise<Row> {
   const { samples, tally } = await measureFlips(peer.url, flips, (wa) => peer.setWeight(wa), peer.name);
   const error = await splitError(peer);
-  const load = wrk(peer.url);
+  const load = await wrk(peer.url);
+  if (tally.failed) console.log(`${peer.name}: failed requests during the flips: ${[...new Set(tally.errors)].join("; ")}`);
   return { name: peer.name, flips: samples, failed: tally.failed, splitError: error, ...load, rssMb: await peer.rssMb() };
 }
 

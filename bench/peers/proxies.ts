@@ -12,6 +12,7 @@ import { defaultEngine } from "../../packages/provider/src/agent/default-engine"
 import { HaproxyMaster } from "../../packages/provider/src/haproxy/master";
 import type { GatewaySpec } from "../../packages/provider/src/model/spec";
 import { encodeRecord, gatewayKey } from "../../packages/provider/src/record";
+import { Etcd3 } from "etcd3";
 import { EtcdStore } from "../../packages/provider/src/store";
 import { dirs } from "../../testbed/services";
 import { REPO_ROOT, testbedEnv } from "../../test/support/testbed";
@@ -161,9 +162,14 @@ export async function startTraefik(port: number, [a, b]: [Backend, Backend]): Pr
   await put("http/services/b/loadBalancer/servers/0/url", `http://127.0.0.1:${b.port}`);
   await put("http/services/split/weighted/services/0/name", "a");
   await put("http/services/split/weighted/services/1/name", "b");
+  // Both weights in one etcd transaction, so Traefik never sees a moment with both at 0.
+  const client = new Etcd3({ hosts: testbedEnv().VAMP_ETCD_ENDPOINT });
+  const weightKey = (i: number) => `${root}/http/services/split/weighted/services/${i}/weight`;
   const setWeight = async (wa: number) => {
-    await put("http/services/split/weighted/services/0/weight", String(wa));
-    await put("http/services/split/weighted/services/1/weight", String(100 - wa));
+    await client
+      .if(weightKey(0), "Version", ">", -1)
+      .then(client.put(weightKey(0)).value(String(wa)), client.put(weightKey(1)).value(String(100 - wa)))
+      .commit();
   };
   await setWeight(100);
   const child = spawn(
@@ -191,6 +197,7 @@ export async function startTraefik(port: number, [a, b]: [Backend, Backend]): Pr
       await stopChild(child);
       for (const e of await store.list(root)) await store.delete(e.key);
       await store.close();
+      client.close();
     },
   };
 }
@@ -236,7 +243,9 @@ export async function startCaddy(port: number, [a, b]: [Backend, Backend]): Prom
     name: "caddy",
     url,
     setWeight: async (wa) => {
-      const r = await fetch(weights, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify([wa, 100 - wa]) });
+      // fetch sends Sec-Fetch-Mode, so Caddy checks the origin: name its own admin address.
+      const headers = { "content-type": "application/json", origin: `http://127.0.0.1:${admin}` };
+      const r = await fetch(weights, { method: "PATCH", headers, body: JSON.stringify([wa, 100 - wa]) });
       if (!r.ok) throw new Error(`caddy admin API: ${r.status} ${await r.text()}`);
     },
     rssMb: async () => rss(child.pid!),
