@@ -72,4 +72,24 @@ describe("the proxy killed under the agent", () => {
     expect(t.events.some((e) => e.event === "proxy-down")).toBe(true);
     await until(() => t.agent.getStatus().ready, 2000, "ready again");
   });
+
+  // A master busy re-reading thousands of gateways does not answer its socket for seconds;
+  // stopping it (SIGSTOP) does the same. Its workers serve on; no second HAProxy may start.
+  it("a master that does not answer for 3 s is not taken for dead", async () => {
+    const before = (await t.agent.haproxy.state())!;
+    const downs = t.events.filter((e) => e.event === "proxy-down").length;
+    const load = new LoadClient(url, 4, 60_000).start();
+    process.kill(before.masterPid, "SIGSTOP");
+    try {
+      await new Promise((r) => setTimeout(r, 3000));
+      await t.agent.trigger(); // a sync meanwhile must not start another HAProxy either
+    } finally {
+      process.kill(before.masterPid, "SIGCONT");
+    }
+    const tally = await load.stop();
+    const after = (await t.agent.haproxy.state())!;
+    expect(after.masterPid).toBe(before.masterPid);
+    expect(t.events.filter((e) => e.event === "proxy-down")).toHaveLength(downs);
+    expect(tally.failed).toBe(0);
+  });
 });

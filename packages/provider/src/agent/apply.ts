@@ -69,7 +69,7 @@ export class Applier implements ProxyControl {
   }
 
   async running(): Promise<boolean> {
-    return !!(await this.haproxy.state());
+    return this.haproxy.alive();
   }
 
   async startFromDisk(): Promise<boolean> {
@@ -80,7 +80,7 @@ export class Applier implements ProxyControl {
 
   async apply(next: RenderedConfig, opts: { checkText?: () => string | undefined } = {}): Promise<ApplyOutcome> {
     const t0 = Date.now();
-    let plan = planApply(this.applied, !!(await this.haproxy.state()), next);
+    let plan = planApply(this.applied, await this.haproxy.alive(), next);
     if (plan.action === "runtime" && !this.runtimeWeights) plan = { action: "reload", reason: "weight change (runtime weights disabled)" };
     try {
       if (plan.action === "runtime") await this.setRuntime(plan);

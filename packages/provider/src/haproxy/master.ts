@@ -53,6 +53,8 @@ export interface HaproxyMasterOptions {
  */
 export class HaproxyMaster {
   readonly binary: string;
+  /** The pid of the last master that answered. */
+  private lastMasterPid: number | undefined;
 
   constructor(readonly options: HaproxyMasterOptions) {
     this.binary = options.binary ?? "haproxy";
@@ -73,16 +75,29 @@ export class HaproxyMaster {
   async state(): Promise<ProcState | undefined> {
     try {
       const s = parseShowProc(await socketCommand(this.options.masterSocket, "show proc", 2000));
+      if (s.masterPid) this.lastMasterPid = s.masterPid;
       return s.masterPid ? s : undefined;
     } catch {
       return undefined;
     }
   }
 
+  /**
+   * Whether HAProxy runs: its master answers, or the master last seen still exists. A master
+   * busy re-reading a large configuration (seconds, for thousands of gateways) does not answer
+   * its socket meanwhile; that must never read as "down", or a second HAProxy would be started.
+   */
+  async alive(): Promise<boolean> {
+    if (await this.state()) return true;
+    return this.lastMasterPid !== undefined && processExists(this.lastMasterPid);
+  }
+
   /** Starts a detached master with the current configuration file and waits for its first worker. */
   async start(timeoutMs = 10_000): Promise<ProcState> {
+    if (await this.alive())
+      throw new Error(`haproxy (master pid ${this.lastMasterPid}) runs but does not answer on ${this.options.masterSocket}; not starting another`);
     // A master that died left its socket behind; a new one must not find the path taken.
-    if (!(await this.state())) fs.rmSync(this.options.masterSocket, { force: true });
+    fs.rmSync(this.options.masterSocket, { force: true });
     const out = this.options.logPath ? fs.openSync(this.options.logPath, "a") : "ignore";
     const child = spawn(this.binary, ["-W", "-S", `${this.options.masterSocket},mode,600`, "-f", this.options.configPath], {
       detached: true,
@@ -150,4 +165,13 @@ export class HaproxyMaster {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
