@@ -74,7 +74,7 @@ export class ConsulStore implements KeyValueStore {
     return true;
   }
 
-  async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
+  async watch(dir: string, onChange: (keys?: string[]) => void, onError?: (err: Error) => void): Promise<StoreWatch> {
     let closed = false;
     let last = await this.listAt(dir);
     const backoff = new BackoffState({ initialMs: 100, maxMs: 1000 });
@@ -86,10 +86,10 @@ export class ConsulStore implements KeyValueStore {
           backoff.succeeded();
           // Consul's index also moves for writes elsewhere (an empty directory reports the whole
           // table's index), and may go backwards after a snapshot restore: signal only when the
-          // entries really changed.
-          const changed = fingerprint(next.entries) !== fingerprint(last.entries);
+          // entries really changed, and name them, so the caller reads those keys, not all.
+          const keys = changedKeys(last.entries, next.entries);
           last = next;
-          if (changed) onChange();
+          if (keys.length) onChange(keys);
         } catch (e) {
           if (closed) return;
           onError?.(e as Error);
@@ -163,8 +163,11 @@ export class ConsulStore implements KeyValueStore {
   }
 }
 
-function fingerprint(entries: KvEntry[]): string {
-  return entries.map((e) => `${e.key}@${e.revision}`).join("\n");
+/** Keys added, changed (another ModifyIndex) or removed between two listings. */
+function changedKeys(before: KvEntry[], after: KvEntry[]): string[] {
+  const was = new Map(before.map((e) => [e.key, e.revision]));
+  const now = new Set(after.map((e) => e.key));
+  return [...after.filter((e) => was.get(e.key) !== e.revision).map((e) => e.key), ...before.filter((e) => !now.has(e.key)).map((e) => e.key)];
 }
 
 function toEntry(e: ConsulEntry): KvEntry {

@@ -31,18 +31,20 @@ export class ZooKeeperStore implements KeyValueStore {
 
   async list(dir: string): Promise<KvEntry[]> {
     const c = await this.session();
-    const out: KvEntry[] = [];
-    const walk = async (path: string): Promise<void> => {
+    // Siblings are read in parallel (the client pipelines them): thousands of gateways are one
+    // round of requests, not thousands of round trips one after the other.
+    const walk = async (path: string): Promise<KvEntry[]> => {
       const children = await call<[string[]]>((cb) => c.getChildren(path, cb), [zk.Exception.NO_NODE]);
-      for (const child of (children?.[0] ?? []).sort()) {
-        const p = `${path}/${child}`;
-        const e = await this.get(p);
-        if (e) out.push(e);
-        await walk(p);
-      }
+      const below = await Promise.all(
+        (children?.[0] ?? []).sort().map(async (child) => {
+          const p = `${path}/${child}`;
+          const [e, deeper] = await Promise.all([this.get(p), walk(p)]);
+          return e ? [e, ...deeper] : deeper;
+        }),
+      );
+      return below.flat();
     };
-    await walk(dir);
-    return out;
+    return walk(dir);
   }
 
   async put(key: string, value: string, expect?: ExpectedRevision): Promise<string> {
@@ -83,7 +85,7 @@ export class ZooKeeperStore implements KeyValueStore {
     return true;
   }
 
-  async watch(dir: string, onChange: () => void, onError?: (err: Error) => void): Promise<StoreWatch> {
+  async watch(dir: string, onChange: (keys?: string[]) => void, onError?: (err: Error) => void): Promise<StoreWatch> {
     let closed = false;
     const backoff = new BackoffState({ initialMs: 100, maxMs: 1000 });
     // ZooKeeper watches fire once. One stable watcher function (the client de-duplicates it per
@@ -93,11 +95,25 @@ export class ZooKeeperStore implements KeyValueStore {
       const walk = async (path: string): Promise<void> => {
         const exists = await call<[zk.Stat | null]>((cb) => c.exists(path, fire, cb));
         if (!exists?.[0]) return;
-        await call((cb) => c.getData(path, fire, cb), [zk.Exception.NO_NODE]);
-        const children = await call<[string[]]>((cb) => c.getChildren(path, fire, cb), [zk.Exception.NO_NODE]);
-        for (const child of children?.[0] ?? []) await walk(`${path}/${child}`);
+        const [, children] = await Promise.all([
+          call((cb) => c.getData(path, fire, cb), [zk.Exception.NO_NODE]),
+          call<[string[]]>((cb) => c.getChildren(path, fire, cb), [zk.Exception.NO_NODE]),
+        ]);
+        await Promise.all((children?.[0] ?? []).map((child) => walk(`${path}/${child}`)));
       };
       await walk(dir);
+    };
+    // A node's data changed (a gateway's weights): only its data watch needs arming again, and
+    // the caller reads just that key. Anything else (created, deleted, children) walks the tree.
+    const rearmData = async (path: string): Promise<void> => {
+      try {
+        const c = await this.session();
+        await call((cb) => c.getData(path, fire, cb), [zk.Exception.NO_NODE]);
+        if (!closed) onChange([path]);
+      } catch (err) {
+        onError?.(err as Error);
+        void rearm.trigger();
+      }
     };
     const rearm = new CoalescingLoop(async () => {
       try {
@@ -110,8 +126,10 @@ export class ZooKeeperStore implements KeyValueStore {
         if (!closed) setTimeout(fire, backoff.next());
       }
     });
-    function fire(): void {
-      if (!closed) void rearm.trigger();
+    function fire(event?: zk.Event): void {
+      if (closed) return;
+      if (event?.getType() === zk.Event.NODE_DATA_CHANGED) void rearmData(event.getPath());
+      else void rearm.trigger();
     }
     await arm().catch((err: Error) => {
       onError?.(err);
