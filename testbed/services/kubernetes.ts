@@ -124,6 +124,9 @@ options:
   return text;
 }
 
+/** Where the test cluster keeps its objects in the test bed's etcd. */
+const CLUSTER_PREFIX = "/vamp-testbed-kubernetes";
+
 /** The sub-processes, in the order they are stopped (the API server last). */
 const PROCESSES = ["kwok", "kube-scheduler", "kube-controller-manager", "kubernetes"] as const;
 
@@ -157,12 +160,18 @@ export const kubernetes: TestbedService = {
     const k = pkiDir();
     pki(k);
     for (const n of ["admin", "controller-manager", "scheduler"]) kubeconfig(path.join(d, `${n}.kubeconfig`), n);
-    // The cluster's objects live under their own prefix of the test bed's etcd.
+    // The cluster's objects live under their own prefix of the test bed's etcd, emptied at every
+    // start: kwok's node leases and the pods of an earlier run made a new kwok wait for those
+    // leases to expire, and the next suite's pods stayed without Ready (a flaky suite).
+    execFileSync("etcdctl", ["--endpoints", `http://127.0.0.1:${ports.etcd}`, "del", "--prefix", CLUSTER_PREFIX], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, ETCDCTL_API: "3" },
+    });
     // WatchList off: streaming lists need etcd's progress requests, which Debian's etcd 3.4
     // lacks; with it on, client-go watches (kwok's) end every few seconds and pods wait for a relist.
     spawnService("kubernetes", bin("kube-apiserver"), [
       `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
-      "--etcd-prefix=/vamp-testbed-kubernetes",
+      `--etcd-prefix=${CLUSTER_PREFIX}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
       `--secure-port=${ports.kubernetes}`,

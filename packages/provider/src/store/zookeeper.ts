@@ -4,6 +4,45 @@ import type { ZooKeeperConnection } from "./connection";
 import { ExpectedRevision, KeyValueStore, KvEntry, RevisionConflictError, type StoreWatch } from "./types";
 
 type Client = zk.Client;
+
+/** The part of node-zookeeper-client's connection manager the patch below touches. */
+interface ConnectionManagerProto {
+  onSocketConnected(this: ManagerState): void;
+  onSocketData(this: ManagerState, buffer: Buffer): void;
+}
+interface ManagerState {
+  pendingBuffer: Buffer | null;
+  socket?: { destroy(): void };
+}
+
+/**
+ * node-zookeeper-client 1.1.3 keeps a half-read frame across reconnects (its `pendingBuffer` is
+ * never reset), so the next connection's first answer is misread and the library throws from a
+ * socket handler ("Unknown code: …"), which would end the agent's process when ZooKeeper
+ * restarts. Reset it on every new connection, and treat a frame it cannot parse as the library
+ * treats other garbage: drop the connection, which makes it reconnect.
+ */
+function patchConnectionManager(): void {
+  // An internal module of the package (not exported): the one place its bug can be mended.
+  const { prototype } = require("node-zookeeper-client/lib/ConnectionManager.js") as { prototype: ConnectionManagerProto & { vampPatched?: boolean } };
+  if (prototype.vampPatched) return;
+  prototype.vampPatched = true;
+  const connected = prototype.onSocketConnected;
+  const data = prototype.onSocketData;
+  prototype.onSocketConnected = function (this: ManagerState) {
+    this.pendingBuffer = null;
+    connected.call(this);
+  };
+  prototype.onSocketData = function (this: ManagerState, buffer: Buffer) {
+    try {
+      data.call(this, buffer);
+    } catch {
+      this.pendingBuffer = null;
+      this.socket?.destroy();
+    }
+  };
+}
+patchConnectionManager();
 const CONNECT_TIMEOUT_MS = 5000;
 const SESSION_TIMEOUT_MS = 10_000;
 
