@@ -4,7 +4,8 @@
 #
 #   testbed.sh install [core] [vault] [consul] [kubernetes] [search] [peers]   apt packages, Pulumi CLI +
 #                                 language host (core); the Vault server (vault); Consul (consul); kube-apiserver/
-#                                 controller-manager/scheduler + kwok (kubernetes); an OpenSearch
+#                                 controller-manager/scheduler + kwok + the Pulumi Kubernetes provider
+#                                 plugin (kubernetes, with core); an OpenSearch
 #                                 node from Maven Central (search); Traefik, Caddy and nginx for
 #                                 bench:peers (peers, not CI). Default: core vault
 #   testbed.sh start [svc...]     etcd zookeeper mariadb haproxy vault (default: all); kubernetes
@@ -252,6 +253,50 @@ install_kwok() {
   log "built kwok in $(( $(date +%s) - t0 )) s"
 }
 
+KPROV_DIR="$VAMP_CACHE/pulumi-kubernetes-${KUBERNETES_PROVIDER_VERSION}"
+
+# The Kubernetes provider plugin, built from its module (see versions.env) and installed into the
+# test bed's PULUMI_HOME as resource-kubernetes v$KUBERNETES_PROVIDER_VERSION, so the engine picks it
+# by the version the npm package asks for (automatic acquisition is off: a drifted pin fails loudly).
+install_kubernetes_provider() {
+  local v=$KUBERNETES_PROVIDER_VERSION bin="$KPROV_DIR/bin/pulumi-resource-kubernetes"
+  if [ ! -x "$bin" ]; then build_kubernetes_provider; else log "pulumi-resource-kubernetes $v: cached"; fi
+  local home=${PULUMI_HOME:-$VAMP_CACHE/pulumi-home}
+  if [ -x "$home/plugins/resource-kubernetes-v$v/pulumi-resource-kubernetes" ]; then return; fi
+  PULUMI_HOME=$home PULUMI_SKIP_UPDATE_CHECK=true "$PULUMI_DIR/bin/pulumi" plugin install resource kubernetes "v$v" --file "$bin" >/dev/null \
+    || die "pulumi plugin install of $bin failed"
+  log "installed resource-kubernetes v$v into $home/plugins"
+}
+
+build_kubernetes_provider() {
+  have go || die "go is not on PATH (needed to build pulumi-resource-kubernetes)"
+  local v=$KUBERNETES_PROVIDER_VERSION m=github.com/pulumi/pulumi-kubernetes/provider/v4 dir
+  dir=$(go mod download -json "$m@$KUBERNETES_PROVIDER_MODULE" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [ -d "$dir" ] || die "could not download $m@$KUBERNETES_PROVIDER_MODULE"
+  rm -rf "$KPROV_DIR/src"; mkdir -p "$KPROV_DIR/bin"
+  cp -r "$dir" "$KPROV_DIR/src"; chmod -R u+w "$KPROV_DIR/src"
+  sed -i '/^replace github.com\/pulumi\/pulumi-kubernetes\/sdk\/v4 => /d' "$KPROV_DIR/src/go.mod"
+  # What the module's generate.go does (stamp the schema's version, write both files compactly),
+  # in a second instead of minutes of compiling pulumi's codegen package for it.
+  ( cd "$KPROV_DIR/src/cmd/pulumi-resource-kubernetes" && VERSION=$v node -e '
+      const fs = require("fs");
+      const schema = JSON.parse(fs.readFileSync("schema.json", "utf8"));
+      schema.version = process.env.VERSION;
+      fs.writeFileSync("schema-embed.json", JSON.stringify(schema));
+      fs.writeFileSync("terraform-mapping-embed.json", JSON.stringify(JSON.parse(fs.readFileSync("terraform-mapping.json", "utf8"))));' ) \
+    || die "could not write schema-embed.json"
+  ( cd "$KPROV_DIR/src"
+    log "go mod tidy in $KPROV_DIR/src"
+    GOFLAGS=-mod=mod go mod tidy >"$KPROV_DIR/tidy.log" 2>&1 || { tail -20 "$KPROV_DIR/tidy.log"; die "go mod tidy failed for $m"; }
+    log "go build pulumi-resource-kubernetes $v (10-20 min on 2 cores; log: $KPROV_DIR/build.log)"
+    local t0; t0=$(date +%s)
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X $m/pkg/version.Version=$v" -o "$KPROV_DIR/bin/pulumi-resource-kubernetes.tmp" ./cmd/pulumi-resource-kubernetes \
+      >"$KPROV_DIR/build.log" 2>&1 || { tail -20 "$KPROV_DIR/build.log"; die "go build failed for pulumi-resource-kubernetes"; }
+    mv "$KPROV_DIR/bin/pulumi-resource-kubernetes.tmp" "$KPROV_DIR/bin/pulumi-resource-kubernetes"
+    log "built pulumi-resource-kubernetes $v in $(( $(date +%s) - t0 )) s"
+  )
+}
+
 # The engine finds plugins on PATH: the language host and the two shims sit next to the CLI.
 install_shims() {
   local bin="$PULUMI_DIR/bin" sdk_dist
@@ -285,6 +330,8 @@ cmd_install() {
     install_shims
   fi
   "$PULUMI_DIR/bin/pulumi" version >/dev/null || die "pulumi does not run"
+  # The provider plugin goes into the engine's plugin directory, so it comes after the engine.
+  if [[ " $parts " == *" kubernetes "* ]]; then install_kubernetes_provider; fi
   log "install done in $(( $(date +%s) - t0 )) s; cache $VAMP_CACHE ($(du -sh "$VAMP_CACHE" 2>/dev/null | cut -f1))"
 }
 

@@ -13,7 +13,7 @@ const quickstart = new AllInOne("quickstart", {
   provider,
   organization: config.get("organization") ?? "acme",
   environments: ["dev"],
-  gatewayPorts: [9050],
+  gatewayPorts: config.getObject<number[]>("gatewayPorts") ?? [9050],
 });
 
 export const vaultAddress = quickstart.vaultAddress;

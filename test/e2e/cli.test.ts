@@ -44,9 +44,9 @@ describe("the bins npm links", () => {
 
 describe("mistakes get one clear line and a non-zero exit", () => {
   it("an unknown flag", () => {
-    const r = run("vamp", "validate", "--kind", "gateways", path.join(REPO_ROOT, "examples/gateways/shop.yaml"));
+    const r = run("vamp", "validate", "--kinds", "gateways", path.join(REPO_ROOT, "examples/gateways/shop.yaml"));
     expect(r.code).toBe(2);
-    expect(r.err.split("\n")[0]).toBe("vamp: unknown option '--kind'");
+    expect(r.err.split("\n")[0]).toBe("vamp: unknown option '--kinds'");
     noStack(r.err);
   });
 
@@ -96,9 +96,31 @@ describe("mistakes get one clear line and a non-zero exit", () => {
 });
 
 describe("what works", () => {
+  it("validates every kind of Vamp document: the sava blueprint with its breeds, scale and SLA", () => {
+    expect(run("vamp", "validate", "examples/blueprints/sava.yaml")).toEqual({ code: 0, out: "valid: 2 breeds, 1 blueprint, 1 sla, 1 scale\n", err: "" });
+  });
+
+  it("lists references to artifacts no file defines as warnings (exit 0), and reads kind-less files with --kind", () => {
+    const bp = file("bp.yaml", "kind: blueprint\nname: b\nclusters:\n  web:\n    breed: web:1\n    scale: tiny\n");
+    const r = run("vamp", "validate", bp);
+    expect(r.code).toBe(0);
+    expect(r.err.split("\n").filter(Boolean)).toEqual([
+      'warning: blueprint b: clusters.web.services[0].breed: breed "web:1" is not defined in these files (deploying needs it)',
+      'warning: blueprint b: clusters.web.services[0].scale: scale "tiny" is not defined in these files (deploying needs it)',
+    ]);
+    const scale = file("tiny.yaml", "name: tiny\ncpu: 0.1\nmemory: 32Mi\n");
+    expect(run("vamp", "validate", "--kind", "scale", scale, bp).err).not.toMatch(/scale "tiny"/);
+    const wrong = run("vamp", "validate", "--kind", "scale", file("wrong.yaml", "name: tiny\ncpu: lots\nmemory: 32Mi\n"));
+    expect(wrong).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('wrong.yaml#1:2:6: cpu: must be a number of cores more than 0 like 0.5 or "500m", got "lots"'),
+    });
+    noStack(wrong.err);
+  });
+
   it("validates and renders the example", () => {
     const v = run("vamp", "validate", "examples/gateways/shop.yaml");
-    expect(v).toMatchObject({ code: 0, out: "3 gateways valid\n" });
+    expect(v).toMatchObject({ code: 0, out: "valid: 3 gateways\n" });
     const r = run("vamp", "render", "examples/gateways/shop.yaml", "--bind", "127.0.0.1");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^frontend g_shop_web_[0-9a-f]{8}$/m);

@@ -1,61 +1,19 @@
 /**
- * A small client of the test bed's Kubernetes API for test set-up (namespaces, nodes, pods),
- * over HTTPS with the admin certificate. Test-side only: the product talks to Kubernetes
- * through @kubernetes/client-node, which jest cannot load (it is ESM-only).
+ * Test set-up on the test bed's Kubernetes API (namespaces, pods, server-side apply, access
+ * reviews), through the test bed's own small client (testbed/services/kube-api.ts). Test-side
+ * only: the product talks to Kubernetes through @kubernetes/client-node.
  */
-import * as fs from "node:fs";
-import * as https from "node:https";
-import * as path from "node:path";
+import { kube, NODES } from "../../testbed/services/kube-api";
 import { testbedEnv } from "./testbed";
 
-const pki = () => path.join(testbedEnv().VAMP_TESTBED_RUN, "kubernetes", "pki");
-const server = () => new URL(`https://127.0.0.1:${process.env.VAMP_KUBE_PORT ?? "16443"}`);
+export { kube };
 
-/** One API call; resolves to the parsed body, rejects on a status >= 400 (404 tolerated when asked). */
-export function kube<T = Record<string, unknown>>(
-  method: string,
-  apiPath: string,
-  body?: unknown,
-  opts: { tolerate404?: boolean; contentType?: string } = {},
-): Promise<T | undefined> {
-  const k = pki();
-  const data = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: server().hostname,
-        port: server().port,
-        path: apiPath,
-        method,
-        ca: fs.readFileSync(path.join(k, "ca.crt")),
-        cert: fs.readFileSync(path.join(k, "admin.crt")),
-        key: fs.readFileSync(path.join(k, "admin.key")),
-        headers: { "content-type": opts.contentType ?? "application/json", accept: "application/json" },
-        timeout: 10_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          if (res.statusCode === 404 && opts.tolerate404) return resolve(undefined);
-          if ((res.statusCode ?? 500) >= 400) return reject(new Error(`${method} ${apiPath}: HTTP ${res.statusCode}: ${text.slice(0, 500)}`));
-          resolve(text ? (JSON.parse(text) as T) : undefined);
-        });
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`${method} ${apiPath}: timeout`)));
-    req.on("error", reject);
-    if (data) req.write(data);
-    req.end();
-  });
-}
-
-/** A kwok node whose pods get loopback addresses (127.0.0.0/24), so real servers can play the pods. */
-export async function ensureLoopbackNode(name = "kwok-loopback"): Promise<string> {
-  const existing = await kube("GET", `/api/v1/nodes/${name}`, undefined, { tolerate404: true });
-  if (!existing)
-    await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok" } }, spec: { podCIDR: "127.0.0.0/24" } });
+/** The kwok node whose pods get addresses in 127.0.0.0/24 (the test bed creates it at start). */
+export async function ensureLoopbackNode(): Promise<string> {
+  testbedEnv();
+  const name = NODES[0].name;
+  if (!(await kube("GET", `/api/v1/nodes/${name}`, undefined, { tolerate404: true })))
+    throw new Error(`the test cluster has no node ${name}: restart it (testbed.sh restart kubernetes)`);
   return name;
 }
 
@@ -123,13 +81,6 @@ export function objectPath(m: { apiVersion: string; kind: string; metadata: { na
 export async function serverSideApply(manifest: Record<string, unknown>, fieldManager = "vamp-e2e"): Promise<Record<string, unknown>> {
   const path = `${objectPath(manifest as never)}?fieldManager=${fieldManager}&force=true`;
   return (await kube("PATCH", path, manifest, { contentType: "application/apply-patch+yaml" }))!;
-}
-
-/** A kwok node with the hostname label the scheduler spreads on. */
-export async function ensureNode(name: string): Promise<void> {
-  const existing = await kube("GET", `/api/v1/nodes/${name}`, undefined, { tolerate404: true });
-  if (!existing)
-    await kube("POST", "/api/v1/nodes", { apiVersion: "v1", kind: "Node", metadata: { name, labels: { type: "kwok", "kubernetes.io/hostname": name } } });
 }
 
 /** A SubjectAccessReview: may this ServiceAccount do this? */

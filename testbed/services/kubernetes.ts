@@ -1,14 +1,17 @@
 /**
  * A loopback-only Kubernetes control plane for the selector and topology suites: kube-apiserver
  * (storing under its own prefix of the test bed's etcd), kube-controller-manager, kube-scheduler,
- * and kwok playing the kubelets. PKI by openssl under $VAMP_RUN/kubernetes/pki; one kubeconfig
- * per client under $VAMP_RUN/kubernetes/. The sub-processes keep their own pid files
- * ($VAMP_RUN/kube-controller-manager/, kube-scheduler/, kwok/).
+ * kwok playing the kubelets on five nodes with loopback pod ranges (kube-api.ts), and a
+ * LoadBalancer controller giving Services loopback addresses (load-balancer.ts). PKI by openssl
+ * under $VAMP_RUN/kubernetes/pki; one kubeconfig per client under $VAMP_RUN/kubernetes/. The
+ * sub-processes keep their own pid files ($VAMP_RUN/kube-controller-manager/, kube-scheduler/,
+ * kwok/, kube-load-balancer/).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dirs, ports, runDir, versions } from "./paths";
+import { ensureNodes } from "./kube-api";
+import { dirs, ports, REPO_ROOT, runDir, versions } from "./paths";
 import { httpGet, isExecutable, isRunning, logFile, spawnService, stopProcesses, TestbedError, waitFor, type TestbedService } from "./service";
 
 const bin = (name: string) => path.join(dirs.kubernetes, "bin", name);
@@ -128,7 +131,7 @@ options:
 const CLUSTER_PREFIX = "/vamp-testbed-kubernetes";
 
 /** The sub-processes, in the order they are stopped (the API server last). */
-const PROCESSES = ["kwok", "kube-scheduler", "kube-controller-manager", "kubernetes"] as const;
+const PROCESSES = ["kube-load-balancer", "kwok", "kube-scheduler", "kube-controller-manager", "kubernetes"] as const;
 
 const healthz = (port: number) => async () => (await httpGet(`https://127.0.0.1:${port}/healthz`, { insecure: true }))?.status === 200;
 
@@ -223,6 +226,15 @@ export const kubernetes: TestbedService = {
     await waitFor(ctx, "kube-controller-manager", 30, healthz(ports.kubernetes + 1));
     await waitFor(ctx, "kube-scheduler", 30, healthz(ports.kubernetes + 2));
     if (!isRunning("kwok")) throw new TestbedError(`kwok exited (log: ${logFile("kwok")})`);
+    await ensureNodes();
+    // A cloud's part: addresses for LoadBalancer Services (load-balancer.ts).
+    fs.mkdirSync(runDir("kube-load-balancer"), { recursive: true });
+    spawnService(
+      "kube-load-balancer",
+      process.execPath,
+      ["-r", path.join(REPO_ROOT, "node_modules", "ts-node", "register", "transpile-only"), path.join(__dirname, "load-balancer.ts")],
+      { cwd: REPO_ROOT },
+    );
   },
 
   stop: (ctx) => stopProcesses(ctx, PROCESSES),

@@ -1,6 +1,7 @@
 /**
  * The topology programs whose declared objects the component suites apply to real servers:
- * a service-cluster topology built here, and each example of examples/ as it is.
+ * a service-cluster topology built here, and the examples of examples/ that the real engine
+ * cannot run here.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as mysql from "@pulumi/mysql";
@@ -37,9 +38,13 @@ export function tenantsProgram(): void {
 
 const example = (dir: string) => () => require(path.join(REPO_ROOT, "examples", dir, "index.ts"));
 
-export const PROGRAMS: TopologyProgram[] = [
+/**
+ * The programs whose Kubernetes objects are applied from what the mocks declared: each also uses
+ * the MySQL or Vault provider, whose plugins cannot be had here. examples/quickstart needs only
+ * the Kubernetes provider and goes through the real engine (engine.test.ts).
+ */
+export const DECLARED_PROGRAMS: TopologyProgram[] = [
   { name: "tenants on a service cluster", program: tenantsProgram },
-  { name: "examples/quickstart", program: example("quickstart"), options: { stack: "dev", project: "vamp-quickstart" } },
   {
     name: "examples/management-service",
     program: example("management-service"),

@@ -2,17 +2,43 @@
 /**
  * vamp: the gateway engine on the command line.
  *
- *   vamp validate FILE...       every problem of every file (file:line:column); exit 1 if any
+ *   vamp validate FILE... [--kind K]
+ *                               every artifact of every file (breeds, blueprints, deployments, gateways,
+ *                               workflows, slas, scales, escalations, conditions): each problem as
+ *                               file#doc:line:column, exit 1 if any; references to artifacts no file
+ *                               defines are listed as warnings (exit 0)
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)
  */
+import { InvalidArgumentError } from "commander";
 import * as fs from "node:fs";
+import { readArtifacts, type Catalog } from "../dsl/artifacts";
 import { readGateways } from "../dsl/read";
+import { ARTIFACT_KINDS, type ArtifactKind } from "../model/artifact";
 import type { Gateway } from "../model/gateway";
 import { formatProblem, VampError, type Problem } from "../model/problem";
 import { renderConfig } from "../render/haproxy";
 import { resolveSet } from "../resolve/set";
 import { intOption, newProgram, runProgram } from "./program";
+
+/** The files' texts; a file that cannot be read is a problem. */
+function readFiles(files: string[], problems: Problem[]): { text: string; file: string }[] {
+  return files.flatMap((file) => {
+    try {
+      return [{ text: fs.readFileSync(file, "utf8"), file }];
+    } catch (e) {
+      problems.push({ source: file, path: "", message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return [];
+    }
+  });
+}
+
+function summary(catalog: Catalog): string {
+  const parts = Object.entries(catalog)
+    .filter(([, list]) => (list as unknown[]).length)
+    .map(([kind, list]) => `${(list as unknown[]).length} ${(list as unknown[]).length === 1 ? kind.replace(/s$/, "") : kind}`);
+  return parts.length ? `valid: ${parts.join(", ")}` : "no artifacts in the files";
+}
 
 /** Every gateway of the files, resolved as one set, and every problem found on the way. */
 function load(files: string[], virtualHostsPort: number | undefined) {
@@ -43,16 +69,31 @@ function report(problems: Problem[]): never {
   throw new VampError("invalid", `${problems.length} problem${problems.length === 1 ? "" : "s"}`);
 }
 
+function kindOption(v: string): ArtifactKind {
+  const k = v.toLowerCase().endsWith("s") ? v.toLowerCase() : `${v.toLowerCase()}s`;
+  if (!(ARTIFACT_KINDS as readonly string[]).includes(k))
+    throw new InvalidArgumentError(`must be one of ${ARTIFACT_KINDS.join(", ")}, got ${JSON.stringify(v)}`);
+  return k as ArtifactKind;
+}
+
 const program = newProgram("vamp", "Vamp gateways: validate Vamp documents and render them into an HAProxy configuration.");
 
 program
   .command("validate")
-  .description("check every gateway document in the files; prints each problem as file#doc:line:column: field: reason")
+  .description("check every artifact in the files; prints each problem as file#doc:line:column: field: reason")
   .argument("<files...>", "YAML or JSON files with Vamp documents")
-  .action((files: string[]) => {
-    const { gateways, problems } = load(files, undefined);
+  .option("--kind <kind>", `the kind of documents that do not say theirs (${ARTIFACT_KINDS.join(", ")}; singular or plural)`, kindOption)
+  .action((files: string[], o: { kind?: ArtifactKind }) => {
+    const problems: Problem[] = [];
+    const texts = readFiles(files, problems);
+    const r = readArtifacts(texts, { kind: o.kind });
+    const sources = Object.fromEntries(r.catalog.gateways.map((g) => [g.name, "gateways"]));
+    const set = resolveSet(r.catalog.gateways, { virtualHostsPort: r.catalog.gateways.some((g) => g.virtualHosts.length) ? 80 : undefined, sources });
+    problems.push(...r.problems, ...set.problems);
+    for (const u of r.unresolved)
+      console.error(`warning: ${u.from}: ${u.path}: ${u.kind.replace(/s$/, "")} ${JSON.stringify(u.name)} is not defined in these files (deploying needs it)`);
     if (problems.length) report(problems);
-    console.log(`${gateways.length} gateway${gateways.length === 1 ? "" : "s"} valid`);
+    console.log(summary(r.catalog));
   });
 
 program

@@ -4,13 +4,14 @@
  * list of them. Problems carry the line and column of the field they are about.
  */
 import { isNode, LineCounter, parseAllDocuments, type Document } from "yaml";
+import { ARTIFACT_KINDS } from "../model/artifact";
 import type { Gateway } from "../model/gateway";
 import type { Problem } from "../model/problem";
 import { fromVampFields } from "../record/spec";
 import { validateGateway } from "../validation/gateway";
 import { pathSegments } from "./path";
 
-export const KINDS = ["breeds", "blueprints", "deployments", "gateways", "workflows", "slas", "scales", "escalations", "routes", "conditions", "rewrites"];
+export const KINDS: readonly string[] = ARTIFACT_KINDS;
 
 export interface RawArtifact {
   kind: string;
@@ -37,22 +38,23 @@ function locator(doc: Document, counter: LineCounter, prefix: (string | number)[
   };
 }
 
-function artifactOf(item: unknown, source: string, locate: Locate, problems: Problem[]): RawArtifact | undefined {
+function artifactOf(item: unknown, source: string, locate: Locate, problems: Problem[], defaultKind?: string): RawArtifact | undefined {
   const at = (path: string, message: string) => problems.push({ source, path, message, ...locate(path) });
   if (typeof item !== "object" || item === null || Array.isArray(item))
     return void at("", `an artifact must be a map with a kind, got ${JSON.stringify(item)}`);
   const body = item as Record<string, unknown>;
-  const kind = typeof body.kind === "string" ? body.kind.toLowerCase() : undefined;
+  const kind = typeof body.kind === "string" ? body.kind.toLowerCase() : body.kind === undefined ? defaultKind : undefined;
   const plural = kind && !kind.endsWith("s") ? `${kind}s` : kind;
-  if (!plural || !KINDS.includes(plural)) return void at("kind", `must be one of ${KINDS.join(", ")}, got ${JSON.stringify(body.kind)}`);
+  if (!plural || !KINDS.includes(plural))
+    return void at("kind", `must be one of ${KINDS.join(", ")} (or give the kind of documents without one: --kind), got ${JSON.stringify(body.kind)}`);
   return { kind: plural, body, source, locate };
 }
 
 /**
  * Parses a file's documents. YAML errors (duplicate keys included) are reported with their
- * line; an artifact without a known `kind` is a problem.
+ * line; an artifact without a known `kind` (and no `defaultKind` for it) is a problem.
  */
-export function readDocuments(text: string, file: string): { artifacts: RawArtifact[]; problems: Problem[] } {
+export function readDocuments(text: string, file: string, defaultKind?: string): { artifacts: RawArtifact[]; problems: Problem[] } {
   const artifacts: RawArtifact[] = [];
   const problems: Problem[] = [];
   const counter = new LineCounter();
@@ -67,7 +69,7 @@ export function readDocuments(text: string, file: string): { artifacts: RawArtif
     if (value === null || value === undefined) return; // an empty document
     const items = Array.isArray(value) ? value.map((v, i) => [v, `${where}[${i}]`, [i]] as const) : [[value, where, []] as const];
     for (const [item, source, prefix] of items) {
-      const a = artifactOf(item, source, locator(doc, counter, [...prefix]), problems);
+      const a = artifactOf(item, source, locator(doc, counter, [...prefix]), problems, defaultKind);
       if (a) artifacts.push(a);
     }
   });

@@ -6,7 +6,16 @@
 export type Dialect = "program" | "vamp";
 
 /** The Vamp name of each typed field whose name differs. */
-export const VAMP_FIELD_NAMES: Readonly<Record<string, string>> = { virtualHosts: "virtual_hosts", conditionStrength: "condition_strength" };
+export const VAMP_FIELD_NAMES: Readonly<Record<string, string>> = {
+  virtualHosts: "virtual_hosts",
+  conditionStrength: "condition_strength",
+  environmentVariables: "environment_variables",
+  healthChecks: "health_checks",
+  initialDelay: "initial_delay",
+  scaleBy: "scale_by",
+  toAll: "to_all",
+  toOne: "to_one",
+};
 
 /** A typed field's name in the dialect. */
 export function fieldName(field: string, dialect: Dialect): string {

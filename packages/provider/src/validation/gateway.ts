@@ -9,8 +9,8 @@ import type { Condition, Gateway, Instance, Protocol, Rewrite, Route } from "../
 import { keyPath, quote, type Problem } from "../model/problem";
 import { GATEWAY_SPEC_FIELDS, ROUTE_SPEC_FIELDS } from "../model/spec";
 import { parseSelector } from "../selector/parse";
-import { fieldName, type Dialect } from "./dialect";
-import { suggest } from "./suggest";
+import type { Dialect } from "./dialect";
+import { Check, given, isObject, type Raw } from "./check";
 import { artifactName, BALANCE, externalTarget, hostName, percentage, port as parsePort } from "./values";
 import { shareRemainder } from "./weights";
 
@@ -23,34 +23,6 @@ export interface ValidateOptions {
   namePath?: string;
   /** Whose field names to report in; default `program`. */
   dialect?: Dialect;
-}
-
-type Raw = Record<string, unknown>;
-const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
-const given = (v: unknown) => v !== undefined && v !== null;
-
-/** Problems found so far, and the field names of the input's dialect. */
-class Check {
-  readonly problems: Problem[] = [];
-  constructor(
-    readonly source: string,
-    readonly dialect: Dialect,
-  ) {}
-  err(path: string, message: string): void {
-    this.problems.push({ source: this.source, path, message });
-  }
-  /** `field`'s name in this input's dialect, after `prefix`. */
-  at(prefix: string, field: string): string {
-    const f = fieldName(field, this.dialect);
-    return prefix ? `${prefix}.${f}` : f;
-  }
-  /** Fields of `value` not in `known` (typed names), reported in this input's dialect. */
-  unknownFields(value: Raw, prefix: string, known: readonly string[], what: string): void {
-    const names = known.map((k) => fieldName(k, this.dialect));
-    for (const k of Object.keys(value)) {
-      if (!known.includes(k)) this.err(prefix ? `${prefix}.${k}` : k, `unknown field${suggest(k, names)}; ${what} has ${names.join(", ")}`);
-    }
-  }
 }
 
 /**
