@@ -1,7 +1,7 @@
 // The layering of @vamp-pulumi/provider, as rules CI enforces (`npm run lint`).
 //
 //   pure core (data in, data out; no I/O):
-//     model  →  expression → condition, selector  →  validation  →  dsl, record, resolve  →  render
+//     model  →  expression → condition, selector  →  validation  →  dsl, record, resolve  →  render, release
 //   edges (I/O):
 //     infra (logger, status server, loop, retry) · store · haproxy (process control) · discovery
 //     → agent, reconciler, dynamic → cli
@@ -9,7 +9,7 @@
 // An arrow points from what is imported to what may import it: each folder may import only
 // folders to its left (and its own). docs/architecture.md explains the steps.
 const SRC = "^packages/provider/src/";
-const CORE = ["model", "expression", "condition", "selector", "validation", "dsl", "record", "resolve", "render"];
+const CORE = ["model", "expression", "condition", "selector", "validation", "dsl", "record", "resolve", "render", "release"];
 const EDGES = ["infra", "store", "haproxy", "discovery", "agent", "reconciler", "dynamic", "cli"];
 const folder = (names) => `${SRC}(${names.join("|")})/`;
 
@@ -24,6 +24,7 @@ const allowed = {
   record: ["model", "expression", "condition", "selector", "validation"],
   resolve: ["model", "validation"],
   render: ["model", "expression", "condition", "selector", "validation", "resolve"],
+  release: ["model", "expression", "condition", "selector", "validation", "dsl"],
   infra: [],
   store: ["model", "infra"],
   haproxy: ["model", "infra"],

@@ -171,3 +171,11 @@ export interface Reference {
   from: string;
   path: string;
 }
+
+/** The named artifacts a blueprint may refer to, where a deployment looks them up. */
+export interface ArtifactCatalog {
+  breeds: Breed[];
+  scales: Scale[];
+  slas: Sla[];
+  escalations: Escalation[];
+}
