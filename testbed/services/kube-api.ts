@@ -56,17 +56,24 @@ export function kube<T = Record<string, unknown>>(method: string, apiPath: strin
 }
 
 /**
- * The test cluster's kwok nodes. Each has its own loopback pod range, so kwok can give every pod
- * an address (a node without one leaves its pods Pending) and real servers can play the pods;
- * each carries the hostname label a kubelet would set (anti-affinity spreads on it).
+ * The test cluster's kwok nodes, each with its own pod range (a node without one leaves its pods
+ * Pending) and the hostname label a kubelet would set (anti-affinity spreads on it). Pods on
+ * kwok-a..d get addresses from 10.244.0.0/16: nothing answers there, but the API server accepts
+ * them as Service endpoints (it refuses loopback ones, and the Kubernetes provider waits for a
+ * Service's endpoints to settle). kwok-loopback gives pods 127.0.0.x addresses, where real
+ * servers play the pods; it is tainted, so only pods that ask for it (nodeName, or a toleration)
+ * land there.
  */
-export const NODES: readonly { name: string; podCIDR: string }[] = [
-  { name: "kwok-loopback", podCIDR: "127.0.0.0/24" },
-  { name: "kwok-a", podCIDR: "127.0.1.0/24" },
-  { name: "kwok-b", podCIDR: "127.0.2.0/24" },
-  { name: "kwok-c", podCIDR: "127.0.3.0/24" },
-  { name: "kwok-d", podCIDR: "127.0.4.0/24" },
+export const NODES: readonly { name: string; podCIDR: string; loopback?: true }[] = [
+  { name: "kwok-loopback", podCIDR: "127.0.0.0/24", loopback: true },
+  { name: "kwok-a", podCIDR: "10.244.1.0/24" },
+  { name: "kwok-b", podCIDR: "10.244.2.0/24" },
+  { name: "kwok-c", podCIDR: "10.244.3.0/24" },
+  { name: "kwok-d", podCIDR: "10.244.4.0/24" },
 ];
+
+/** The taint of the loopback node; a pod that should get a loopback address tolerates it. */
+export const LOOPBACK_TAINT = { key: "vamp.io/loopback", value: "true", effect: "NoSchedule" } as const;
 
 /** Creates the test cluster's nodes that are missing. */
 export async function ensureNodes(): Promise<void> {
@@ -76,7 +83,7 @@ export async function ensureNodes(): Promise<void> {
       apiVersion: "v1",
       kind: "Node",
       metadata: { name: n.name, labels: { type: "kwok", "kubernetes.io/hostname": n.name } },
-      spec: { podCIDR: n.podCIDR },
+      spec: { podCIDR: n.podCIDR, ...(n.loopback ? { taints: [LOOPBACK_TAINT] } : {}) },
     });
   }
 }

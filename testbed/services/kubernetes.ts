@@ -1,7 +1,7 @@
 /**
  * A loopback-only Kubernetes control plane for the selector and topology suites: kube-apiserver
  * (storing under its own prefix of the test bed's etcd), kube-controller-manager, kube-scheduler,
- * kwok playing the kubelets on five nodes with loopback pod ranges (kube-api.ts), and a
+ * kwok playing the kubelets on five nodes, one with loopback pod addresses (kube-api.ts), and a
  * LoadBalancer controller giving Services loopback addresses (load-balancer.ts). PKI by openssl
  * under $VAMP_RUN/kubernetes/pki; one kubeconfig per client under $VAMP_RUN/kubernetes/. The
  * sub-processes keep their own pid files ($VAMP_RUN/kube-controller-manager/, kube-scheduler/,

@@ -23,6 +23,8 @@ export interface ValidateOptions {
   namePath?: string;
   /** Whose field names to report in; default `program`. */
   dialect?: Dialect;
+  /** The deployment that owns the gateway: its internal `deployment/cluster/port` names are allowed. */
+  deployment?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ function checkName(opts: ValidateOptions, c: Check): string | undefined {
   const path = opts.namePath ?? "name";
   const n = artifactName(opts.name);
   if (!n.ok) return void c.err(path, n.reason);
-  if (n.value.split("/").length === 3)
+  if (n.value.split("/").length === 3 && n.value.split("/")[0] !== opts.deployment)
     return void c.err(path, `"${n.value}" has three segments: deployment/cluster/port names are reserved for the gateways deployments create`);
   return n.value;
 }

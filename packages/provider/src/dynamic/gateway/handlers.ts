@@ -42,7 +42,7 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   const n = news as Partial<GatewayInputs>;
   const problems: Problem[] = [...validateStoreConnection(n.store, "store"), ...validateTenant(n)];
   const spec = Object.fromEntries(GATEWAY_SPEC_FIELDS.filter((f) => n[f] !== undefined).map((f) => [f, n[f]]));
-  problems.push(...validateGateway(spec, { source: "", name: n.gatewayName, namePath: "gatewayName" }).problems);
+  problems.push(...validateGateway(spec, { source: "", name: n.gatewayName, namePath: "gatewayName", deployment: n.deployment }).problems);
   problems.push(...validateDiscovery(n.discovery, n.selector));
   return checkResult(news, problems);
 }

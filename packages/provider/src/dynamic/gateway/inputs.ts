@@ -12,6 +12,8 @@ export interface GatewayInputs extends GatewaySpec {
   discovery?: KubernetesDiscovery;
   organization: string;
   environment: string;
+  /** The deployment that owns the gateway: only then may its name be `deployment/cluster/port`. */
+  deployment?: string;
 }
 
 export interface GatewayOutputs extends GatewayInputs {

@@ -34,6 +34,8 @@ export interface GatewayArgs {
    * kubeconfig may hold keys.
    */
   discovery?: pulumi.Input<{ kubeconfig?: pulumi.Input<string>; namespace?: pulumi.Input<string> }>;
+  /** Set by the `Deployment` component for the gateways it owns (`deployment/cluster/port`, `deployment/port`). */
+  deployment?: pulumi.Input<string>;
 }
 
 const provider = delegatingProvider("dist/dynamic/gateway/handlers");
