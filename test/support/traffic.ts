@@ -35,6 +35,43 @@ export async function startBackend(id: string, host = "127.0.0.1", port = 0): Pr
   };
 }
 
+/**
+ * A backend that calls `upstream` for every request and answers with `x-backend: <id>><upstream's
+ * id>` (502 when the upstream fails): a service reaching its dependency.
+ */
+export async function startCallingBackend(id: string, host: string, port: number, upstream: string): Promise<Backend> {
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    req.resume();
+    http
+      .get(upstream, { agent }, (up) => {
+        up.resume();
+        const from = String(up.headers["x-backend"] ?? "?");
+        res.writeHead(up.statusCode === 200 ? 200 : 502, { "x-backend": `${id}>${from}`, "content-type": "text/plain" });
+        res.end(`${id}>${from}\n`);
+      })
+      .on("error", (e) => {
+        res.writeHead(502, { "content-type": "text/plain" });
+        res.end(`${id}: upstream ${upstream}: ${e.message}\n`);
+      });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  return {
+    id,
+    port,
+    close: () =>
+      new Promise<void>((r) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
 export interface Tally {
   total: number;
   failed: number;

@@ -13,6 +13,7 @@ export * from "./mysql";
 export * from "./vault";
 export * from "./search";
 export * from "./gdpr";
+export * from "./deployment";
 export { GeneratedPassword } from "./common/generated-password";
 export { DEFAULT_IMAGES, type Images } from "./common/images";
 export { environmentNamespace, organizationNamespace } from "./common/labels";

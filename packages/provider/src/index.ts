@@ -23,6 +23,7 @@ export * from "./model/spec";
 export * from "./model/record";
 export * from "./model/resolved";
 export * from "./model/tenant";
+export * from "./model/artifact";
 export * from "./model/problem";
 export type { ConditionNode, Subject } from "./model/condition";
 export type { SelectorNode, SelectorField, WorkloadInstance } from "./model/selector";
@@ -33,6 +34,7 @@ export * from "./dsl";
 export * from "./record";
 export * from "./resolve";
 export * from "./render";
+export * from "./release";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
 export { planApply, type AppliedState, type Plan } from "./render/plan";
 

@@ -18,7 +18,7 @@ export function defaultEngine(options: Omit<RenderOptions, "statsSocket" | "serv
   const vhostPort = (gs: Gateway[]) => (gs.some((g) => g.virtualHosts.length) ? (options.virtualHostsPort ?? 80) : undefined);
   return {
     compile(record) {
-      const r = validateGateway(effectiveSpec(record), { source: `gateway ${record.name}`, name: record.name });
+      const r = validateGateway(effectiveSpec(record), { source: `gateway ${record.name}`, name: record.name, deployment: record.deployment });
       return { gateway: r.gateway, errors: r.problems.map(formatProblem) };
     },
     checkSet(gateways) {

@@ -20,6 +20,8 @@ export interface GatewayRecord {
   spec: GatewaySpec;
   /** Who wrote it last (a Pulumi URN, a reconciler), for humans reading the store. */
   writer?: string;
+  /** The deployment that owns it, for its internal `deployment/cluster/port` gateways. */
+  deployment?: string;
   /** Route fields owned by someone other than the gateway's writer (a `Route` resource), by route key. */
   managers?: Record<string, RouteManager>;
   /** What selector discovery found; written only by discovery (provider or reconciler). */

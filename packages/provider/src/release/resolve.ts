@@ -39,6 +39,8 @@ export function resolveBlueprint(
   source = `blueprint ${bp.name}`,
 ): { blueprint?: ResolvedBlueprint; problems: Problem[] } {
   const problems: Problem[] = [];
+  // Breeds given inline anywhere in the blueprint may be named elsewhere in it (a dependency).
+  catalog = { ...catalog, breeds: [...catalog.breeds, ...inlineBreeds(bp)] };
   const missing = (kind: string, name: string, path: string) =>
     problems.push({ source, path, message: `${kind} ${quote(name)} is not defined: give it with the deployment's ${kind}s, or inline it` });
   const find = <T extends { name?: string }>(list: T[], v: Inline<T> | undefined, kind: string, path: string): T | undefined => {
@@ -127,4 +129,15 @@ function checkSupplied(bp: ResolvedBlueprint, source: string, problems: Problem[
           });
       }
     });
+}
+
+function inlineBreeds(bp: Blueprint): Breed[] {
+  const out: Breed[] = [];
+  const visit = (b: Inline<Breed>) => {
+    if (isRef(b) || out.some((x) => x.name === b.name)) return;
+    out.push(b);
+    Object.values(b.dependencies).forEach(visit);
+  };
+  for (const cl of bp.clusters) cl.services.forEach((s) => visit(s.breed));
+  return out;
 }

@@ -3,3 +3,6 @@ export { validateTenant } from "./tenant";
 export { fieldName, typedName, VAMP_FIELD_NAMES, type Dialect } from "./dialect";
 export { shareRemainder } from "./weights";
 export * from "./values";
+export { validateBreed, type ArtifactOptions } from "./artifact/breed";
+export { validateBlueprint } from "./artifact/blueprint";
+export { parseValue, referencesOf, type ValueReference } from "./artifact/references";

@@ -35,7 +35,14 @@ function specOf(inputs: Partial<GatewayInputs>): GatewaySpec {
 }
 
 function record(inputs: GatewayInputs): GatewayRecord {
-  return { apiVersion: RECORD_API_VERSION, kind: "Gateway", name: inputs.gatewayName, spec: specOf(inputs), writer: "pulumi" };
+  return {
+    apiVersion: RECORD_API_VERSION,
+    kind: "Gateway",
+    name: inputs.gatewayName,
+    spec: specOf(inputs),
+    writer: "pulumi",
+    ...(inputs.deployment ? { deployment: inputs.deployment } : {}),
+  };
 }
 
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {

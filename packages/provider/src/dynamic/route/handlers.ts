@@ -83,7 +83,7 @@ async function write(inputs: RouteInputs): Promise<RouteOutputs> {
         conditionStrength: inputs.conditionStrength,
       });
       // Refuse a write the agents would reject (weights over 100%): nothing serving changes.
-      const v = validateGateway(effectiveSpec(next), { source: `gateway ${next.name}`, name: next.name });
+      const v = validateGateway(effectiveSpec(next), { source: `gateway ${next.name}`, name: next.name, deployment: next.deployment });
       if (v.problems.length)
         throw VampError.invalid(`route ${JSON.stringify(inputs.route)}: with this change gateway "${next.name}" would be invalid`, v.problems);
       return { put: encodeRecord(next) };

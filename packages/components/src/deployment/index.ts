@@ -1,0 +1,1 @@
+export { Deployment, planOf, statusOf, type DeploymentArgs, type DeploymentEnvironment, type ServiceStatus } from "./deployment";

@@ -1,0 +1,27 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Deployment, Environment, Organization } from "@vamp-pulumi/components";
+import type { StoreConnection } from "@vamp-pulumi/provider";
+
+const config = new pulumi.Config();
+const kubeconfig = config.require("kubeconfig");
+const provider = new k8s.Provider("cluster", { kubeconfig });
+const org = new Organization("org", { name: config.require("organization") });
+const env = new Environment("env", { organization: org, name: config.require("environment"), provider });
+const shop = new Deployment(
+  "shop",
+  {
+    environment: env,
+    store: config.requireObject<StoreConnection>("store"),
+    blueprint: config.requireObject<Record<string, unknown>>("blueprint"),
+    // The test's HAProxy listens on loopback; in a cluster this is the agents' Service.
+    gatewayHost: "127.0.0.1",
+    internalPorts: { fixed: config.requireObject<Record<string, number>>("internalPorts") },
+    discovery: { kubeconfig },
+  },
+  { dependsOn: [env] },
+);
+
+export const services = shop.services;
+export const endpoints = shop.plan.endpoints;
+export const gateways = Object.keys(shop.gateways);
