@@ -11,6 +11,9 @@ import { kube } from "../../support/kube";
 import { newTestStack, type TestStack } from "../../support/pulumi";
 import { openTestStore, requireServices, storeConnection, testbedEnv } from "../../support/testbed";
 import { freePort, sendRequests, startBackend, startCallingBackend, type Backend } from "../../support/traffic";
+import { spawn, type ChildProcess } from "node:child_process";
+import { REPO_ROOT } from "../../support/testbed";
+import { LoadClient, shares } from "../../support/traffic";
 import { startAgent, until, type AgentUnderTest } from "../agent/harness";
 
 jest.setTimeout(600_000);
@@ -33,10 +36,13 @@ const LOOPBACK = {
 let store: KeyValueStore;
 let agent: AgentUnderTest;
 let t: TestStack;
+let reconciler: ChildProcess | undefined;
+let load: LoadClient | undefined;
 let ports: { web: number; api: number; external: number; webGateway: number; apiGateway: number };
 const backends = new Map<string, Backend>();
 
-function blueprint() {
+/** The blueprint with the api versions given (each `[version, instances]`). */
+function blueprint(api: [string, number][] = [["1", 1]]) {
   return {
     name: "shop:1",
     gateways: { [String(ports.external)]: "web/http" },
@@ -54,15 +60,26 @@ function blueprint() {
           },
         ],
       },
-      api: { services: [{ breed: { name: "api:1", deployable: "shop/api:1", ports: { http: `${ports.api}/http` } } }] },
+      api: {
+        services: api.map(([v, instances]) => ({
+          breed: { name: `api:${v}`, deployable: `shop/api:${v}`, ports: { http: `${ports.api}/http` } },
+          scale: { cpu: 0.1, memory: "64Mi", instances },
+        })),
+      },
     },
     dialects: { kubernetes: LOOPBACK },
   };
 }
 
-/** A real server for every Ready pod of the namespace that has none yet. */
+/** A real server for every Ready pod of the namespace that has none yet; none for pods that are gone. */
 async function playPods(): Promise<Pod[]> {
   const pods = (await kube<{ items: Pod[] }>("GET", `/api/v1/namespaces/${namespace}/pods`))!.items;
+  // A deleted pod's server goes with it: kwok hands its address to the next pod.
+  for (const [name, b] of backends)
+    if (!pods.some((p) => p.metadata.name === name)) {
+      await b.close();
+      backends.delete(name);
+    }
   for (const p of pods) {
     const ready = p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
     if (!ready || !p.status.podIP || backends.has(p.metadata.name)) continue;
@@ -104,6 +121,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  reconciler?.kill("SIGTERM");
+  await load?.stop();
   await t?.stack.destroy().catch(() => undefined);
   await t?.cleanup();
   await agent?.stop();
@@ -152,6 +171,121 @@ it("requests through the external gateway reach web and, through the internal ga
   const tally = await sendRequests(url, 500);
   expect(tally.failed).toBe(0);
   expect(tally.byBackend).toEqual({ "web_1>api_1": 500 });
+});
+
+/** The api gateway's record: declared routes and what discovery found. */
+async function apiRecord(): Promise<{ spec: { routes: Record<string, { weight?: number }> }; discovered?: { routes: Record<string, unknown[]> } }> {
+  return JSON.parse((await store.get(keyOf("shop/api/http")))!.value);
+}
+
+/** `up` with the config given, then the agent applied the api gateway's latest record. */
+async function upAndApplied(config: Record<string, string>): Promise<void> {
+  await t.stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
+  const r = await t.stack.up();
+  expect(r.summary.result).toBe("succeeded");
+  await playPods();
+  const rev = (await store.get(keyOf("shop/api/http")))!.revision;
+  await until(() => agent.agent.getStatus().revisions["shop/api/http"] === rev, 10_000, "agent applied shop/api/http");
+}
+
+it("merge: api:2 deployed beside api:1 gets a route at 0% (0 of 1,000 requests), api:1 keeps its traffic", async () => {
+  // The in-cluster reconciler follows pods from here on (scale changes add instances).
+  reconciler = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"),
+      "--store",
+      "etcd",
+      "--endpoints",
+      testbedEnv().VAMP_ETCD_ENDPOINT,
+      "--organization",
+      organization,
+      "--environment",
+      environment,
+      "--kubeconfig",
+      testbedEnv().VAMP_KUBECONFIG,
+      "--namespace",
+      namespace,
+      "--listen",
+      `127.0.0.1:${await freePort()}`,
+    ],
+    { stdio: "ignore" },
+  );
+  load = new LoadClient(`http://127.0.0.1:${ports.external}/`).start();
+  await upAndApplied({
+    blueprint: JSON.stringify(
+      blueprint([
+        ["1", 1],
+        ["2", 1],
+      ]),
+    ),
+  });
+  const rec = await apiRecord();
+  expect(rec.spec.routes).toEqual({ "(api_1)": {}, "(api_2)": { weight: 0 } });
+  expect(Object.keys(rec.discovered!.routes).sort()).toEqual(["(api_1)", "(api_2)"]);
+  const tally = await sendRequests(`http://127.0.0.1:${ports.external}/`, 1000);
+  expect(tally).toMatchObject({ failed: 0, byBackend: { "web_1>api_1": 1000 } });
+});
+
+it("a Route steps api:2 to 20%: measured 20 ± 2 over 5,000 requests", async () => {
+  await upAndApplied({ canary: JSON.stringify({ gateway: "shop/api/http", route: "(api_2)", weight: 20 }) });
+  const tally = await sendRequests(`http://127.0.0.1:${ports.external}/`, 5000);
+  const s = shares(tally);
+  console.log(
+    `[deployment e2e] Route (api_2) at 20: measured ${(s["web_1>api_1"] ?? 0).toFixed(2)} / ${(s["web_1>api_2"] ?? 0).toFixed(2)} over ${tally.total}, ${tally.failed} failed`,
+  );
+  expect(tally.failed).toBe(0);
+  expect(Math.abs((s["web_1>api_2"] ?? 0) - 20)).toBeLessThanOrEqual(2);
+});
+
+it("a slice that would leave 80% fails preview, naming the gateway and the weights; nothing changes", async () => {
+  await upAndApplied({ canary: JSON.stringify({ gateway: "shop/api/http", route: "(api_2)", weight: 80 }) });
+  const before = (await store.get(keyOf("shop/api/http")))!.revision;
+  await t.stack.setConfig("blueprint", { value: JSON.stringify(blueprint([["2", 1]])) });
+  await expect(t.stack.preview()).rejects.toThrow(
+    /gateway shop\/api\/http: removing \(api_1\) would leave \(api_2\): 80% \(80%\); the remaining weights must total 100%/,
+  );
+  await expect(t.stack.up()).rejects.toThrow(/would leave \(api_2\): 80%/);
+  expect((await store.get(keyOf("shop/api/http")))!.revision).toBe(before);
+  const deployments = (await kube<{ items: { metadata: { name: string } }[] }>("GET", `/apis/apps/v1/namespaces/${namespace}/deployments`))!.items;
+  expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["shop-api-api-1", "shop-api-api-2", "shop-web-web-1"]);
+});
+
+it("slice of api:1 after a Route moved 100% to api:2: its Deployment is gone, no request failed through merge, steps and slice", async () => {
+  await upAndApplied({
+    blueprint: JSON.stringify(
+      blueprint([
+        ["1", 1],
+        ["2", 1],
+      ]),
+    ),
+    canary: JSON.stringify({ gateway: "shop/api/http", route: "(api_2)", weight: 100 }),
+  });
+  await upAndApplied({ blueprint: JSON.stringify(blueprint([["2", 1]])) });
+  const deployments = (await kube<{ items: { metadata: { name: string } }[] }>("GET", `/apis/apps/v1/namespaces/${namespace}/deployments`))!.items;
+  expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["shop-api-api-2", "shop-web-web-1"]);
+  const tally = await sendRequests(`http://127.0.0.1:${ports.external}/`, 1000);
+  expect(tally).toMatchObject({ failed: 0, byBackend: { "web_1>api_2": 1000 } });
+  const sequence = await load!.stop();
+  load = undefined;
+  console.log(`[deployment e2e] merge → 20% → 80% → refused slice → 100% → slice: ${sequence.total} requests, ${sequence.failed} failed`);
+  expect(sequence.failed).toBe(0);
+  expect(sequence.total).toBeGreaterThan(100);
+});
+
+it("a scale change: the replicas in the API server and the gateway's instances follow", async () => {
+  await upAndApplied({ blueprint: JSON.stringify(blueprint([["2", 3]])) });
+  const d = await kube<{ spec: { replicas: number }; status: { readyReplicas?: number } }>(
+    "GET",
+    `/apis/apps/v1/namespaces/${namespace}/deployments/shop-api-api-2`,
+  );
+  expect(d!.spec.replicas).toBe(3);
+  await until(async () => ((await apiRecord()).discovered?.routes["(api_2)"] ?? []).length === 3, 15_000, "three api:2 instances discovered");
+  const rev = (await store.get(keyOf("shop/api/http")))!.revision;
+  await until(() => agent.agent.getStatus().revisions["shop/api/http"] === rev, 10_000, "agent applied");
+  expect((await sendRequests(`http://127.0.0.1:${ports.external}/`, 300)).failed).toBe(0);
+  const outputs = await t.stack.outputs();
+  expect(outputs.services.value).toContainEqual({ cluster: "api", breed: "api:2", workload: "shop-api-api-2", intention: "deploy", phase: "done" });
 });
 
 it("refresh right after up changes nothing", async () => {

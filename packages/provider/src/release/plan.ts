@@ -151,8 +151,16 @@ function allocate(name: string, from: number, to: number, used: Set<number>): nu
 /** The gateway listens on `listen` and routes to the versions' `target` port. */
 function internalSpec(cl: ResolvedCluster, portName: string, port: { listen: number; target: number; protocol: string }, deployment: string): GatewaySpec {
   const declared = cl.gateways[portName] ?? {};
+  const given = declared.routes ?? {};
+  // Every version is declared, so a merge or a slice changes the gateway (and `up` rediscovers
+  // its pods). Undeclared versions: the first (the oldest in the blueprint) takes what the others
+  // leave, each later one starts at 0 — a merged version gets traffic only when stepped up.
+  const weighted = Object.values(given).some((r) => r.weight !== undefined);
   const routes: Record<string, RouteSpec> = {};
-  for (const [breed, r] of Object.entries(declared.routes ?? {})) routes[`(${labelValue(breed)})`] = r;
+  cl.services.forEach((s, i) => {
+    if (!s.breed.ports.some((p) => p.name === portName)) return;
+    routes[`(${labelValue(s.breed.name)})`] = given[s.breed.name] ?? (i === 0 && !weighted ? {} : { weight: 0 });
+  });
   const selector = [
     `label(${LABELS.deployment})(${escapeRegex(deployment)})`,
     `label(${LABELS.cluster})(${escapeRegex(cl.name)})`,

@@ -50,7 +50,12 @@ export function resolveBlueprint(
     return hit ?? void missing(kind, v.ref, path);
   };
   const breed = (v: Inline<Breed>, path: string, seen: string[]): ResolvedService["breed"] | undefined => {
-    const b = find(catalog.breeds, v, "breed", path);
+    // A dependency on `api:1` is met by the version of `api` the blueprint runs, so slicing
+    // api:1 after api:2 took over keeps its dependants deployable.
+    const b =
+      seen.length && isRef(v) && !catalog.breeds.some((x) => x.name === v.ref)
+        ? (sameBreed(catalog.breeds, v.ref) ?? find(catalog.breeds, v, "breed", path))
+        : find(catalog.breeds, v, "breed", path);
     if (!b) return undefined;
     if (seen.includes(b.name))
       return void problems.push({ source, path, message: `breed ${quote(b.name)} depends on itself: ${[...seen, b.name].join(" → ")}` });
@@ -140,4 +145,10 @@ function inlineBreeds(bp: Blueprint): Breed[] {
   };
   for (const cl of bp.clusters) cl.services.forEach((s) => visit(s.breed));
   return out;
+}
+
+/** Another version of the breed `name` (`api:2` for `api:1`): the one whose name shares the part before `:`. */
+function sameBreed(breeds: Breed[], name: string): Breed | undefined {
+  const base = name.split(":")[0];
+  return name.includes(":") ? breeds.find((b) => b.name.split(":")[0] === base) : undefined;
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment, Environment, Organization } from "@vamp-pulumi/components";
-import type { StoreConnection } from "@vamp-pulumi/provider";
+import { Route, type StoreConnection } from "@vamp-pulumi/provider";
 
 const config = new pulumi.Config();
 const kubeconfig = config.require("kubeconfig");
@@ -25,3 +25,20 @@ const shop = new Deployment(
 export const services = shop.services;
 export const endpoints = shop.plan.endpoints;
 export const gateways = Object.keys(shop.gateways);
+
+// A canary step on one of the deployment's internal gateways.
+const canary = config.getObject<{ gateway: string; route: string; weight: number }>("canary");
+if (canary) {
+  new Route(
+    "canary",
+    {
+      store: config.requireObject<StoreConnection>("store"),
+      organization: env.organization,
+      environment: env.name,
+      gatewayName: canary.gateway,
+      route: canary.route,
+      weight: canary.weight,
+    },
+    { dependsOn: Object.values(shop.gateways) },
+  );
+}

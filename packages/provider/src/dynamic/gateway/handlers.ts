@@ -19,7 +19,7 @@ import { withStore } from "../../store/factory";
 import { updateEntry } from "../../store/update";
 import { validateGateway } from "../../validation/gateway";
 import { validateTenant } from "../../validation/tenant";
-import { dnsLabel } from "../../validation/values";
+import { dnsLabel, percentage } from "../../validation/values";
 import { checkResult } from "../failures";
 import type { GatewayInputs, GatewayOutputs } from "./inputs";
 
@@ -72,11 +72,37 @@ function validateDiscovery(d: unknown, selector: unknown): Problem[] {
 export async function diff(_id: string, olds: GatewayOutputs, news: GatewayInputs): Promise<pulumi.dynamic.DiffResult> {
   const replaces = changedFields(olds, news, IDENTITY);
   const updates = changedFields(specOf(olds), specOf(news), GATEWAY_SPEC_FIELDS);
+  if (!replaces.length) await checkSlice(olds, news);
   const other = changedFields(olds, news, ["credentials", "discovery"] as const);
   const changed = [...replaces, ...updates, ...other];
   // A renamed gateway is written under its new key before the old record goes, so traffic on
   // the old one never stops; the agent takes the new one as soon as its port is free.
   return { changes: changed.length > 0, replaces, stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: false };
+}
+
+/**
+ * A slice: routes the gateway stops declaring (a deployment's removed version). What the others
+ * carry in the store (weights a `Route` stepped included) must still total 100%, or the traffic
+ * of the removed routes would have nowhere to go: refused at preview, nothing changed.
+ */
+async function checkSlice(olds: GatewayOutputs, news: GatewayInputs): Promise<void> {
+  const removed = Object.keys(olds.routes ?? {}).filter((k) => !(k in (news.routes ?? {})));
+  if (!removed.length || !olds.key) return;
+  const current = await withStore(news.store, news.credentials, async (store) => {
+    const e = await store.get(olds.key);
+    return e ? decodeRecord(olds.key, e.value) : undefined;
+  });
+  if (!current) return;
+  const left = Object.entries(gatewayWrite(record(news), current).spec.routes).filter(([k]) => !removed.includes(k));
+  const weights = left.map(([, r]) => (r.weight === undefined || r.weight === null ? undefined : percentage(r.weight)));
+  if (!left.length || weights.some((w) => w === undefined || !w.ok)) return; // an unweighted route takes the rest
+  const total = weights.reduce((sum, w) => sum + (w!.ok ? w!.value : 0), 0);
+  if (total === 100) return;
+  const list = left.map(([k], i) => `${k}: ${(weights[i] as { value: number }).value}%`).join(", ");
+  throw new VampError(
+    "invalid",
+    `gateway ${news.gatewayName}: removing ${removed.join(", ")} would leave ${list} (${total}%); the remaining weights must total 100%: move the traffic first (a Route to 100%), then remove`,
+  );
 }
 
 export async function create(inputs: GatewayInputs): Promise<pulumi.dynamic.CreateResult> {
