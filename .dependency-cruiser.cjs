@@ -28,7 +28,7 @@ const allowed = {
   infra: [],
   store: ["model", "infra"],
   haproxy: ["model", "infra"],
-  discovery: ["model", "record", "infra"],
+  discovery: ["model", "record", "release", "infra"],
   agent: [...CORE, "infra", "store", "haproxy"],
   reconciler: [...CORE, "infra", "store", "discovery"],
   dynamic: [...CORE, "infra", "store", "discovery"],

@@ -11,7 +11,7 @@ import { kube } from "../../support/kube";
 import { newTestStack, type TestStack } from "../../support/pulumi";
 import { openTestStore, requireServices, storeConnection, testbedEnv } from "../../support/testbed";
 import { freePort, sendRequests, startBackend, startCallingBackend, type Backend } from "../../support/traffic";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { REPO_ROOT } from "../../support/testbed";
 import { LoadClient, shares } from "../../support/traffic";
 import { startAgent, until, type AgentUnderTest } from "../agent/harness";
@@ -155,8 +155,8 @@ it("up runs each version as a labelled Deployment, a Service per cluster, intern
   ]);
   for (const g of ["shop/web/http", "shop/api/http", `shop/${ports.external}`]) expect(await store.get(keyOf(g))).toBeDefined();
   expect(r.outputs.services.value).toEqual([
-    { cluster: "web", breed: "web:1", workload: "shop-web-web-1", intention: "deploy", phase: "done" },
-    { cluster: "api", breed: "api:1", workload: "shop-api-api-1", intention: "deploy", phase: "done" },
+    { deployment: "shop", cluster: "web", breed: "web:1", workload: "shop-web-web-1", intention: "deploy", phase: "done" },
+    { deployment: "shop", cluster: "api", breed: "api:1", workload: "shop-api-api-1", intention: "deploy", phase: "done" },
   ]);
 });
 
@@ -285,7 +285,28 @@ it("a scale change: the replicas in the API server and the gateway's instances f
   await until(() => agent.agent.getStatus().revisions["shop/api/http"] === rev, 10_000, "agent applied");
   expect((await sendRequests(`http://127.0.0.1:${ports.external}/`, 300)).failed).toBe(0);
   const outputs = await t.stack.outputs();
-  expect(outputs.services.value).toContainEqual({ cluster: "api", breed: "api:2", workload: "shop-api-api-2", intention: "deploy", phase: "done" });
+  expect(outputs.services.value).toContainEqual({
+    deployment: "shop",
+    cluster: "api",
+    breed: "api:2",
+    workload: "shop-api-api-2",
+    intention: "deploy",
+    phase: "done",
+  });
+});
+
+it("vamp status reads each version's intention and phase from the cluster", () => {
+  const vamp = path.join(REPO_ROOT, "node_modules", ".bin", "vamp");
+  const args = ["status", "--namespace", namespace, "--kubeconfig", testbedEnv().VAMP_KUBECONFIG];
+  const json = spawnSync(vamp, [...args, "--json"], { encoding: "utf8" });
+  expect(json.status).toBe(0);
+  expect(JSON.parse(json.stdout)).toEqual([
+    { deployment: "shop", cluster: "api", breed: "api:2", workload: "shop-api-api-2", intention: "deploy", phase: "done" },
+    { deployment: "shop", cluster: "web", breed: "web:1", workload: "shop-web-web-1", intention: "deploy", phase: "done" },
+  ]);
+  const table = spawnSync(vamp, args, { encoding: "utf8" }).stdout.split("\n");
+  expect(table[0]).toMatch(/^DEPLOYMENT\s+CLUSTER\s+BREED\s+WORKLOAD\s+INTENTION\s+PHASE\s+REASON$/);
+  expect(table[1]).toMatch(/^shop\s+api\s+api:2\s+shop-api-api-2\s+deploy\s+done$/);
 });
 
 it("refresh right after up changes nothing", async () => {

@@ -18,13 +18,14 @@ import {
   readArtifacts,
   resolveBlueprint,
   validateBlueprint,
+  versionStatus,
   workloadManifest,
   type ArtifactCatalog,
   type Blueprint,
   type DeploymentPlan,
   type PlanOptions,
   type Problem,
-  type ServicePlan,
+  type ServiceStatus,
   type StoreConnection,
   type StoreCredentialsArgs,
 } from "@vamp-pulumi/provider";
@@ -61,16 +62,6 @@ export interface DeploymentArgs {
   discovery?: pulumi.Input<{ kubeconfig?: pulumi.Input<string> }>;
 }
 
-/** One service version's state, as Vamp reported it. */
-export interface ServiceStatus {
-  cluster: string;
-  breed: string;
-  workload: string;
-  intention: "deploy" | "undeploy";
-  phase: "initiated" | "updating" | "done" | "failed";
-  reason?: string;
-}
-
 /** The blueprint of the arguments, validated and planned; every problem at once. */
 export function planOf(name: string, args: DeploymentArgs): { plan?: DeploymentPlan; problems: Problem[] } {
   const deployment = args.name ?? name;
@@ -90,26 +81,6 @@ export function planOf(name: string, args: DeploymentArgs): { plan?: DeploymentP
   return { plan: planned.plan, problems: [...problems, ...planned.problems.map((p) => ({ ...p, source: "", path: `blueprint.${p.path}` }))] };
 }
 
-/** Vamp's status of a version from its Kubernetes Deployment's status. */
-export function statusOf(
-  s: ServicePlan,
-  status:
-    | {
-        replicas?: number;
-        readyReplicas?: number;
-        updatedReplicas?: number;
-        conditions?: { type?: string; status?: string; reason?: string; message?: string }[];
-      }
-    | undefined,
-): ServiceStatus {
-  const base = { cluster: s.cluster, breed: s.breed, workload: s.name, intention: "deploy" as const };
-  if (!status) return { ...base, phase: "initiated" };
-  const failed = status.conditions?.find((c) => (c.type === "Progressing" && c.status === "False") || c.type === "ReplicaFailure");
-  if (failed) return { ...base, phase: "failed", reason: failed.message ?? failed.reason ?? "rollout failed" };
-  const done = (status.readyReplicas ?? 0) >= s.replicas && (status.updatedReplicas ?? 0) >= s.replicas;
-  return { ...base, phase: done ? "done" : "updating" };
-}
-
 /**
  * @example
  * const shop = new Deployment("shop", {
@@ -118,7 +89,7 @@ export function statusOf(
  *   blueprint: { name: "shop:1", gateways: { 9050: "web/http" }, clusters: { web: { services: [{ breed: "web:1", scale: { cpu: 0.2, memory: "128Mi", instances: 2 } }] } } },
  *   catalog: { breeds: [{ name: "web:1", deployable: { type: "container/docker", definition: "shop/web:1" }, ports: [{ name: "http", number: 8080, protocol: "http" }], environmentVariables: [], constants: [], arguments: [], dependencies: {} }] },
  * });
- * export const services = shop.services;   // [{ cluster: "web", breed: "web:1", phase: "done", ... }]
+ * export const services = shop.services;   // [{ deployment: "shop", cluster: "web", breed: "web:1", intention: "deploy", phase: "done", ... }]
  */
 export class Deployment extends pulumi.ComponentResource {
   /** The deployment's name. */
@@ -165,7 +136,9 @@ export class Deployment extends pulumi.ComponentResource {
         { ...common, ...g.spec, gatewayName: g.name },
         { parent: this, dependsOn: Object.values(this.gateways) },
       );
-    this.services = pulumi.all(workloads.map((w) => w.status)).apply((st) => this.plan.services.map((s, i) => statusOf(s, st[i])));
+    this.services = pulumi
+      .all(workloads.map((w) => pulumi.all([w.metadata, w.spec, w.status])))
+      .apply((objs) => objs.map(([metadata, spec, status]) => versionStatus({ metadata, spec, status })));
     this.registerOutputs({ services: this.services });
   }
 

@@ -1,1 +1,1 @@
-export { Deployment, planOf, statusOf, type DeploymentArgs, type DeploymentEnvironment, type ServiceStatus } from "./deployment";
+export { Deployment, planOf, type DeploymentArgs, type DeploymentEnvironment } from "./deployment";

@@ -7,17 +7,23 @@
  *                               workflows, slas, scales, escalations, conditions): each problem as
  *                               file#doc:line:column, exit 1 if any; references to artifacts no file
  *                               defines are listed as warnings (exit 0)
+ *   vamp status --namespace N [--deployment D] [--kubeconfig K] [--json]
+ *                               each service version of the deployments in an environment's namespace:
+ *                               intention and phase (initiated, updating, done, failed with the reason)
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)
  */
 import { InvalidArgumentError } from "commander";
 import * as fs from "node:fs";
+import { listWorkloads, loadKubeConfig } from "../discovery/kubernetes";
 import { readArtifacts, type Catalog } from "../dsl/artifacts";
 import { readGateways } from "../dsl/read";
 import { ARTIFACT_KINDS, type ArtifactKind } from "../model/artifact";
 import type { Gateway } from "../model/gateway";
 import { formatProblem, VampError, type Problem } from "../model/problem";
 import { renderConfig } from "../render/haproxy";
+import { LABELS } from "../release/plan";
+import { versionStatus, type ServiceStatus } from "../release/status";
 import { resolveSet } from "../resolve/set";
 import { intOption, newProgram, runProgram } from "./program";
 
@@ -111,5 +117,42 @@ program
     if (r.failures.length) report(r.failures.map((f) => ({ source: `gateway ${f.gateway}`, path: "", message: f.message })));
     process.stdout.write(r.text);
   });
+
+program
+  .command("status")
+  .description("the status of each service version the Deployment component runs in a namespace (read from the Kubernetes API)")
+  .requiredOption("--namespace <name>", "the environment's namespace (<organization>-<environment>)")
+  .option("--deployment <name>", "only this deployment")
+  .option("--kubeconfig <path>", "a kubeconfig file (default: KUBECONFIG or ~/.kube/config)")
+  .option("--json", "print JSON instead of a table")
+  .action(async (o: { namespace: string; deployment?: string; kubeconfig?: string; json?: boolean }) => {
+    const selector = o.deployment ? `${LABELS.deployment}=${o.deployment}` : LABELS.deployment;
+    let workloads;
+    try {
+      workloads = await listWorkloads(loadKubeConfig(o.kubeconfig), o.namespace, selector);
+    } catch (e) {
+      throw new VampError("unavailable", `cannot list the deployments of namespace ${o.namespace}: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const rows = workloads
+      .map(versionStatus)
+      .sort((a, b) => `${a.deployment}/${a.cluster}/${a.breed}`.localeCompare(`${b.deployment}/${b.cluster}/${b.breed}`));
+    if (o.json) return console.log(JSON.stringify(rows, null, 2));
+    console.log(statusTable(rows));
+  });
+
+/** Aligned columns, one row per version. */
+function statusTable(rows: ServiceStatus[]): string {
+  const head = ["DEPLOYMENT", "CLUSTER", "BREED", "WORKLOAD", "INTENTION", "PHASE", "REASON"];
+  const cells = rows.map((r) => [r.deployment, r.cluster, r.breed, r.workload, r.intention, r.phase, r.reason ?? ""]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  return [head, ...cells]
+    .map((c) =>
+      c
+        .map((x, i) => x.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
 
 void runProgram(program);

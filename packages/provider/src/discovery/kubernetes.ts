@@ -5,6 +5,7 @@
  */
 import type * as K8s from "@kubernetes/client-node";
 import type { PodLike } from "../record/pods";
+import type { WorkloadLike } from "../release/status";
 
 /** Where to discover: a cluster and a namespace. */
 export interface KubernetesDiscovery {
@@ -35,6 +36,13 @@ export async function listPods(kc: K8s.KubeConfig, namespace: string): Promise<P
   const api = kc.makeApiClient(k8s().CoreV1Api);
   const list = await api.listNamespacedPod({ namespace });
   return list.items as PodLike[];
+}
+
+/** The `apps/v1` Deployments of a namespace with the labels given (`vamp.io/deployment=shop`). */
+export async function listWorkloads(kc: K8s.KubeConfig, namespace: string, labelSelector?: string): Promise<WorkloadLike[]> {
+  const api = kc.makeApiClient(k8s().AppsV1Api);
+  const list = await api.listNamespacedDeployment({ namespace, labelSelector });
+  return list.items as WorkloadLike[];
 }
 
 /** A running pod watch. */

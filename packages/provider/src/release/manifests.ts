@@ -6,6 +6,7 @@
  */
 import type { HealthCheck } from "../model/artifact";
 import { dnsName, type ServicePlan } from "./plan";
+import { BREED_ANNOTATION } from "./status";
 
 type Obj = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ export function workloadManifest(s: ServicePlan, namespace: string): Obj {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: s.name, namespace, labels: s.labels },
+    metadata: { name: s.name, namespace, labels: s.labels, annotations: { [BREED_ANNOTATION]: s.breed } },
     spec: {
       replicas: s.replicas,
       selector: { matchLabels: s.labels },

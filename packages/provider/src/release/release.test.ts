@@ -5,6 +5,7 @@ import { formatProblem } from "../model/problem";
 import { workloadManifest } from "./manifests";
 import { planDeployment } from "./plan";
 import { resolveBlueprint } from "./resolve";
+import { versionStatus } from "./status";
 
 const SAVA = fs.readFileSync(path.join(__dirname, "../../../../examples/blueprints/sava.yaml"), "utf8");
 const catalogOf = (text: string) => {
@@ -46,6 +47,7 @@ describe("resolveBlueprint + planDeployment (the sava example)", () => {
       name: "sava-backend-sava-backend-1-0-0",
       namespace: "acme-dev",
       labels: expect.objectContaining({ "vamp.io/version": "sava-backend_1.0.0" }),
+      annotations: { "vamp.io/breed": "sava-backend:1.0.0" },
     });
     const c = m.spec.template.spec.containers[0];
     expect(c.resources).toEqual({ requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "100m", memory: "64Mi" } });
@@ -91,5 +93,34 @@ describe("what fails preview, naming it", () => {
     expect(planDeployment(resolved.blueprint!, { deployment: "sava", namespace: "n" }).problems.map(formatProblem)).toEqual([
       'deployment sava: clusters.frontend.services[0].breed.environmentVariables.BACKEND_URL: $backend.ports.admin cannot be resolved: cluster backend has no port "admin" (api)',
     ]);
+  });
+});
+
+describe("versionStatus", () => {
+  const w = (status?: object, extra: object = {}) => ({
+    metadata: {
+      name: "shop-api-api-2",
+      labels: { "vamp.io/deployment": "shop", "vamp.io/cluster": "api", "vamp.io/version": "api_2" },
+      annotations: { "vamp.io/breed": "api:2" },
+      ...extra,
+    },
+    spec: { replicas: 2 },
+    status,
+  });
+  it("reads Vamp's phases from the rollout: initiated, updating, done, failed with the reason; undeploy while deleting", () => {
+    expect(versionStatus(w())).toMatchObject({ breed: "api:2", intention: "deploy", phase: "initiated" });
+    expect(versionStatus(w({ observedGeneration: 1, replicas: 2, readyReplicas: 1, updatedReplicas: 2 })).phase).toBe("updating");
+    expect(versionStatus(w({ observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2 })).phase).toBe("done");
+    expect(
+      versionStatus(
+        w({
+          observedGeneration: 1,
+          conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "x" has timed out progressing.' }],
+        }),
+      ),
+    ).toMatchObject({ phase: "failed", reason: 'ReplicaSet "x" has timed out progressing.' });
+    expect(
+      versionStatus(w({ observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2 }, { deletionTimestamp: "2026-11-30T00:00:00Z" })).intention,
+    ).toBe("undeploy");
   });
 });
