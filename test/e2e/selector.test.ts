@@ -5,14 +5,14 @@
  * traffic to them. The kwok node gives its pods loopback addresses, and a real HTTP server on
  * each pod's address plays the pod.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import type { KeyValueStore } from "../../packages/provider/src/store";
 import { createNamespace, deleteNamespace, deletePod, ensureLoopbackNode, kube, runPod } from "../support/kube";
 import { newTestStack, type TestStack } from "../support/pulumi";
-import { openTestStore, REPO_ROOT, requireServices, storeConnection, testbedEnv } from "../support/testbed";
+import { openTestStore, requireServices, storeConnection, testbedEnv } from "../support/testbed";
 import { freePort, sendRequests, shares, startBackend, type Backend } from "../support/traffic";
-import { startAgent, until, type AgentUnderTest } from "./agent/harness";
+import { startAgent, startReconciler, until, type AgentUnderTest } from "./agent/harness";
 
 jest.setTimeout(300_000);
 
@@ -114,27 +114,7 @@ describe("selector gateway: real Kubernetes API, engine, reconciler, agent and H
 
   it("the reconciler follows pods: a new version starts at 0, a removed one loses its route, replicas change servers", async () => {
     const health = await freePort();
-    reconciler = spawn(
-      process.execPath,
-      [
-        path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"),
-        "--store",
-        "etcd",
-        "--endpoints",
-        testbedEnv().VAMP_ETCD_ENDPOINT,
-        "--organization",
-        "e2e",
-        "--environment",
-        environment,
-        "--kubeconfig",
-        testbedEnv().VAMP_KUBECONFIG,
-        "--listen",
-        `127.0.0.1:${health}`,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    reconciler.stdout!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
-    reconciler.stderr!.on("data", (d: Buffer) => (reconcilerLog += d.toString()));
+    reconciler = startReconciler({ organization: "e2e", environment, health, log: (text) => (reconcilerLog += text) });
     const waitFor = (want: Record<string, string[]>, what: string) =>
       until(async () => JSON.stringify(await discovered()) === JSON.stringify(want), 10_000, what).catch(async (e: Error) => {
         throw new Error(`${e.message}\n${await diagnose()}`);

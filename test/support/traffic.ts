@@ -12,6 +12,15 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** Starts a backend's server (keep-alive for the clients' pooled connections). */
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  server.keepAliveTimeout = 30_000;
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+}
+
 /** An HTTP server on 127.0.0.1 (ephemeral port) answering 200 with header `x-backend: <id>`. */
 export async function startBackend(id: string, host = "127.0.0.1", port = 0): Promise<Backend> {
   const server = http.createServer((req, res) => {
@@ -19,11 +28,7 @@ export async function startBackend(id: string, host = "127.0.0.1", port = 0): Pr
     res.writeHead(200, { "x-backend": id, "content-type": "text/plain" });
     res.end(`${id} ${req.url}\n`);
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, resolve);
-  });
+  await listen(server, host, port);
   return {
     id,
     port: (server.address() as AddressInfo).port,
@@ -55,11 +60,7 @@ export async function startCallingBackend(id: string, host: string, port: number
         res.end(`${id}: upstream ${upstream}: ${e.message}\n`);
       });
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, resolve);
-  });
+  await listen(server, host, port);
   return {
     id,
     port,

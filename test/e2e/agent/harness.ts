@@ -112,3 +112,26 @@ export async function agentProcessStatus(statusPort: number): Promise<{ inSync: 
     return undefined;
   }
 }
+
+/**
+ * The `vamp-reconciler` CLI as its own process on the test bed's etcd and API server, logging
+ * into `log` (for failure messages); `health` is its status port.
+ */
+export function startReconciler(o: {
+  organization: string;
+  environment: string;
+  namespace?: string;
+  health: number;
+  log?: (text: string) => void;
+}): ChildProcess {
+  const env = testbedEnv();
+  const args = [
+    path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"),
+    ...["--store", "etcd", "--endpoints", env.VAMP_ETCD_ENDPOINT, "--organization", o.organization, "--environment", o.environment],
+    ...["--kubeconfig", env.VAMP_KUBECONFIG, ...(o.namespace ? ["--namespace", o.namespace] : []), "--listen", `127.0.0.1:${o.health}`],
+  ];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d: Buffer) => o.log?.(d.toString()));
+  child.stderr!.on("data", (d: Buffer) => o.log?.(d.toString()));
+  return child;
+}

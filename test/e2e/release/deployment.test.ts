@@ -11,10 +11,10 @@ import { kube } from "../../support/kube";
 import { newTestStack, type TestStack } from "../../support/pulumi";
 import { openTestStore, requireServices, storeConnection, testbedEnv } from "../../support/testbed";
 import { freePort, sendRequests, startBackend, startCallingBackend, type Backend } from "../../support/traffic";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { REPO_ROOT } from "../../support/testbed";
 import { LoadClient, shares } from "../../support/traffic";
-import { startAgent, until, type AgentUnderTest } from "../agent/harness";
+import { startAgent, startReconciler, until, type AgentUnderTest } from "../agent/harness";
 
 jest.setTimeout(600_000);
 
@@ -190,27 +190,7 @@ async function upAndApplied(config: Record<string, string>): Promise<void> {
 
 it("merge: api:2 deployed beside api:1 gets a route at 0% (0 of 1,000 requests), api:1 keeps its traffic", async () => {
   // The in-cluster reconciler follows pods from here on (scale changes add instances).
-  reconciler = spawn(
-    process.execPath,
-    [
-      path.join(REPO_ROOT, "packages/provider/dist/cli/vamp-reconciler.js"),
-      "--store",
-      "etcd",
-      "--endpoints",
-      testbedEnv().VAMP_ETCD_ENDPOINT,
-      "--organization",
-      organization,
-      "--environment",
-      environment,
-      "--kubeconfig",
-      testbedEnv().VAMP_KUBECONFIG,
-      "--namespace",
-      namespace,
-      "--listen",
-      `127.0.0.1:${await freePort()}`,
-    ],
-    { stdio: "ignore" },
-  );
+  reconciler = startReconciler({ organization, environment, namespace, health: await freePort() });
   load = new LoadClient(`http://127.0.0.1:${ports.external}/`).start();
   await upAndApplied({
     blueprint: JSON.stringify(
