@@ -41,6 +41,9 @@ let load: LoadClient | undefined;
 let ports: { web: number; api: number; external: number; webGateway: number; apiGateway: number };
 const backends = new Map<string, Backend>();
 
+/** Changes of an operation other than "same". */
+const changesOf = (summary: Record<string, number> | undefined) => Object.entries(summary ?? {}).filter(([k, n]) => k !== "same" && n > 0);
+
 /** The blueprint with the api versions given (each `[version, instances]`). */
 function blueprint(api: [string, number][] = [["1", 1]]) {
   return {
@@ -131,9 +134,10 @@ afterAll(async () => {
   await kube("DELETE", `/api/v1/namespaces/${namespace}`, undefined, { tolerate404: true });
 });
 
-it("up runs each version as a labelled Deployment, a Service per cluster, internal and external gateways; each version done", async () => {
+it("up runs each version as a labelled Deployment, a Service per cluster, internal and external gateways; each version done; refresh unchanged", async () => {
   const r = await t.stack.up();
   expect(r.summary.result).toBe("succeeded");
+  expect(changesOf((await t.stack.refresh()).summary.resourceChanges)).toEqual([]);
   const deployments = (await kube<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>(
     "GET",
     `/apis/apps/v1/namespaces/${namespace}/deployments`,
@@ -178,11 +182,12 @@ async function apiRecord(): Promise<{ spec: { routes: Record<string, { weight?: 
   return JSON.parse((await store.get(keyOf("shop/api/http")))!.value);
 }
 
-/** `up` with the config given, then the agent applied the api gateway's latest record. */
+/** `up` with the config given (and `refresh` right after finds nothing changed), then the agent applied the api gateway's latest record. */
 async function upAndApplied(config: Record<string, string>): Promise<void> {
   await t.stack.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])));
   const r = await t.stack.up();
   expect(r.summary.result).toBe("succeeded");
+  expect(changesOf((await t.stack.refresh()).summary.resourceChanges)).toEqual([]);
   await playPods();
   const rev = (await store.get(keyOf("shop/api/http")))!.revision;
   await until(() => agent.agent.getStatus().revisions["shop/api/http"] === rev, 10_000, "agent applied shop/api/http");
@@ -287,11 +292,6 @@ it("vamp status reads each version's intention and phase from the cluster", () =
   const table = spawnSync(vamp, args, { encoding: "utf8" }).stdout.split("\n");
   expect(table[0]).toMatch(/^DEPLOYMENT\s+CLUSTER\s+BREED\s+WORKLOAD\s+INTENTION\s+PHASE\s+REASON$/);
   expect(table[1]).toMatch(/^shop\s+api\s+api:2\s+shop-api-api-2\s+deploy\s+done$/);
-});
-
-it("refresh right after up changes nothing", async () => {
-  const r = await t.stack.refresh();
-  expect(Object.entries(r.summary.resourceChanges ?? {}).filter(([k, n]) => k !== "same" && n > 0)).toEqual([]);
 });
 
 it("destroy leaves nothing in the namespace or the store", async () => {
