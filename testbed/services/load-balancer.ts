@@ -18,8 +18,8 @@ interface Service {
 
 const BASE = "127.0.200.";
 
-/** The address of each Service that has one, and those still waiting. */
-export function plan(services: readonly Service[]): { assign: [Service, string][] } {
+/** An address for each LoadBalancer Service still waiting for one, none already taken. */
+function plan(services: readonly Service[]): [Service, string][] {
   const used = new Set<string>();
   for (const s of services) for (const i of s.status?.loadBalancer?.ingress ?? []) if (i.ip) used.add(i.ip);
   const assign: [Service, string][] = [];
@@ -31,12 +31,12 @@ export function plan(services: readonly Service[]): { assign: [Service, string][
     used.add(BASE + next);
     assign.push([s, BASE + next]);
   }
-  return { assign };
+  return assign;
 }
 
 async function once(): Promise<void> {
   const list = await kube<{ items: Service[] }>("GET", "/api/v1/services");
-  for (const [s, ip] of plan(list?.items ?? []).assign) {
+  for (const [s, ip] of plan(list?.items ?? [])) {
     await kube(
       "PATCH",
       `/api/v1/namespaces/${s.metadata.namespace}/services/${s.metadata.name}/status`,

@@ -8,7 +8,7 @@ import { renderConfig, type RenderOptions } from "../../../packages/provider/src
 import { formatProblem } from "../../../packages/provider/src/model/problem";
 import { HaproxyMaster } from "../../../packages/provider/src/haproxy/master";
 import { resolveSet } from "../../../packages/provider/src/resolve/set";
-import { fromVampFields } from "../../../packages/provider/src/record/spec";
+import { fromVampFields } from "../../../packages/provider/src/validation/dialect";
 import { validateGateway } from "../../../packages/provider/src/validation/gateway";
 
 /** Fails loudly when HAProxy is missing: these suites never skip. */

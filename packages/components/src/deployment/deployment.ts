@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import {
   dnsName,
   Gateway,
+  joinPath,
   planDeployment,
   readArtifacts,
   resolveBlueprint,
@@ -62,23 +63,20 @@ export interface DeploymentArgs {
   discovery?: pulumi.Input<{ kubeconfig?: pulumi.Input<string> }>;
 }
 
-/** The blueprint of the arguments, validated and planned; every problem at once. */
+/** The blueprint of the arguments, validated, resolved and planned; problems at `blueprint.…`. */
 export function planOf(name: string, args: DeploymentArgs): { plan?: DeploymentPlan; problems: Problem[] } {
   const deployment = args.name ?? name;
-  const problems = dnsLabel("name", deployment);
+  const nameProblems = dnsLabel("name", deployment);
+  const fail = (problems: Problem[]) => ({ problems: [...nameProblems, ...problems.map((p) => ({ ...p, source: "", path: joinPath("blueprint", p.path) }))] });
   const bp = args.blueprint as Blueprint;
   const validated = Array.isArray(bp.clusters) ? { blueprint: bp, problems: [] } : validateBlueprint(args.blueprint, { source: "" });
-  if (!validated.blueprint) return { problems: [...problems, ...validated.problems.map((p) => ({ ...p, path: `blueprint.${p.path}` }))] };
+  if (!validated.blueprint) return fail(validated.problems);
   const catalog: ArtifactCatalog = { breeds: [], scales: [], slas: [], escalations: [], ...args.catalog };
   const resolved = resolveBlueprint(validated.blueprint, catalog, "");
-  if (!resolved.blueprint) return { problems: [...problems, ...resolved.problems.map((p) => ({ ...p, path: `blueprint.${p.path}` }))] };
-  const planned = planDeployment(resolved.blueprint, {
-    deployment,
-    namespace: args.environment.namespace,
-    gatewayHost: args.gatewayHost,
-    internalPorts: args.internalPorts,
-  });
-  return { plan: planned.plan, problems: [...problems, ...planned.problems.map((p) => ({ ...p, source: "", path: `blueprint.${p.path}` }))] };
+  if (!resolved.blueprint) return fail(resolved.problems);
+  const { environment, gatewayHost, internalPorts } = args;
+  const planned = planDeployment(resolved.blueprint, { deployment, namespace: environment.namespace, gatewayHost, internalPorts });
+  return { ...fail(planned.problems), plan: planned.plan };
 }
 
 /**
@@ -124,18 +122,15 @@ export class Deployment extends pulumi.ComponentResource {
     this.gateways = {};
     const common = { store: args.store, credentials: args.credentials, organization: env.organization, environment: env.name, deployment: this.deploymentName };
     const discovery = args.discovery ? pulumi.output(args.discovery).apply((d) => ({ ...d, namespace: env.namespace })) : undefined;
-    for (const g of this.plan.gateways.filter((x) => x.cluster))
-      this.gateways[g.name] = new Gateway(
+    // Internal gateways discover the versions' pods once they run; external ones lead to them.
+    const gateway = (g: DeploymentPlan["gateways"][number], extra: object, dependsOn: pulumi.Resource[]) =>
+      (this.gateways[g.name] = new Gateway(
         `${name}-${g.name.split("/").slice(1).join("-")}`,
-        { ...common, ...g.spec, gatewayName: g.name, discovery },
-        { parent: this, dependsOn: workloads },
-      );
-    for (const g of this.plan.gateways.filter((x) => !x.cluster))
-      this.gateways[g.name] = new Gateway(
-        `${name}-${g.name.split("/").slice(1).join("-")}`,
-        { ...common, ...g.spec, gatewayName: g.name },
-        { parent: this, dependsOn: Object.values(this.gateways) },
-      );
+        { ...common, ...g.spec, gatewayName: g.name, ...extra },
+        { parent: this, dependsOn },
+      ));
+    for (const g of this.plan.gateways.filter((x) => x.cluster)) gateway(g, { discovery }, workloads);
+    for (const g of this.plan.gateways.filter((x) => !x.cluster)) gateway(g, {}, Object.values(this.gateways));
     this.services = pulumi
       .all(workloads.map((w) => pulumi.all([w.metadata, w.spec, w.status])))
       .apply((objs) => objs.map(([metadata, spec, status]) => versionStatus({ metadata, spec, status })));

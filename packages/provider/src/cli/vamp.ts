@@ -46,19 +46,17 @@ function summary(catalog: Catalog): string {
   return parts.length ? `valid: ${parts.join(", ")}` : "no artifacts in the files";
 }
 
+/** The gateways resolved as one set (conflicts name each gateway's file). */
+function resolveGateways(gateways: Gateway[], sources: Record<string, string>, virtualHostsPort: number | undefined) {
+  return resolveSet(gateways, { virtualHostsPort: gateways.some((g) => g.virtualHosts.length) ? (virtualHostsPort ?? 80) : undefined, sources });
+}
+
 /** Every gateway of the files, resolved as one set, and every problem found on the way. */
 function load(files: string[], virtualHostsPort: number | undefined) {
   const gateways: Gateway[] = [];
   const problems: Problem[] = [];
   const sources: Record<string, string> = {};
-  for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-      problems.push({ source: file, path: "", message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      continue;
-    }
+  for (const { text, file } of readFiles(files, problems)) {
     const r = readGateways(text, file);
     problems.push(...r.problems);
     for (const g of r.gateways) {
@@ -66,7 +64,7 @@ function load(files: string[], virtualHostsPort: number | undefined) {
       sources[g.name] = file;
     }
   }
-  const set = resolveSet(gateways, { virtualHostsPort: gateways.some((g) => g.virtualHosts.length) ? (virtualHostsPort ?? 80) : undefined, sources });
+  const set = resolveGateways(gateways, sources, virtualHostsPort);
   return { gateways, set, problems: [...problems, ...set.problems] };
 }
 
@@ -93,8 +91,7 @@ program
     const problems: Problem[] = [];
     const texts = readFiles(files, problems);
     const r = readArtifacts(texts, { kind: o.kind });
-    const sources = Object.fromEntries(r.catalog.gateways.map((g) => [g.name, "gateways"]));
-    const set = resolveSet(r.catalog.gateways, { virtualHostsPort: r.catalog.gateways.some((g) => g.virtualHosts.length) ? 80 : undefined, sources });
+    const set = resolveGateways(r.catalog.gateways, r.gatewayFiles, undefined);
     problems.push(...r.problems, ...set.problems);
     for (const u of r.unresolved)
       console.error(`warning: ${u.from}: ${u.path}: ${u.kind.replace(/s$/, "")} ${JSON.stringify(u.name)} is not defined in these files (deploying needs it)`);

@@ -6,18 +6,16 @@
  */
 import { parseCondition } from "../condition/parse";
 import type { Blueprint, Breed, Escalation, Inline, Reference, Scale, Sla, Workflow } from "../model/artifact";
-import { isRef, type ArtifactKind } from "../model/artifact";
+import { inlineBreeds, isRef, type ArtifactKind } from "../model/artifact";
 import type { Gateway } from "../model/gateway";
 import { quote, type Problem } from "../model/problem";
-import { fromVampFields } from "../record/spec";
 import { validateBlueprint } from "../validation/artifact/blueprint";
 import { validateBreed } from "../validation/artifact/breed";
 import { checkScale } from "../validation/artifact/parts";
 import { checkEscalation, checkSla } from "../validation/artifact/sla";
 import { checkWorkflow } from "../validation/artifact/workflow";
 import { Check } from "../validation/check";
-import { validateGateway } from "../validation/gateway";
-import { readDocuments, type RawArtifact } from "./read";
+import { readDocuments, readGateway, type RawArtifact } from "./read";
 
 /** Every validated artifact of a set of documents, by kind. */
 export interface Catalog {
@@ -51,6 +49,8 @@ export interface ReadResult {
   problems: Problem[];
   /** References to artifacts none of the documents defines. */
   unresolved: Reference[];
+  /** The file each gateway came from, by gateway name (set conflicts name it). */
+  gatewayFiles: Record<string, string>;
 }
 
 /**
@@ -64,12 +64,14 @@ export interface ReadResult {
 export function readArtifacts(files: { text: string; file: string }[], opts: { kind?: ArtifactKind } = {}): ReadResult {
   const catalog = emptyCatalog();
   const problems: Problem[] = [];
+  const gatewayFiles: Record<string, string> = {};
   for (const f of files) {
     const r = readDocuments(f.text, f.file, opts.kind);
     problems.push(...r.problems);
     for (const a of r.artifacts) problems.push(...addArtifact(a, catalog).map((p) => ({ ...p, ...a.locate(p.path) })));
+    for (const g of catalog.gateways) gatewayFiles[g.name] ??= f.file;
   }
-  return { catalog, problems, unresolved: unresolvedReferences(catalog) };
+  return { catalog, problems, unresolved: unresolvedReferences(catalog), gatewayFiles };
 }
 
 type Adder = (a: RawArtifact, catalog: Catalog) => Problem[];
@@ -92,8 +94,7 @@ const ADDERS: Record<ArtifactKind, Adder> = {
   blueprints: (a, catalog) => blueprintInto(a, catalog.blueprints),
   deployments: (a, catalog) => blueprintInto(a, catalog.deployments),
   gateways: (a, catalog) => {
-    const { kind: _k, name, metadata: _m, ...rest } = a.body;
-    const r = validateGateway(fromVampFields(rest), { source: a.source, name, dialect: "vamp" });
+    const r = readGateway(a);
     if (r.gateway) catalog.gateways.push(r.gateway);
     return r.problems;
   },
@@ -150,16 +151,12 @@ export function unresolvedReferences(catalog: Catalog): Reference[] {
 
 /** Every breed defined in the catalog, inline ones included. */
 export function allBreeds(catalog: Catalog): Breed[] {
-  const out: Breed[] = [];
-  const visit = (b: Inline<Breed>) => {
-    if (isRef(b) || out.includes(b)) return;
-    out.push(b);
-    Object.values(b.dependencies).forEach(visit);
-  };
-  catalog.breeds.forEach(visit);
-  for (const bp of [...catalog.blueprints, ...catalog.deployments]) for (const cl of bp.clusters) cl.services.forEach((s) => visit(s.breed));
-  catalog.workflows.forEach((w) => visit(w.breed));
-  return out;
+  const blueprints = [...catalog.blueprints, ...catalog.deployments];
+  return inlineBreeds([
+    ...catalog.breeds,
+    ...blueprints.flatMap((bp) => bp.clusters.flatMap((cl) => cl.services.map((s) => s.breed))),
+    ...catalog.workflows.map((w) => w.breed),
+  ]);
 }
 
 function referencesOf(catalog: Catalog): Reference[] {

@@ -7,7 +7,7 @@ import { isNode, LineCounter, parseAllDocuments, type Document } from "yaml";
 import { ARTIFACT_KINDS } from "../model/artifact";
 import type { Gateway } from "../model/gateway";
 import type { Problem } from "../model/problem";
-import { fromVampFields } from "../record/spec";
+import { fromVampFields } from "../validation/dialect";
 import { validateGateway } from "../validation/gateway";
 import { pathSegments } from "./path";
 
@@ -90,10 +90,15 @@ export function readGateways(text: string, file: string): { gateways: Gateway[];
       problems.push({ source: a.source, path: "kind", message: `${a.kind} are not handled by the gateway engine; only gateways`, ...a.locate("kind") });
       continue;
     }
-    const { kind: _kind, name, metadata: _metadata, ...rest } = a.body;
-    const r = validateGateway(fromVampFields(rest), { source: a.source, name, dialect: "vamp" });
+    const r = readGateway(a);
     problems.push(...r.problems.map((p) => ({ ...p, ...a.locate(p.path) })));
     if (r.gateway) gateways.push(r.gateway);
   }
   return { gateways, problems };
+}
+
+/** One gateway document (Vamp's field names) → the validated gateway. */
+export function readGateway(a: RawArtifact): { gateway?: Gateway; problems: Problem[] } {
+  const { kind: _kind, name, metadata: _metadata, ...rest } = a.body;
+  return validateGateway(fromVampFields(rest), { source: a.source, name, dialect: "vamp" });
 }

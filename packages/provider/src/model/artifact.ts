@@ -16,6 +16,18 @@ export type Inline<T> = T | Ref;
 
 export const isRef = <T>(v: Inline<T>): v is Ref => typeof v === "object" && v !== null && "ref" in v && Object.keys(v).length === 1;
 
+/** The breeds given inline among `roots` and their dependencies, each once (references skipped). */
+export function inlineBreeds(roots: Inline<Breed>[]): Breed[] {
+  const out: Breed[] = [];
+  const visit = (b: Inline<Breed>) => {
+    if (isRef(b) || out.some((x) => x.name === b.name)) return;
+    out.push(b);
+    Object.values(b.dependencies).forEach(visit);
+  };
+  roots.forEach(visit);
+  return out;
+}
+
 export interface Deployable {
   /** `container/docker` unless given. */
   type: string;

@@ -4,7 +4,8 @@
  */
 import { VampError } from "../model/problem";
 import { RECORD_API_VERSION, type GatewayRecord, type RouteManager } from "../model/record";
-import { fromVampFields, normalizeSpec } from "./spec";
+import { fromVampFields } from "../validation/dialect";
+import { normalizeSpec } from "./spec";
 import { typedName } from "../validation/dialect";
 import { stableStringify } from "../model/stable";
 

@@ -1,6 +1,6 @@
 export { encodeRecord, decodeRecord } from "./codec";
 export { stableStringify, changedFields } from "../model/stable";
-export { normalizeSpec, fromVampFields } from "./spec";
+export { normalizeSpec } from "./spec";
 export * from "./ownership";
 export { mergeDiscovered } from "./merge";
 export { reconcileWeights } from "./weights";

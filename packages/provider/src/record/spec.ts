@@ -2,8 +2,7 @@
  * The normal form of a {@link GatewaySpec}: what the store keeps and what `diff` and `refresh`
  * compare, so `9050` equals `"9050/http"` and `"90%"` equals `90`.
  */
-import type { GatewaySpec, RouteSpec } from "../model/spec";
-import { typedName } from "../validation/dialect";
+import type { GatewaySpec } from "../model/spec";
 import { percentage, port as parsePort } from "../validation/values";
 
 type Raw = Record<string, unknown>;
@@ -42,22 +41,4 @@ export function normalizeSpec(spec: Partial<GatewaySpec>): GatewaySpec {
   }
   out.routes ??= {};
   return out as unknown as GatewaySpec;
-}
-
-/**
- * A gateway in Vamp's field names (`virtual_hosts`, `condition_strength`) → the typed shape's
- * names; values as given. Unknown fields keep their names, so validation reports them.
- */
-export function fromVampFields(body: Raw): Partial<GatewaySpec> {
-  const out: Raw = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (k === "routes" && isObject(v)) {
-      out.routes = Object.fromEntries(Object.entries(v).map(([key, r]) => [key, isObject(r) ? renameKeys(r) : r]));
-    } else out[typedName(k)] = v;
-  }
-  return out as Partial<GatewaySpec>;
-}
-
-function renameKeys(r: Raw): RouteSpec {
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [typedName(k), v])) as RouteSpec;
 }

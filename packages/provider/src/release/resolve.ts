@@ -6,7 +6,7 @@
  * changes.
  */
 import type { ArtifactCatalog, Blueprint, Breed, Cluster, Escalation, Inline, Scale, Service, Sla } from "../model/artifact";
-import { isRef } from "../model/artifact";
+import { inlineBreeds, isRef } from "../model/artifact";
 import { keyPath, quote, type Problem } from "../model/problem";
 
 /** A service with everything it referred to in place. */
@@ -40,7 +40,7 @@ export function resolveBlueprint(
 ): { blueprint?: ResolvedBlueprint; problems: Problem[] } {
   const problems: Problem[] = [];
   // Breeds given inline anywhere in the blueprint may be named elsewhere in it (a dependency).
-  catalog = { ...catalog, breeds: [...catalog.breeds, ...inlineBreeds(bp)] };
+  catalog = { ...catalog, breeds: [...catalog.breeds, ...inlineBreeds(bp.clusters.flatMap((cl) => cl.services.map((s) => s.breed)))] };
   const missing = (kind: string, name: string, path: string) =>
     problems.push({ source, path, message: `${kind} ${quote(name)} is not defined: give it with the deployment's ${kind}s, or inline it` });
   const find = <T extends { name?: string }>(list: T[], v: Inline<T> | undefined, kind: string, path: string): T | undefined => {
@@ -134,17 +134,6 @@ function checkSupplied(bp: ResolvedBlueprint, source: string, problems: Problem[
           });
       }
     });
-}
-
-function inlineBreeds(bp: Blueprint): Breed[] {
-  const out: Breed[] = [];
-  const visit = (b: Inline<Breed>) => {
-    if (isRef(b) || out.some((x) => x.name === b.name)) return;
-    out.push(b);
-    Object.values(b.dependencies).forEach(visit);
-  };
-  for (const cl of bp.clusters) cl.services.forEach((s) => visit(s.breed));
-  return out;
 }
 
 /** Another version of the breed `name` (`api:2` for `api:1`): the one whose name shares the part before `:`. */

@@ -1,6 +1,6 @@
 export { validateGateway, type ValidateOptions } from "./gateway";
 export { validateTenant } from "./tenant";
-export { fieldName, typedName, VAMP_FIELD_NAMES, type Dialect } from "./dialect";
+export { fieldName, fromVampFields, typedName, VAMP_FIELD_NAMES, type Dialect } from "./dialect";
 export { shareRemainder } from "./weights";
 export * from "./values";
 export { validateBreed, type ArtifactOptions } from "./artifact/breed";

@@ -1,7 +1,7 @@
 import { MAX_TERMS } from "../condition/dnf";
 import { readGateways } from "../dsl/read";
 import { formatProblem } from "../model/problem";
-import { fromVampFields } from "../record/spec";
+import { fromVampFields } from "./dialect";
 import { resolveSet } from "../resolve/set";
 import { validateGateway } from "./gateway";
 

@@ -5,15 +5,25 @@
  * or a full gateway) and `cluster.VAR` environment variables. What can only be checked against
  * breeds given by reference waits for the deployment (`deployment/`).
  */
-import type { Blueprint, BlueprintGateway, Breed, Cluster, Service } from "../../model/artifact";
+import { isRef, type Blueprint, type BlueprintGateway, type Breed, type Cluster, type Service } from "../../model/artifact";
 import { keyPath, quote, type Problem } from "../../model/problem";
 import type { GatewaySpec } from "../../model/spec";
 import { Check, given, isObject, type Raw } from "../check";
+import { fromVampFields } from "../dialect";
 import { validateGateway } from "../gateway";
 import { port as parsePort } from "../values";
 import { checkBreed, type ArtifactOptions } from "./breed";
-import { checkArguments, checkArtifactName, checkDialects, checkHealthChecks, checkInline, checkPartName, checkScale, checkVariables } from "./parts";
-import { parseValue } from "./references";
+import {
+  checkArguments,
+  checkArtifactName,
+  checkDialects,
+  checkHealthChecks,
+  checkInline,
+  checkPartName,
+  checkReferenceTargets,
+  checkScale,
+  checkVariables,
+} from "./parts";
 import { checkSla } from "./sla";
 
 export const BLUEPRINT_FIELDS = ["name", "kind", "metadata", "gateways", "clusters", "environmentVariables", "dialects"] as const;
@@ -100,7 +110,7 @@ function checkServices(v: unknown, path: string, c: Check): Service[] {
   return out;
 }
 
-export const breedName = (b: Service["breed"]): string => ("ref" in b ? b.ref : (b as Breed).name);
+export const breedName = (b: Service["breed"]): string => (isRef(b) ? b.ref : b.name);
 
 function checkService(v: unknown, path: string, c: Check): Service | undefined {
   if (typeof v === "string") v = { breed: v };
@@ -126,9 +136,8 @@ function checkClusterGateways(v: unknown, path: string, services: Service[] | un
   for (const [portName, body] of Object.entries(v)) {
     const at = `${path}${keyPath(portName)}`;
     if (checkPartName(portName, at, "port", c) === undefined) continue;
-    const inline = services.map((s) => s.breed).filter((b): b is Breed => !("ref" in b));
-    if (inline.length === services.length && !inline.some((b) => b.ports.some((p) => p.name === portName)))
-      c.err(at, `names no port of the cluster's breeds (${[...new Set(inline.flatMap((b) => b.ports.map((p) => p.name)))].join(", ") || "none"})`);
+    const known = portNames(services);
+    if (known && !known.includes(portName)) c.err(at, `names no port of the cluster's breeds (${known.join(", ") || "none"})`);
     const spec = checkRoutesByBreed(body, at, names, c);
     if (spec) out[portName] = spec;
   }
@@ -145,29 +154,14 @@ function checkRoutesByBreed(body: unknown, path: string, breeds: string[], c: Ch
   const keys = Object.keys(routes);
   const stand = Object.fromEntries(keys.map((k, i) => [`r${i}`, routes[k]]));
   const { port: _port, routes: _routes, ...rest } = body;
-  const r = validateGateway(
-    { ...renameForGateway(rest, c), routes: renameRoutes(stand, c) },
-    { source: c.source, name: "cluster-gateway", dialect: c.dialect },
-  );
+  const r = validateGateway(typed({ ...rest, routes: stand }, c), { source: c.source, name: "cluster-gateway", dialect: c.dialect });
   for (const p of r.problems)
     c.problems.push({ ...p, path: `${path}.${p.path.replace(/^routes\.r(\d+)/, (_m, i: string) => `routes${keyPath(keys[Number(i)])}`)}` });
   return r.problems.length ? undefined : ({ ...rest, routes } as Partial<GatewaySpec>);
 }
 
-/** A Vamp document's gateway fields under their typed names (the gateway validator reads typed names). */
-function renameForGateway(body: Raw, c: Check): Raw {
-  return c.dialect === "vamp" ? Object.fromEntries(Object.entries(body).map(([k, v]) => [k === "virtual_hosts" ? "virtualHosts" : k, v])) : body;
-}
-
-function renameRoutes(routes: Raw, c: Check): Raw {
-  if (c.dialect !== "vamp") return routes;
-  return Object.fromEntries(
-    Object.entries(routes).map(([k, r]) => [
-      k,
-      isObject(r) ? Object.fromEntries(Object.entries(r).map(([f, v]) => [f === "condition_strength" ? "conditionStrength" : f, v])) : r,
-    ]),
-  );
-}
+/** A gateway body in the input's dialect → the typed names the gateway validator reads. */
+const typed = (body: Raw, c: Check): Raw => (c.dialect === "vamp" ? fromVampFields(body) : body);
 
 /** `9050: cluster/port` (short) or `"9050/http": { routes: { "cluster/port": {...} } }` (full). */
 function checkGateways(v: unknown, clusters: Checked[], c: Check): BlueprintGateway[] {
@@ -199,23 +193,22 @@ function checkClusterPort(target: string, path: string, clusters: Checked[], c: 
   const cl = clusters.find((x) => x.name === cluster);
   if (cl && !cl.complete) return true;
   if (!cl) return (c.err(path, `names no cluster of this blueprint (${clusters.map((x) => x.name).join(", ")}), got ${quote(target)}`), false);
-  const inline = cl.services.map((s) => s.breed).filter((b): b is Breed => !("ref" in b));
-  if (inline.length === cl.services.length && !inline.some((b) => b.ports.some((x) => x.name === port)))
-    return (
-      c.err(path, `cluster ${cluster} has no port ${quote(port)} (${[...new Set(inline.flatMap((b) => b.ports.map((x) => x.name)))].join(", ") || "none"})`),
-      false
-    );
+  const known = portNames(cl.services);
+  if (known && !known.includes(port)) return (c.err(path, `cluster ${cluster} has no port ${quote(port)} (${known.join(", ") || "none"})`), false);
   return true;
+}
+
+/** The port names of the services' breeds; undefined when one is a reference (checked at deploy time). */
+function portNames(services: Service[]): string[] | undefined {
+  const inline = services.map((s) => s.breed).filter((b): b is Breed => !isRef(b));
+  return inline.length === services.length ? [...new Set(inline.flatMap((b) => b.ports.map((p) => p.name)))] : undefined;
 }
 
 function checkFullGateway(body: unknown, path: string, clusters: Checked[], c: Check): Partial<GatewaySpec> | undefined {
   if (!isObject(body)) return void c.err(path, `must be cluster/port or a gateway { routes, ... }, got ${quote(body)}`);
   const routes = isObject(body.routes) ? body.routes : {};
   for (const key of Object.keys(routes)) checkClusterPort(key, `${path}.routes${keyPath(key)}`, clusters, c);
-  const r = validateGateway(
-    { ...renameForGateway(body, c), routes: renameRoutes(routes, c) },
-    { source: c.source, name: "blueprint-gateway", dialect: c.dialect },
-  );
+  const r = validateGateway(typed(body, c), { source: c.source, name: "blueprint-gateway", dialect: c.dialect });
   for (const p of r.problems) c.problems.push({ ...p, path: `${path}.${p.path}` });
   return r.problems.length ? undefined : (body as Partial<GatewaySpec>);
 }
@@ -238,16 +231,14 @@ function checkClusterVariables(v: unknown, path: string, clusters: Cluster[], c:
 
 /** References in service variables name clusters of the blueprint. */
 function checkClusterReferences(cl: Cluster, clusters: Cluster[], c: Check): void {
-  cl.services.forEach((s, i) => {
-    for (const v of s.environmentVariables) {
-      if (v.value === undefined) continue;
-      const path = `clusters${keyPath(cl.name)}.services[${i}].${c.at("", "environmentVariables")}.${v.name}`;
-      const p = parseValue(v.value);
-      if (!p.ok) c.err(path, `${p.reason}, got ${quote(v.value)}`);
-      else
-        for (const target of new Set(p.parts.flatMap((r) => (typeof r === "string" ? [] : [r.target]))))
-          if (!clusters.some((x) => x.name === target))
-            c.err(path, `refers to "${target}", which is no cluster of this blueprint (${clusters.map((x) => x.name).join(", ")})`);
-    }
-  });
+  const names = clusters.map((x) => x.name);
+  cl.services.forEach((s, i) =>
+    checkReferenceTargets(
+      s.environmentVariables,
+      `clusters${keyPath(cl.name)}.services[${i}].${c.at("", "environmentVariables")}`,
+      names,
+      "no cluster of this blueprint",
+      c,
+    ),
+  );
 }

@@ -3,8 +3,7 @@ import type { Breed, Deployable, Inline } from "../../model/artifact";
 import { quote, type Problem } from "../../model/problem";
 import { Check, given, isObject, type Raw } from "../check";
 import type { Dialect } from "../dialect";
-import { checkArguments, checkArtifactName, checkHealthChecks, checkInline, checkPartName, checkPorts, checkVariables } from "./parts";
-import { parseValue } from "./references";
+import { checkArguments, checkArtifactName, checkHealthChecks, checkInline, checkPartName, checkPorts, checkReferenceTargets, checkVariables } from "./parts";
 
 export const BREED_FIELDS = [
   "name",
@@ -57,8 +56,9 @@ export function checkBreed(raw: Raw, path: string, c: Check, seen: string[] = []
       c.err(`${at("healthChecks")}[${i}].port`, `names no port of this breed (${ports.map((p) => p.name).join(", ") || "it has none"}), got ${quote(h.port)}`);
   // The declared aliases, valid or not: a dependency's own problem is reported once, at itself.
   const aliases = isObject(raw.dependencies) ? Object.keys(raw.dependencies) : [];
-  checkValueReferences(environmentVariables, at("environmentVariables"), aliases, c);
-  checkValueReferences(constants, at("constants"), aliases, c);
+  // A breed reaches only what it depends on.
+  checkReferenceTargets(environmentVariables, at("environmentVariables"), aliases, "not a dependency of this breed", c);
+  checkReferenceTargets(constants, at("constants"), aliases, "not a dependency of this breed", c);
   if (c.problems.length > n || !name || !deployable) return undefined;
   return { name, deployable, ports, environmentVariables, constants, arguments: args, dependencies, ...(healthChecks ? { healthChecks } : {}) };
 }
@@ -86,17 +86,4 @@ function checkDependencies(v: unknown, path: string, c: Check, seen: string[]): 
     else if (b) out[alias] = b;
   }
   return out;
-}
-
-/** Every `$alias...` in the values names a dependency (a breed reaches only what it depends on). */
-function checkValueReferences(vars: { name: string; value?: string }[], path: string, aliases: string[], c: Check): void {
-  for (const v of vars) {
-    if (v.value === undefined) continue;
-    const p = parseValue(v.value);
-    if (!p.ok) c.err(`${path}.${v.name}`, `${p.reason}, got ${quote(v.value)}`);
-    else
-      for (const target of new Set(p.parts.flatMap((r) => (typeof r === "string" ? [] : [r.target]))))
-        if (!aliases.includes(target))
-          c.err(`${path}.${v.name}`, `refers to "${target}", which is not a dependency of this breed (${aliases.join(", ") || "it has none"})`);
-  }
 }

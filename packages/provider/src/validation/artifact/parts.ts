@@ -8,6 +8,7 @@ import { quote } from "../../model/problem";
 import { Check, given, isObject, type Raw } from "../check";
 import { cpu, memory, seconds, wholeNumber } from "../units";
 import { port as parsePort } from "../values";
+import { parseValue } from "./references";
 
 /** Artifact names (breeds, blueprints, scales, ...): no whitespace, `/`, `[` or `]` (Vamp's rule). */
 export function checkArtifactName(v: unknown, path: string, c: Check): string | undefined {
@@ -154,4 +155,21 @@ export function checkScale(v: Raw, path: string, c: Check): Scale | undefined {
   if (!instances.ok) c.err(at("instances"), instances.reason);
   if (c.problems.length > n || !cores.ok || !mib.ok || !instances.ok) return undefined;
   return { ...(typeof v.name === "string" ? { name: v.name } : {}), cpu: cores.value, memory: mib.value, instances: instances.value };
+}
+
+/**
+ * Each value's references name one of `known` (a breed's dependency aliases, a blueprint's
+ * clusters); `what` says what they must be, for the message.
+ */
+export function checkReferenceTargets(vars: EnvironmentVariable[], path: string, known: string[], what: string, c: Check): void {
+  for (const v of vars) {
+    if (v.value === undefined) continue;
+    const p = parseValue(v.value);
+    if (!p.ok) {
+      c.err(`${path}.${v.name}`, `${p.reason}, got ${quote(v.value)}`);
+      continue;
+    }
+    for (const target of new Set(p.parts.flatMap((r) => (typeof r === "string" ? [] : [r.target]))))
+      if (!known.includes(target)) c.err(`${path}.${v.name}`, `refers to "${target}", which is ${what} (${known.join(", ") || "it has none"})`);
+  }
 }
