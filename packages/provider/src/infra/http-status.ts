@@ -1,6 +1,7 @@
 /**
  * The one status server of every daemon (gateway agent, reconciler): `/healthz`, `/readyz`,
- * `/status` (JSON) and, when given, `/metrics` (Prometheus text). Loopback unless told otherwise.
+ * `/status` (JSON) and, when given, `/metrics` (Prometheus text) and more read-only JSON
+ * endpoints with query parameters (the agent's `/window`). Loopback unless told otherwise.
  */
 import * as http from "node:http";
 
@@ -11,10 +12,23 @@ export interface StatusSource {
   status(): unknown;
   /** Prometheus text for `/metrics`; absent: 404. */
   metrics?(): Promise<string>;
+  /** More JSON endpoints by path; a thrown `VampError` of code `invalid` answers 400 with its message. */
+  json?: Record<string, (query: URLSearchParams) => unknown>;
 }
 
-function route(source: StatusSource, url: string | undefined): Promise<[number, string, string]> | [number, string, string] {
-  switch (url) {
+type Answer = [number, string, string];
+
+function route(source: StatusSource, rawUrl: string | undefined): Promise<Answer> | Answer {
+  const url = new URL(rawUrl ?? "/", "http://status");
+  const handler = source.json?.[url.pathname];
+  if (handler)
+    return Promise.resolve()
+      .then(() => handler(url.searchParams))
+      .then(
+        (body): Answer => [200, JSON.stringify(body), "application/json"],
+        (e: Error & { code?: string }): Answer => [e.code === "invalid" ? 400 : 500, `${e.message}\n`, "text/plain"],
+      );
+  switch (url.pathname) {
     case "/healthz":
       return [200, "ok\n", "text/plain"];
     case "/readyz": {

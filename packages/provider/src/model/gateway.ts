@@ -68,5 +68,7 @@ export interface Gateway {
   sticky?: Sticky;
   virtualHosts: string[];
   selector?: string;
+  /** The access log keeps the query string (off by default: it may carry personal data). */
+  logQueryString?: boolean;
   routes: Route[];
 }

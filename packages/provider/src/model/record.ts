@@ -46,3 +46,20 @@ export interface DiscoveredState {
   /** Who discovered it (`pulumi` or `reconciler/<host>`), for humans. */
   writer: string;
 }
+
+/**
+ * An agent's presence in the store (`/vamp/<org>/<env>/agents/<id>`), rewritten every few seconds:
+ * readers treat one older than {@link AGENT_PRESENCE_STALE_MS} as gone.
+ */
+export interface AgentPresence {
+  id: string;
+  /** Its status endpoint (`http://127.0.0.1:19100`): `/status`, `/metrics`, `/window`. */
+  endpoint: string;
+  ready: boolean;
+  /** Store revisions served, by gateway. */
+  revisions: Record<string, string>;
+  /** When it last wrote this, ms since the epoch. */
+  at: number;
+}
+
+export const AGENT_PRESENCE_STALE_MS = 30_000;

@@ -38,11 +38,13 @@ export interface GatewaySpec {
   virtualHosts?: string[];
   /** Discover routes from workloads: `label(app)(shop) && label(version)((.*))`. */
   selector?: string;
+  /** Keep the query string in the access log shipped to search (default false: it may carry personal data). */
+  logQueryString?: boolean;
   /** Routes keyed by target: `"[host:port]"`, another gateway's name, or a selector capture `(1.0)`. */
   routes: Record<string, RouteSpec>;
 }
 
 /** The fields of a {@link GatewaySpec}, in order. */
-export const GATEWAY_SPEC_FIELDS = ["port", "sticky", "virtualHosts", "selector", "routes"] as const;
+export const GATEWAY_SPEC_FIELDS = ["port", "sticky", "virtualHosts", "selector", "logQueryString", "routes"] as const;
 /** The fields of a {@link RouteSpec}, in order. */
 export const ROUTE_SPEC_FIELDS = ["weight", "condition", "conditionStrength", "rewrites", "balance", "selector", "instances"] as const;

@@ -33,3 +33,13 @@ export function gatewayNameOf(t: Tenant, key: string): string | undefined {
   const rest = key.slice(dir.length);
   return rest && !rest.includes("/") ? decodeURIComponent(rest) : undefined;
 }
+
+/** Where each gateway agent of a tenant says it is alive, where its status endpoint is and what it serves. */
+export function agentsDir(t: Tenant): string {
+  return `${tenantDir(t)}/agents`;
+}
+
+/** The key of one agent's presence record. */
+export function agentKey(t: Tenant, agentId: string): string {
+  return `${agentsDir(t)}/${encodeURIComponent(agentId)}`;
+}

@@ -16,7 +16,7 @@
  */
 import type { ResolvedGateway, ResolvedRoute } from "../model/resolved";
 import { toHaproxyCondition } from "./acl";
-import { logFormat } from "./log-format";
+import { LOGGED_HEADER, logFormat } from "./log-format";
 import { hopNames } from "./names";
 import { renderRoute } from "./route";
 import { writeAcls, type Line, type Names, type Parts } from "./lines";
@@ -45,6 +45,10 @@ export function renderGateway(g: ResolvedGateway, ctx: GatewayContext, line: Lin
   line("  option dontlog-normal");
   line(`  log-format ${logFormat({ gateway: g.name, route: "-" }, mode)}`);
   if (mode === "tcp") line("  option tcplog");
+  else {
+    line(`  http-response set-log-level silent if { res.hdr(${LOGGED_HEADER}) -m found }`);
+    line(`  http-response del-header ${LOGGED_HEADER}`);
+  }
   for (const r of conditional) {
     const c = toHaproxyCondition(r.condition!.ast);
     writeAcls(c.acls, line);

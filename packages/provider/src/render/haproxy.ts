@@ -21,13 +21,22 @@ export interface RenderOptions {
   serverStateFile?: string;
   /** The shared virtual-host frontend's port; default 80. */
   virtualHostsPort?: number;
-  /** Access logs: `stdout` (default), a syslog address like `127.0.0.1:514`, or false. */
-  log?: string | false;
+  /**
+   * Access logs: `stdout` (default), a syslog address like `127.0.0.1:514`, false, or a ring
+   * HAProxy forwards over TCP to the agent (buffered in HAProxy's memory up to `bytes`, so serving
+   * never waits on the reader and nothing is written to disk).
+   */
+  log?: string | false | LogRing;
   /** A `monitor-uri /health` frontend on this port. */
   healthPort?: number;
   maxconn?: number;
   /** Scopes the internal abstract sockets to this HAProxy (letters and digits); the agent sets it. */
   instance?: string;
+}
+
+/** HAProxy's log ring and the TCP address its lines are forwarded to. */
+export interface LogRing {
+  ring: { server: string; bytes?: number };
 }
 
 export interface RenderResult extends RenderedConfig {
@@ -150,11 +159,12 @@ function renderHead(sorted: ResolvedGateway[], opts: RenderOptions, bind: (port:
   line("global");
   // Without maxconn HAProxy sizes itself from the file-descriptor limit it is given.
   if (opts.maxconn) line(`  maxconn ${opts.maxconn}`);
-  if (opts.log !== false) line(opts.log && opts.log !== "stdout" ? `  log ${opts.log} local0` : "  log stdout format raw local0");
+  renderLog(line, opts.log);
   if (opts.statsSocket) line(`  stats socket ${opts.statsSocket} mode 600 level admin expose-fd listeners`);
   if (opts.serverStateFile) line(`  server-state-file ${opts.serverStateFile}`);
   // Old workers finish their connections after a reload, but not forever.
   line("  hard-stop-after 60s");
+  renderRing(line, opts.log);
   renderDefaults(line, opts);
   if (opts.healthPort) {
     line("");
@@ -166,6 +176,25 @@ function renderHead(sorted: ResolvedGateway[], opts: RenderOptions, bind: (port:
   if (vhostGateways.length) renderVirtualHosts(vhostGateways, bind(opts.virtualHostsPort ?? 80), line, names);
   if (sorted.some((g) => g.port.protocol === "http")) renderHopFrontend(line, opts.instance);
   return out.join("\n") + "\n";
+}
+
+function renderLog(line: Line, log: RenderOptions["log"]): void {
+  if (log === false) return;
+  if (typeof log === "object") line("  log ring@vamp_access_log local0");
+  else line(log && log !== "stdout" ? `  log ${log} local0` : "  log stdout format raw local0");
+}
+
+/** The ring section: after `defaults`' siblings, at the end of the head. */
+function renderRing(line: Line, log: RenderOptions["log"]): void {
+  if (typeof log !== "object" || !log) return;
+  line("");
+  line("ring vamp_access_log");
+  line("  format raw");
+  line("  maxlen 8192");
+  line(`  size ${log.ring.bytes ?? 16 * 2 ** 20}`);
+  line("  timeout connect 1s");
+  line("  timeout server 10s");
+  line(`  server agent ${log.ring.server}`);
 }
 
 function renderDefaults(line: Line, opts: RenderOptions): void {

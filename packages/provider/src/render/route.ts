@@ -6,7 +6,7 @@
 import type { Instance } from "../model/gateway";
 import type { ResolvedGateway, ResolvedRoute, SlotState } from "../model/resolved";
 import { toHaproxyCondition } from "./acl";
-import { literal, LOG_VARS, logFormat } from "./log-format";
+import { literal, LOG_VARS, LOGGED_HEADER, logFormat } from "./log-format";
 import { instanceServer } from "./names";
 import { assignSlots, slotCapacity, slotName, slotsApply, slotStates } from "./slots";
 import { writeAcls, type Line, type Names, type Parts } from "./lines";
@@ -21,6 +21,8 @@ export function renderRoute(g: ResolvedGateway, r: ResolvedRoute, line: Line, pa
     // The shared hop frontend logs the request with these names.
     line(`  http-request set-var-fmt(${LOG_VARS.gateway}) "${literal(g.name)}"`);
     line(`  http-request set-var-fmt(${LOG_VARS.route}) "${literal(r.key)}"`);
+    line(`  http-response set-header ${LOGGED_HEADER} 1`);
+    if (g.logQueryString) line(`  http-request set-var-fmt(${LOG_VARS.query}) "?%[query]" if { query -m found }`);
   } else {
     line(`listen ${rn.backend}`);
     line("  mode tcp");

@@ -10,6 +10,7 @@ export type Dialect = "program" | "vamp";
 /** The Vamp name of each typed field whose name differs. */
 export const VAMP_FIELD_NAMES: Readonly<Record<string, string>> = {
   virtualHosts: "virtual_hosts",
+  logQueryString: "log_query_string",
   conditionStrength: "condition_strength",
   environmentVariables: "environment_variables",
   healthChecks: "health_checks",

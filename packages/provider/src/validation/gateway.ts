@@ -45,9 +45,10 @@ export function validateGateway(spec: unknown, opts: ValidateOptions): { gateway
   const sticky = checkSticky(spec.sticky, protocol, c);
   const virtualHosts = checkVirtualHosts(spec.virtualHosts, protocol, c);
   const selector = given(spec.selector) ? checkSelector(spec.selector, "selector", c) : undefined;
+  const logQueryString = checkLogQueryString(spec.logQueryString, protocol, c);
   const routes = validateRoutes(spec.routes, protocol, c);
   if (c.problems.length || name === undefined) return { problems: c.problems };
-  return { gateway: { name, port, protocol, sticky, virtualHosts, selector, routes }, problems: [] };
+  return { gateway: { name, port, protocol, sticky, virtualHosts, selector, ...(logQueryString ? { logQueryString } : {}), routes }, problems: [] };
 }
 
 function checkName(opts: ValidateOptions, c: Check): string | undefined {
@@ -63,6 +64,13 @@ function checkPort(v: unknown, c: Check): Gateway["port"] {
   const p = parsePort(v);
   if (!p.ok) return void c.err("port", p.reason);
   return p.value;
+}
+
+function checkLogQueryString(v: unknown, protocol: Protocol, c: Check): boolean | undefined {
+  if (!given(v)) return undefined;
+  if (typeof v !== "boolean") return void c.err("logQueryString", `must be true or false, got ${quote(v)}`);
+  if (v && protocol === "tcp") return void c.err("logQueryString", "a tcp gateway has no query string to log");
+  return v;
 }
 
 function checkSticky(v: unknown, protocol: Protocol, c: Check): Gateway["sticky"] {

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { Client } from "@opensearch-project/opensearch";
-import { expiredIndices, indexPrefix, indexTemplate, LOG_STREAMS, type LogStream, type StreamSpec } from "./spec";
+import { expiredIndices, indexPrefix, indexTemplate, LOG_STREAMS, type LogStream, type StreamSpec } from "@vamp-pulumi/provider";
 
 export interface SearchLogIndicesInputs {
   url: string;

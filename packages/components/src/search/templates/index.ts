@@ -1,2 +1,2 @@
 export { SearchLogIndices, type SearchLogIndicesArgs } from "./resource";
-export { LOG_STREAMS, indexPrefix, indexTemplate, expiredIndices, dailyIndex, type LogStream, type StreamSpec } from "./spec";
+export { LOG_STREAMS, indexPrefix, indexTemplate, expiredIndices, dailyIndex, type LogStream, type StreamSpec } from "@vamp-pulumi/provider";

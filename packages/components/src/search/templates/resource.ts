@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { delegatingProvider } from "@vamp-pulumi/provider";
-import type { LogStream, StreamSpec } from "./spec";
+import type { LogStream, StreamSpec } from "@vamp-pulumi/provider";
 
 /** Arguments of {@link SearchLogIndices}. */
 export interface SearchLogIndicesArgs {

@@ -26,6 +26,8 @@ export interface GatewayArgs {
   virtualHosts?: pulumi.Input<pulumi.Input<string>[]>;
   /** A selector (`label(app)(shop) && label(version)((.*))`) for the reconciler. */
   selector?: pulumi.Input<string>;
+  /** Keep the query string in the access log shipped to search (default false: it may carry personal data). */
+  logQueryString?: pulumi.Input<boolean>;
   /** Routes keyed by target: `"[host:port]"`, another gateway's name, or a selector capture. */
   routes: pulumi.Input<Record<string, pulumi.Input<GatewayRouteArgs>>>;
   /**

@@ -1,4 +1,4 @@
-import { dailyIndex, expiredIndices, indexPrefix, indexTemplate } from "./spec";
+import { dailyIndex, expiredIndices, indexPrefix, indexTemplate } from "./indices";
 
 describe("index templates and retention", () => {
   const prefix = indexPrefix("acme", "prod", "gateway-logs");

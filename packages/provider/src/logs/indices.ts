@@ -8,6 +8,17 @@
 export const LOG_STREAMS = ["gateway-logs", "audit", "events"] as const;
 export type LogStream = (typeof LOG_STREAMS)[number];
 
+const EVENT_MAPPING = {
+  properties: {
+    "@timestamp": { type: "date" },
+    tags: { type: "keyword" },
+    type: { type: "keyword" },
+    actor: { type: "keyword" },
+    // Kept as written, not indexed: values differ in shape from one event type to the next.
+    value: { type: "object", enabled: false },
+  },
+};
+
 export interface StreamSpec {
   /** Days to keep; indices older than that are deleted. */
   retentionDays: number;
@@ -21,32 +32,36 @@ export function indexPrefix(organization: string, environment: string | undefine
 }
 
 const MAPPINGS: Record<LogStream, Record<string, unknown>> = {
-  // Only metadata of requests: never payloads, headers with credentials, or bodies.
+  // Only metadata of requests (see logs/access-log.ts): never payloads, headers, bodies or the
+  // client's address; the query string only where a gateway opts in.
   "gateway-logs": {
     properties: {
       "@timestamp": { type: "date" },
+      agent: { type: "keyword" },
       gateway: { type: "keyword" },
       route: { type: "keyword" },
-      status: { type: "short" },
+      server: { type: "keyword" },
+      protocol: { type: "keyword" },
       method: { type: "keyword" },
+      path: { type: "keyword", ignore_above: 2048 },
+      query: { type: "keyword", ignore_above: 2048 },
+      status: { type: "short" },
       duration_ms: { type: "float" },
+      response_ms: { type: "float" },
       bytes: { type: "long" },
-      client_country: { type: "keyword" },
+      termination: { type: "keyword" },
     },
   },
-  audit: {
-    properties: {
-      "@timestamp": { type: "date" },
-      actor: { type: "keyword" },
-      action: { type: "keyword" },
-      artifact: { type: "keyword" },
-      outcome: { type: "keyword" },
-    },
-  },
-  events: { properties: { "@timestamp": { type: "date" }, tags: { type: "keyword" }, type: { type: "keyword" }, value: { type: "object", enabled: false } } },
+  // Vamp's events ({ tags, type, value, timestamp }, events/event.ts): changes and what agents did.
+  audit: EVENT_MAPPING,
+  events: EVENT_MAPPING,
 };
 
 /** The body of `PUT _index_template/<prefix>`. */
+/**
+ * @example
+ * indexTemplate("vamp-acme-prod-gateway-logs", "gateway-logs", { retentionDays: 7 }).index_patterns // ["vamp-acme-prod-gateway-logs-*"]
+ */
 export function indexTemplate(prefix: string, stream: LogStream, spec: StreamSpec): Record<string, unknown> {
   return {
     index_patterns: [`${prefix}-*`],
