@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import {
+  ArtifactEvents,
   dnsName,
   Gateway,
   joinPath,
@@ -24,6 +25,7 @@ import {
   type ArtifactCatalog,
   type Blueprint,
   type DeploymentPlan,
+  type EventsArgs,
   type PlanOptions,
   type Problem,
   type ServiceStatus,
@@ -61,6 +63,8 @@ export interface DeploymentArgs {
   internalPorts?: PlanOptions["internalPorts"];
   /** How the gateways find the versions' pods at `up` (the reconciler follows them afterwards). */
   discovery?: pulumi.Input<{ kubeconfig?: pulumi.Input<string> }>;
+  /** The management region's search cluster: the deployment's and its gateways' changes leave Vamp events there (default: none). */
+  events?: pulumi.Input<EventsArgs>;
 }
 
 /** The blueprint of the arguments, validated, resolved and planned; problems at `blueprint.…`. */
@@ -120,7 +124,27 @@ export class Deployment extends pulumi.ComponentResource {
       );
     }
     this.gateways = {};
-    const common = { store: args.store, credentials: args.credentials, organization: env.organization, environment: env.name, deployment: this.deploymentName };
+    const common = {
+      store: args.store,
+      credentials: args.credentials,
+      organization: env.organization,
+      environment: env.name,
+      deployment: this.deploymentName,
+      events: args.events,
+    };
+    if (args.events)
+      new ArtifactEvents(
+        `${name}-events`,
+        {
+          kind: "deployments",
+          artifactName: this.deploymentName,
+          organization: env.organization,
+          environment: env.name,
+          content: args.blueprint,
+          events: args.events,
+        },
+        { parent: this },
+      );
     const discovery = args.discovery ? pulumi.output(args.discovery).apply((d) => ({ ...d, namespace: env.namespace })) : undefined;
     // Internal gateways discover the versions' pods once they run; external ones lead to them.
     const gateway = (g: DeploymentPlan["gateways"][number], extra: object, dependsOn: pulumi.Resource[]) =>

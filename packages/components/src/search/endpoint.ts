@@ -6,4 +6,6 @@ export interface SearchEndpoint {
   url: string;
   /** The region it runs in (`eu-west-1`); the GDPR check compares jurisdictions, not this. */
   region?: string;
+  /** `elasticsearch` or `opensearch`; omitted: the agents ask the cluster (`GET /`). */
+  flavor?: "elasticsearch" | "opensearch";
 }

@@ -17,12 +17,30 @@ export interface EnvironmentWorkloads {
   replicas: number;
   /** The gateway ports the load balancer exposes. */
   gatewayPorts: number[];
+  /** Where the agents ship the gateway logs (the environment's region), and write their events (the management region). */
+  search?: { url: string; flavor?: string };
+  events?: { url: string; flavor?: string };
 }
 
 /** The agents' health endpoint (liveness, readiness, metrics); probed by the kubelet, not exposed by the Service. */
 export const HEALTH_PORT = 19100;
 /** The workflow agent's (the reconciler's) health endpoint. */
 export const WORKFLOW_HEALTH_PORT = 19101;
+
+/** The agent's search options: gateway logs to the environment's cluster, events to the management region's. */
+function searchArgs(w: EnvironmentWorkloads): string[] {
+  const target = (flag: "search" | "events", t?: { url: string; flavor?: string }) =>
+    t ? [`--${flag}-url`, t.url, ...(t.flavor ? [`--${flag}-flavor`, t.flavor] : [])] : [];
+  return [...target("search", w.search), ...target("events", w.events)];
+}
+
+/** Search credentials from the agent's optional Secret `vamp-search` (keys as the variables' suffixes). */
+function searchCredentialEnv() {
+  return ["SEARCH_USERNAME", "SEARCH_PASSWORD", "SEARCH_API_KEY", "EVENTS_USERNAME", "EVENTS_PASSWORD", "EVENTS_API_KEY"].map((key) => ({
+    name: `VAMP_${key}`,
+    valueFrom: { secretKeyRef: { name: "vamp-search", key: key.toLowerCase().replace(/_/g, "-"), optional: true } },
+  }));
+}
 
 function storeArgs(store: StoreConnection): string[] {
   switch (store.kind) {
@@ -85,40 +103,52 @@ export function gatewayAgentDeployment(w: EnvironmentWorkloads) {
             },
           },
           securityContext: { runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 },
-          containers: [
-            {
-              name: "gateway-agent",
-              image: w.images.gatewayAgent,
-              args: [
-                ...storeArgs(w.store),
-                "--organization",
-                w.organization,
-                "--environment",
-                w.environment,
-                "--work-dir",
-                "/var/lib/vamp-gateway-agent",
-                "--listen",
-                `0.0.0.0:${HEALTH_PORT}`,
-              ],
-              env: credentialEnv(GATEWAY_AGENT),
-              ports: [{ name: "health", containerPort: HEALTH_PORT }, ...w.gatewayPorts.map((p) => ({ name: `gw-${p}`, containerPort: p }))],
-              readinessProbe: { httpGet: { path: "/readyz", port: HEALTH_PORT }, periodSeconds: 2 },
-              livenessProbe: { httpGet: { path: "/healthz", port: HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
-              resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-              securityContext: restricted,
-              volumeMounts: [
-                { name: "work", mountPath: "/var/lib/vamp-gateway-agent" },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-            },
-          ],
+          containers: [gatewayAgentContainer(w)],
           volumes: [
-            { name: "work", emptyDir: {} },
+            // The log spool lives here: its bound (256 MiB by default) fits under the limit.
+            { name: "work", emptyDir: { sizeLimit: "1Gi" } },
             { name: "tmp", emptyDir: {} },
           ],
         },
       },
     },
+  };
+}
+
+/** The agent's container: store, tenant, search targets; restricted, with its health probes. */
+function gatewayAgentContainer(w: EnvironmentWorkloads) {
+  return {
+    name: "gateway-agent",
+    image: w.images.gatewayAgent,
+    args: [
+      ...storeArgs(w.store),
+      "--organization",
+      w.organization,
+      "--environment",
+      w.environment,
+      "--work-dir",
+      "/var/lib/vamp-gateway-agent",
+      "--listen",
+      `0.0.0.0:${HEALTH_PORT}`,
+      // Each pod's name: its documents' ids and its events' tags tell the agents apart.
+      "--agent-id",
+      "$(POD_NAME)",
+      ...searchArgs(w),
+    ],
+    env: [
+      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      ...credentialEnv(GATEWAY_AGENT),
+      ...(w.search || w.events ? searchCredentialEnv() : []),
+    ],
+    ports: [{ name: "health", containerPort: HEALTH_PORT }, ...w.gatewayPorts.map((p) => ({ name: `gw-${p}`, containerPort: p }))],
+    readinessProbe: { httpGet: { path: "/readyz", port: HEALTH_PORT }, periodSeconds: 2 },
+    livenessProbe: { httpGet: { path: "/healthz", port: HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+    securityContext: restricted,
+    volumeMounts: [
+      { name: "work", mountPath: "/var/lib/vamp-gateway-agent" },
+      { name: "tmp", mountPath: "/tmp" },
+    ],
   };
 }
 

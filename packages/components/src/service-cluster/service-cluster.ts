@@ -71,6 +71,8 @@ export class ServiceCluster extends pulumi.ComponentResource {
         images,
         replicas: args.agentReplicas ?? 2,
         gatewayPorts: args.gatewayPorts,
+        ...(env.search ? { search: { url: env.search.url, ...(env.search.flavor ? { flavor: env.search.flavor } : {}) } } : {}),
+        ...(env.events ? { events: { url: env.events.url, ...(env.events.flavor ? { flavor: env.events.flavor } : {}) } } : {}),
       };
       const k = { parent: this, provider: args.provider, dependsOn: [env] };
       const id = `${name}-${env.namespace}`;

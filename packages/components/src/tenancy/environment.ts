@@ -17,6 +17,8 @@ export interface EnvironmentArgs {
   provider: k8s.Provider;
   /** Overrides the organization's search cluster (GDPR: gateway logs stay in their region). */
   search?: SearchEndpoint;
+  /** Where the environment's events (the audit log) go; default the organization's search cluster (the management region's). */
+  events?: SearchEndpoint;
 }
 
 export function validateEnvironmentArgs(args: Pick<EnvironmentArgs, "name"> & { organization: { name: string } }): Problem[] {
@@ -43,6 +45,8 @@ export class Environment extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   /** The search cluster its logs go to: its own, else the organization's. */
   public readonly search?: SearchEndpoint;
+  /** The search cluster its events go to: its own setting, else the organization's. */
+  public readonly events?: SearchEndpoint;
   public readonly serviceAccounts: { gatewayAgent: string; workflowAgent: string };
   /** The Vault policy names (when the organization has Vault). */
   public readonly policies?: { agent: string; writer: string };
@@ -58,6 +62,7 @@ export class Environment extends pulumi.ComponentResource {
     this.provider = args.provider;
     this.namespace = environmentNamespace(org, args.name);
     this.search = args.search ?? args.organization.search;
+    this.events = args.events ?? args.organization.search;
     const k = { parent: this, provider: args.provider };
     this.namespaceResource = new k8s.core.v1.Namespace(
       `${name}-namespace`,

@@ -47,7 +47,7 @@ const program = withSearchOptions(
 )
   .option("--work-dir <dir>", "HAProxy's configuration, sockets and state, and the log spool", "/var/lib/vamp-gateway-agent")
   .option("--listen <host:port>", "the agent's health, status and metrics endpoint (loopback unless told otherwise)", "127.0.0.1:19100")
-  .option("--logs-listen <host:port|off>", "where HAProxy forwards its access log to the agent (live metrics, shipping); off: no access log", "127.0.0.1:19101")
+  .option("--logs-listen <host:port|off>", "where HAProxy forwards its access log to the agent (live metrics, shipping); off: no access log", "127.0.0.1:19110")
   .option("--spool-max-bytes <n>", "the bound of the on-disk log spool while the search cluster is away", intOption(1 << 20, 2 ** 40), 256 * 2 ** 20)
   .option("--agent-id <id>", "this agent's name in events, logs and the store (default: the host name)")
   .option("--bind <address>", "the address gateway ports bind to (default: all addresses)")

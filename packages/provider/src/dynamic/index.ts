@@ -2,3 +2,5 @@ export { StoreEntry, type StoreEntryArgs, type StoreCredentialsArgs } from "./st
 export * from "./gateway";
 export * from "./route";
 export { delegatingProvider } from "./delegate";
+export * from "./artifact-events";
+export type { EventsArgs } from "./credentials";

@@ -20,6 +20,8 @@ import { updateEntry } from "../../store/update";
 import { validateGateway } from "../../validation/gateway";
 import { validateTenant } from "../../validation/tenant";
 import { dnsLabel, percentage } from "../../validation/values";
+import { archiveEvent, routeEvents } from "../../events/changes";
+import { emitResourceEvents, validateEvents } from "../events";
 import { checkResult } from "../failures";
 import type { GatewayInputs, GatewayOutputs } from "./inputs";
 
@@ -50,7 +52,7 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
   const problems: Problem[] = [...validateStoreConnection(n.store, "store"), ...validateTenant(n)];
   const spec = Object.fromEntries(GATEWAY_SPEC_FIELDS.filter((f) => n[f] !== undefined).map((f) => [f, n[f]]));
   problems.push(...validateGateway(spec, { source: "", name: n.gatewayName, namePath: "gatewayName", deployment: n.deployment }).problems);
-  problems.push(...validateDiscovery(n.discovery, n.selector));
+  problems.push(...validateDiscovery(n.discovery, n.selector), ...validateEvents(n.events));
   return checkResult(news, problems);
 }
 
@@ -73,7 +75,7 @@ export async function diff(_id: string, olds: GatewayOutputs, news: GatewayInput
   const replaces = changedFields(olds, news, IDENTITY);
   const updates = changedFields(specOf(olds), specOf(news), GATEWAY_SPEC_FIELDS);
   if (!replaces.length) await checkSlice(olds, news);
-  const other = changedFields(olds, news, ["credentials", "discovery"] as const);
+  const other = changedFields(olds, news, ["credentials", "discovery", "events"] as const);
   const changed = [...replaces, ...updates, ...other];
   // A renamed gateway is written under its new key before the old record goes, so traffic on
   // the old one never stops; the agent takes the new one as soon as its port is free.
@@ -108,7 +110,7 @@ async function checkSlice(olds: GatewayOutputs, news: GatewayInputs): Promise<vo
 export async function create(inputs: GatewayInputs): Promise<pulumi.dynamic.CreateResult> {
   const key = gatewayKey(inputs, inputs.gatewayName);
   const revision = await write(inputs, key, true);
-  const outs: GatewayOutputs = { ...inputs, key, revision };
+  const outs: GatewayOutputs = { ...inputs, key, revision, ...(await emitChanges(undefined, inputs, "create")) };
   return { id: key, outs };
 }
 
@@ -177,12 +179,28 @@ export function readOutputs(props: GatewayOutputs, rec: GatewayRecord, revision:
 
 export async function update(_id: string, olds: GatewayOutputs, news: GatewayInputs): Promise<pulumi.dynamic.UpdateResult> {
   const revision = await write(news, olds.key, false);
-  return { outs: { ...news, key: olds.key, revision } };
+  return { outs: { ...news, key: olds.key, revision, ...(await emitChanges(olds, news, "update")) } };
 }
 
 async function deleteGateway(_id: string, props: GatewayOutputs): Promise<void> {
   await withStore(props.store, props.credentials, async (store) => {
     await store.delete(props.key);
   });
+  await emitChanges(props, undefined, "delete"); // best effort: a deleted resource keeps no outputs
+}
+
+/** `archive:<action>` for the gateway and one event per route change. */
+function emitChanges(before: GatewayInputs | undefined, after: GatewayInputs | undefined, action: "create" | "update" | "delete") {
+  const i = (after ?? before)!;
+  const now = Date.now();
+  const spec = (x?: GatewayInputs) => (x ? specOf(x) : undefined);
+  const events = [
+    {
+      ...archiveEvent("gateways", i.gatewayName, action, after ? spec(after) : {}, now),
+      tags: [`gateways:${i.gatewayName}`, `archive:${action}`, `environments:${i.environment}`],
+    },
+    ...routeEvents(i.gatewayName, spec(before), spec(after), now).map((e) => ({ ...e, tags: [...e.tags, `environments:${i.environment}`] })),
+  ];
+  return emitResourceEvents(i.events, i.organization, events);
 }
 export { deleteGateway as delete };

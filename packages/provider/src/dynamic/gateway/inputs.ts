@@ -1,6 +1,8 @@
 import type { KubernetesDiscovery } from "../../discovery/kubernetes";
 import type { GatewaySpec } from "../../model/spec";
+import type { SearchTarget } from "../../search/client";
 import type { StoreConnection, StoreCredentials } from "../../store/connection";
+import type { EventsOutputs } from "../events";
 
 /** The Gateway resource's inputs, outputs resolved: the gateway's {@link GatewaySpec} plus where it lives. */
 export interface GatewayInputs extends GatewaySpec {
@@ -14,9 +16,11 @@ export interface GatewayInputs extends GatewaySpec {
   environment: string;
   /** The deployment that owns the gateway: only then may its name be `deployment/cluster/port`. */
   deployment?: string;
+  /** The management region's search cluster: each create, update and delete leaves its events there. */
+  events?: SearchTarget;
 }
 
-export interface GatewayOutputs extends GatewayInputs {
+export interface GatewayOutputs extends GatewayInputs, EventsOutputs {
   /** The store key of the record. */
   key: string;
   /** The store's revision of the record as last written or read. */

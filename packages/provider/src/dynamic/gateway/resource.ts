@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StoreConnection } from "../../store/connection";
 import { delegatingProvider } from "../delegate";
-import { secretCredentials, type StoreCredentialsArgs } from "../credentials";
+import { secretCredentials, secretEvents, type EventsArgs, type StoreCredentialsArgs } from "../credentials";
 import type { RouteSpec } from "../../model/spec";
 
 /** One route of a {@link Gateway}; every field may be an output. */
@@ -38,6 +38,8 @@ export interface GatewayArgs {
   discovery?: pulumi.Input<{ kubeconfig?: pulumi.Input<string>; namespace?: pulumi.Input<string> }>;
   /** Set by the `Deployment` component for the gateways it owns (`deployment/cluster/port`, `deployment/port`). */
   deployment?: pulumi.Input<string>;
+  /** The management region's search cluster: each create, update and delete leaves its Vamp events there (kept secret in the state). */
+  events?: pulumi.Input<EventsArgs>;
 }
 
 const provider = delegatingProvider("dist/dynamic/gateway/handlers");
@@ -78,6 +80,8 @@ export class Gateway extends pulumi.dynamic.Resource {
   declare public readonly revision: pulumi.Output<string>;
   declare public readonly gatewayName: pulumi.Output<string>;
   declare public readonly routes: pulumi.Output<Record<string, RouteSpec>>;
+  /** Events that could not be written to the `events` cluster, with why (absent when all were). */
+  declare public readonly eventsMissed: pulumi.Output<{ tags: string[]; type: string; error: string }[] | undefined>;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -89,9 +93,11 @@ export class Gateway extends pulumi.dynamic.Resource {
         ...args,
         credentials: secretCredentials(args.credentials),
         discovery: args.discovery === undefined ? undefined : pulumi.secret(args.discovery),
+        events: secretEvents(args.events),
+        eventsMissed: undefined,
         gatewayName: args.gatewayName ?? name,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials", "discovery"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials", "discovery", "events"] }),
       "vamp",
       "Gateway",
     );

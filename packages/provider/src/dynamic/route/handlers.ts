@@ -16,6 +16,10 @@ import { updateEntry } from "../../store/update";
 import { validateGateway } from "../../validation/gateway";
 import { validateTenant } from "../../validation/tenant";
 import { artifactName, percentage } from "../../validation/values";
+import { archiveEvent, routeEvents } from "../../events/changes";
+import type { RouteSpec } from "../../model/spec";
+import type { SearchTarget } from "../../search/client";
+import { emitResourceEvents, validateEvents, type EventsOutputs } from "../events";
 import { checkResult } from "../failures";
 
 export interface RouteInputs {
@@ -29,9 +33,11 @@ export interface RouteInputs {
   condition?: string;
   conditionStrength?: number;
   owner: string;
+  /** The management region's search cluster: each change leaves its Vamp events there. */
+  events?: SearchTarget;
 }
 
-export interface RouteOutputs extends RouteInputs {
+export interface RouteOutputs extends RouteInputs, EventsOutputs {
   key: string;
   revision: string;
 }
@@ -58,16 +64,41 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
     else for (const e of parseCondition(n.condition).errors) p("condition", `${e.message} at offset ${e.offset} of ${JSON.stringify(n.condition)}`);
   }
   if (FIELDS.every((f) => n[f] === undefined)) p("weight", "a Route must set at least one of weight, condition, conditionStrength");
+  problems.push(...validateEvents(n.events));
   return checkResult(news, problems);
 }
 
 export async function diff(_id: string, olds: RouteOutputs, news: RouteInputs): Promise<pulumi.dynamic.DiffResult> {
   const replaces = changedFields(olds, news, IDENTITY);
-  const updates = changedFields(olds, news, [...FIELDS, "credentials"] as const);
+  const updates = changedFields(olds, news, [...FIELDS, "credentials", "events"] as const);
   return { changes: replaces.length + updates.length > 0, replaces, stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: true };
 }
 
-async function write(inputs: RouteInputs): Promise<RouteOutputs> {
+async function write(inputs: RouteInputs, action: "create" | "update"): Promise<RouteOutputs> {
+  let before: RouteSpec | undefined;
+  const outs = await writeRecord(inputs, (b) => (before = b));
+  const after: RouteSpec = { ...before, ...Object.fromEntries(FIELDS.filter((f) => inputs[f] !== undefined).map((f) => [f, inputs[f]])) };
+  return { ...outs, ...(await emitChanges(inputs, before, after, action)) };
+}
+
+/** `archive:<action>` for the route and what changed in it, as the store had it before. */
+function emitChanges(i: RouteInputs, before: RouteSpec | undefined, after: RouteSpec | undefined, action: "create" | "update" | "delete") {
+  const now = Date.now();
+  const name = `${i.gatewayName}/${i.route}`;
+  const env = `environments:${i.environment}`;
+  const events = [
+    { ...archiveEvent("routes", name, action, after ?? {}, now), tags: [`routes:${name}`, `gateways:${i.gatewayName}`, `archive:${action}`, env] },
+    ...routeEvents(i.gatewayName, before ? { routes: { [i.route]: before } } : undefined, after ? { routes: { [i.route]: after } } : undefined, now).map(
+      (e) => ({
+        ...e,
+        tags: [...e.tags, env],
+      }),
+    ),
+  ];
+  return emitResourceEvents(i.events, i.organization, events);
+}
+
+async function writeRecord(inputs: RouteInputs, seen: (before: RouteSpec | undefined) => void): Promise<RouteOutputs> {
   const key = gatewayKey(inputs, inputs.gatewayName);
   return withStore(inputs.store, inputs.credentials, async (store) => {
     const res = await updateEntry(store, key, (cur) => {
@@ -77,7 +108,9 @@ async function write(inputs: RouteInputs): Promise<RouteOutputs> {
           `gatewayName: gateway "${inputs.gatewayName}" not found at ${key}: create its Gateway first (in this program, pass the Gateway's gatewayName output so the Route waits for it)`,
         );
       }
-      const next = routeWrite(decodeRecord(key, cur.value), inputs.route, inputs.owner, {
+      const current = decodeRecord(key, cur.value);
+      seen(effectiveSpec(current).routes[inputs.route]);
+      const next = routeWrite(current, inputs.route, inputs.owner, {
         weight: inputs.weight,
         condition: inputs.condition,
         conditionStrength: inputs.conditionStrength,
@@ -93,12 +126,12 @@ async function write(inputs: RouteInputs): Promise<RouteOutputs> {
 }
 
 export async function create(inputs: RouteInputs): Promise<pulumi.dynamic.CreateResult> {
-  const outs = await write(inputs);
+  const outs = await write(inputs, "create");
   return { id: `${outs.key}#${inputs.route}`, outs };
 }
 
 export async function update(_id: string, _olds: RouteOutputs, news: RouteInputs): Promise<pulumi.dynamic.UpdateResult> {
-  return { outs: await write(news) };
+  return { outs: await write(news, "update") };
 }
 
 export async function read(id: string, props: RouteOutputs): Promise<pulumi.dynamic.ReadResult> {
@@ -126,5 +159,6 @@ async function deleteRoute(_id: string, props: RouteOutputs): Promise<void> {
       cur ? { put: encodeRecord(routeRelease(decodeRecord(props.key, cur.value), props.route, props.owner)) } : { keep: true },
     );
   });
+  await emitChanges(props, undefined, undefined, "delete"); // best effort: a deleted resource keeps no outputs
 }
 export { deleteRoute as delete };

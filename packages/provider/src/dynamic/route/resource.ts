@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StoreConnection } from "../../store/connection";
-import { secretCredentials, type StoreCredentialsArgs } from "../credentials";
+import { secretCredentials, secretEvents, type EventsArgs, type StoreCredentialsArgs } from "../credentials";
 import { delegatingProvider } from "../delegate";
 
 /** Arguments of {@link Route}. */
@@ -9,6 +9,8 @@ export interface RouteArgs {
   store: pulumi.Input<StoreConnection>;
   /** Store credentials; kept secret in the state file. */
   credentials?: pulumi.Input<StoreCredentialsArgs>;
+  /** The management region's search cluster: each change leaves its Vamp events there (kept secret in the state). */
+  events?: pulumi.Input<EventsArgs>;
   organization: pulumi.Input<string>;
   environment: pulumi.Input<string>;
   /** The gateway the route belongs to (managed by a `Gateway` resource, here or in another stack). */
@@ -53,6 +55,8 @@ export class Route extends pulumi.dynamic.Resource {
   declare public readonly weight: pulumi.Output<number | undefined>;
   declare public readonly condition: pulumi.Output<string | undefined>;
   declare public readonly conditionStrength: pulumi.Output<number | undefined>;
+  /** Events that could not be written to the `events` cluster, with why (absent when all were). */
+  declare public readonly eventsMissed: pulumi.Output<{ tags: string[]; type: string; error: string }[] | undefined>;
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -66,10 +70,12 @@ export class Route extends pulumi.dynamic.Resource {
         conditionStrength: undefined,
         ...args,
         credentials: secretCredentials(args.credentials),
+        events: secretEvents(args.events),
+        eventsMissed: undefined,
         // Who manages the route, written into the record so a second Route on it is refused.
         owner: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials", "events"] }),
       "vamp",
       "Route",
     );

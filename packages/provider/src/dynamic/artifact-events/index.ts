@@ -1,0 +1,1 @@
+export { ArtifactEvents, type ArtifactEventsArgs } from "./resource";
