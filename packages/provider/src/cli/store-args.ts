@@ -27,10 +27,11 @@ export interface StoreOptionValues {
 }
 
 /** Adds the store and tenant options to a command. */
-export function withStoreOptions(cmd: Command): Command {
+export function withStoreOptions(cmd: Command, o: { optional?: boolean } = {}): Command {
+  const tenant = (flag: string, help: string) => (o.optional ? cmd.option(flag, help) : cmd.requiredOption(flag, help));
+  tenant("--organization <name>", "the tenant's organization (a DNS label)");
+  tenant("--environment <name>", "the tenant's environment (a DNS label)");
   return cmd
-    .requiredOption("--organization <name>", "the tenant's organization (a DNS label)")
-    .requiredOption("--environment <name>", "the tenant's environment (a DNS label)")
     .option("--store <kind>", "etcd | zookeeper | vault | consul", "etcd")
     .option("--endpoints <list>", "etcd client URLs, ZooKeeper host:port list, or the Vault or Consul address (comma-separated)")
     .option("--datacenter <name>", "Consul's datacenter (default: the agent's own)")

@@ -7,13 +7,18 @@
  *                               workflows, slas, scales, escalations, conditions): each problem as
  *                               file#doc:line:column, exit 1 if any; references to artifacts no file
  *                               defines are listed as warnings (exit 0)
- *   vamp status --namespace N [--deployment D] [--kubeconfig K] [--json]
- *                               each service version of the deployments in an environment's namespace:
- *                               intention and phase (initiated, updating, done, failed with the reason)
+ *   vamp status [--organization O --environment E --store ... --endpoints ...] [--namespace N [--deployment D] [--kubeconfig K]] [--output json]
+ *                               the gateways, routes and weights in the store and the agents with the revisions
+ *                               they serve; with --namespace, each service version of the deployments in an
+ *                               environment's namespace: intention and phase (initiated, updating, done, failed)
+ *   vamp metrics GATEWAY [--route R] [--window 30s] [--source live|search] [--output json] (store, tenant; --search-url)
+ *                               requests, rate, status classes, error rate, p50/p95/p99, health per route
+ *   vamp events [--tag T]... [--since 1h] [--follow] [--output json] --organization O --events-url URL
+ *                               Vamp's events (a tag a:b also matches a), oldest first; --follow prints new ones
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)
  */
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import * as fs from "node:fs";
 import { listWorkloads, loadKubeConfig } from "../discovery/kubernetes";
 import { readArtifacts, type Catalog } from "../dsl/artifacts";
@@ -25,7 +30,12 @@ import { renderConfig } from "../render/haproxy";
 import { LABELS } from "../release/plan";
 import { versionStatus, type ServiceStatus } from "../release/status";
 import { resolveSet } from "../resolve/set";
+import type { GatewayMetrics } from "../metrics/window";
 import { intOption, newProgram, runProgram } from "./program";
+import { searchTargetFromArgs, withSearchOptions, type SearchOptionValues } from "./search-args";
+import { storeAndTenantFromArgs, withStoreOptions, type StoreOptionValues } from "./store-args";
+import { table } from "./table";
+import { collect, liveMetrics, metricsTable, printEvents, searchMetrics, storeStatus, storeStatusText, windowSpan } from "./traffic";
 
 /** The files' texts; a file that cannot be read is a problem. */
 function readFiles(files: string[], problems: Problem[]): { text: string; file: string }[] {
@@ -115,41 +125,119 @@ program
     process.stdout.write(r.text);
   });
 
-program
-  .command("status")
-  .description("the status of each service version the Deployment component runs in a namespace (read from the Kubernetes API)")
-  .requiredOption("--namespace <name>", "the environment's namespace (<organization>-<environment>)")
-  .option("--deployment <name>", "only this deployment")
-  .option("--kubeconfig <path>", "a kubeconfig file (default: KUBECONFIG or ~/.kube/config)")
-  .option("--json", "print JSON instead of a table")
-  .action(async (o: { namespace: string; deployment?: string; kubeconfig?: string; json?: boolean }) => {
-    const selector = o.deployment ? `${LABELS.deployment}=${o.deployment}` : LABELS.deployment;
-    let workloads;
+const outputOption = (cmd: Command) => cmd.option("--output <format>", "text or json", outputFormat, "text").option("--json", "the same as --output json");
+const isJson = (o: { output?: string; json?: boolean }) => o.output === "json" || !!o.json;
+
+/** A store and tenant from the options when they are given (status may also run on Kubernetes alone). */
+function maybeStore(cmd: Command, o: StoreOptionValues) {
+  return o.organization || o.environment || o.endpoints ? storeAndTenantFromArgs(cmd, o) : undefined;
+}
+
+const status = outputOption(
+  withStoreOptions(program.command("status"), { optional: true })
+    .description("gateways, routes and weights in the store and the agents serving them; with --namespace, each service version of the deployments there")
+    .option("--namespace <name>", "also: the deployments of an environment's namespace (<organization>-<environment>), from the Kubernetes API")
+    .option("--deployment <name>", "only this deployment")
+    .option("--kubeconfig <path>", "a kubeconfig file (default: KUBECONFIG or ~/.kube/config)"),
+).action(async (o: StoreOptionValues & { namespace?: string; deployment?: string; kubeconfig?: string; output?: string; json?: boolean }) => {
+  const opened = maybeStore(status, o);
+  if (!opened && !o.namespace)
+    throw new VampError("invalid", "give the tenant and its store (--organization, --environment, --store, --endpoints), or --namespace, or both");
+  const out: Record<string, unknown> = {};
+  if (opened) {
     try {
-      workloads = await listWorkloads(loadKubeConfig(o.kubeconfig), o.namespace, selector);
-    } catch (e) {
-      throw new VampError("unavailable", `cannot list the deployments of namespace ${o.namespace}: ${(e as Error).message.split("\n")[0]}`);
+      out.store = await storeStatus(opened.store, opened.tenant);
+    } finally {
+      await opened.store.close();
     }
-    const rows = workloads
-      .map(versionStatus)
-      .sort((a, b) => `${a.deployment}/${a.cluster}/${a.breed}`.localeCompare(`${b.deployment}/${b.cluster}/${b.breed}`));
-    if (o.json) return console.log(JSON.stringify(rows, null, 2));
-    console.log(statusTable(rows));
-  });
+  }
+  if (o.namespace) out.deployments = await deploymentRows(o.namespace, o.deployment, o.kubeconfig);
+  if (isJson(o)) return console.log(JSON.stringify(out, null, 2));
+  const parts: string[] = [];
+  if (out.store) parts.push(storeStatusText(out.store as Awaited<ReturnType<typeof storeStatus>>));
+  if (out.deployments) parts.push(deploymentTable(out.deployments as ServiceStatus[]));
+  console.log(parts.join("\n\n"));
+});
+
+async function deploymentRows(namespace: string, deployment: string | undefined, kubeconfig: string | undefined): Promise<ServiceStatus[]> {
+  const selector = deployment ? `${LABELS.deployment}=${deployment}` : LABELS.deployment;
+  let workloads;
+  try {
+    workloads = await listWorkloads(loadKubeConfig(kubeconfig), namespace, selector);
+  } catch (e) {
+    throw new VampError("unavailable", `cannot list the deployments of namespace ${namespace}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return workloads.map(versionStatus).sort((a, b) => `${a.deployment}/${a.cluster}/${a.breed}`.localeCompare(`${b.deployment}/${b.cluster}/${b.breed}`));
+}
 
 /** Aligned columns, one row per version. */
-function statusTable(rows: ServiceStatus[]): string {
+function deploymentTable(rows: ServiceStatus[]): string {
   const head = ["DEPLOYMENT", "CLUSTER", "BREED", "WORKLOAD", "INTENTION", "PHASE", "REASON"];
-  const cells = rows.map((r) => [r.deployment, r.cluster, r.breed, r.workload, r.intention, r.phase, r.reason ?? ""]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  return [head, ...cells]
-    .map((c) =>
-      c
-        .map((x, i) => x.padEnd(widths[i]))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return table(
+    head,
+    rows.map((r) => [r.deployment, r.cluster, r.breed, r.workload, r.intention, r.phase, r.reason ?? ""]),
+  );
+}
+
+const metrics = outputOption(
+  withSearchOptions(withStoreOptions(program.command("metrics"), { optional: true }), { search: true })
+    .description("requests, rate, status classes, error rate, p50/p95/p99 and health of a gateway's routes over a window")
+    .argument("<gateway>", "the gateway's name")
+    .option("--route <route>", "only this route")
+    .option("--window <time>", "the window, ending at the last whole second (30s, 5m, 1h)", "30s")
+    .option("--source <source>", "live (the agents' 1 s buckets, merged) or search (the gateway logs in the search cluster)", sourceOption, "live"),
+).action(
+  async (gateway: string, o: StoreOptionValues & SearchOptionValues & { route?: string; window: string; source: string; output?: string; json?: boolean }) => {
+    const span = windowSpan(o.window);
+    let m: GatewayMetrics;
+    if (o.source === "search") {
+      const { target, problems } = searchTargetFromArgs(o, "search");
+      const tenant = { organization: o.organization ?? "", environment: o.environment ?? "" };
+      if (!target || problems.length || !tenant.organization || !tenant.environment)
+        throw new VampError(
+          "invalid",
+          `--source search needs --search-url, --organization and --environment${problems.length ? `: ${problems.map(formatProblem).join("; ")}` : ""}`,
+        );
+      m = await searchMetrics(target, tenant, gateway, span, o.route);
+    } else {
+      const { store, tenant } = storeAndTenantFromArgs(metrics, o);
+      try {
+        const r = await liveMetrics(store, tenant, gateway, span, o.route);
+        for (const x of r.missing) console.error(`warning: agent ${x} did not answer; its traffic is not counted`);
+        m = r.metrics;
+      } finally {
+        await store.close();
+      }
+    }
+    console.log(isJson(o) ? JSON.stringify(m, null, 2) : metricsTable(m));
+  },
+);
+
+withSearchOptions(program.command("events"), { events: true })
+  .description("Vamp's events (a tag a:b also matches a), oldest first")
+  .requiredOption("--organization <name>", "the organization whose events to read")
+  .option("--tag <tag>", "only events with this tag (repeat: all of them)", collect, [])
+  .option("--since <time>", "how far back (30s, 15m, 1h)", "1h")
+  .option("--follow", "keep printing new events until interrupted")
+  .option("--output <format>", "text or json (one object per line)", outputFormat, "text")
+  .action(async (o: SearchOptionValues & { organization: string; tag: string[]; since: string; follow?: boolean; output: string }) => {
+    const { target, problems } = searchTargetFromArgs(o, "events");
+    if (!target || problems.length)
+      throw new VampError(
+        "invalid",
+        `--events-url: ${problems.length ? problems.map(formatProblem).join("; ") : "required (the management region's search cluster)"}`,
+      );
+    await printEvents(target, o.organization, o);
+  });
+
+function outputFormat(v: string): string {
+  if (v !== "text" && v !== "json") throw new InvalidArgumentError(`must be text or json, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function sourceOption(v: string): string {
+  if (v !== "live" && v !== "search") throw new InvalidArgumentError(`must be live or search, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 void runProgram(program);

@@ -5,6 +5,8 @@
 import { gatewayMetrics, type GatewayMetrics, type RouteMetrics } from "./window";
 
 const CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"] as const;
+// HDR with 3 significant digits: 0.1% error, on Elasticsearch and OpenSearch alike.
+const LATENCY = { percentiles: { field: "duration_ms", percents: [50, 95, 99], hdr: { number_of_significant_value_digits: 3 } } };
 
 /**
  * The body of a `_search` on the tenant's gateway-log indices for one gateway over `[from, to)`.
@@ -26,13 +28,13 @@ export function metricsQuery(gateway: string, from: number, to: number, route?: 
       },
     },
     aggs: {
+      latency: LATENCY,
       routes: {
         terms: { field: "route", size: 1000 },
         aggs: {
           status: { range: { field: "status", keyed: true, ranges: CLASSES.map((c, i) => ({ key: c, from: (i + 1) * 100, to: (i + 2) * 100 })) } },
           bytes: { sum: { field: "bytes" } },
-          // HDR with 3 significant digits: 0.1% error, on Elasticsearch and OpenSearch alike.
-          latency: { percentiles: { field: "duration_ms", percents: [50, 95, 99], hdr: { number_of_significant_value_digits: 3 } } },
+          latency: LATENCY,
         },
       },
     },
@@ -57,7 +59,7 @@ export function readMetricsAnswer(answer: unknown, gateway: string, from: number
         .filter(([, v]) => v.doc_count > 0)
         .map(([k, v]) => [k, v.doc_count]),
     );
-    const q = (p: string) => b.latency.values[p] ?? b.latency.values[`${p}.0`] ?? undefined;
+    const q = (p: string) => quantileOf(b.latency.values, p);
     const s5 = status["5xx"] ?? 0;
     return {
       gateway,
@@ -71,5 +73,18 @@ export function readMetricsAnswer(answer: unknown, gateway: string, from: number
       health: s5 > 0 ? 0 : 1,
     };
   });
-  return gatewayMetrics(gateway, from, to, "search", routes);
+  const all = (answer as { aggregations?: { latency?: { values: Record<string, number | null> } } }).aggregations?.latency?.values ?? {};
+  const total = routes.reduce((a, r) => a + r.requests, 0);
+  return gatewayMetrics(
+    gateway,
+    from,
+    to,
+    "search",
+    routes,
+    total ? { p50: quantileOf(all, "50"), p95: quantileOf(all, "95"), p99: quantileOf(all, "99") } : {},
+  );
+}
+
+function quantileOf(values: Record<string, number | null>, p: string): number | undefined {
+  return values[p] ?? values[`${p}.0`] ?? undefined;
 }

@@ -52,6 +52,10 @@ export interface GatewayMetrics {
   requests: number;
   rate: number;
   errorRate: number;
+  /** Request time quantiles of the whole gateway, ms; absent without requests. */
+  p50?: number;
+  p95?: number;
+  p99?: number;
   health: number;
   routes: RouteMetrics[];
 }
@@ -120,7 +124,14 @@ export function routeMetrics(c: RouteCounts, seconds: number): RouteMetrics {
 }
 
 /** A gateway's metrics from its routes' metrics over `[from, to)`. */
-export function gatewayMetrics(gateway: string, from: number, to: number, source: GatewayMetrics["source"], routes: RouteMetrics[]): GatewayMetrics {
+export function gatewayMetrics(
+  gateway: string,
+  from: number,
+  to: number,
+  source: GatewayMetrics["source"],
+  routes: RouteMetrics[],
+  quantiles: Pick<GatewayMetrics, "p50" | "p95" | "p99"> = {},
+): GatewayMetrics {
   const requests = routes.reduce((a, r) => a + r.requests, 0);
   const errors = routes.reduce((a, r) => a + (r.status["5xx"] ?? 0), 0);
   const seconds = (to - from) / 1000;
@@ -132,6 +143,7 @@ export function gatewayMetrics(gateway: string, from: number, to: number, source
     requests,
     rate: seconds > 0 ? requests / seconds : 0,
     errorRate: requests ? errors / requests : 0,
+    ...quantiles,
     health: routes.reduce((a, r) => a * r.health, 1),
     routes: [...routes].sort((a, b) => a.route.localeCompare(b.route)),
   };
@@ -139,8 +151,10 @@ export function gatewayMetrics(gateway: string, from: number, to: number, source
 
 /** The gateway's metrics from a window of counts (the live source). */
 export function summarizeWindow(w: WindowCounts, gateway: string, route?: string): GatewayMetrics {
-  const routes = w.routes
-    .filter((c) => c.gateway === gateway && (route === undefined || c.route === route))
-    .map((c) => routeMetrics(c, (w.to - w.from) / 1000));
-  return gatewayMetrics(gateway, w.from, w.to, "live", routes);
+  const counts = w.routes.filter((c) => c.gateway === gateway && (route === undefined || c.route === route));
+  const all = emptyCounts(gateway, "");
+  for (const c of counts) mergeCounts(all, c);
+  const { p50, p95, p99 } = routeMetrics(all, 1);
+  const routes = counts.map((c) => routeMetrics(c, (w.to - w.from) / 1000));
+  return gatewayMetrics(gateway, w.from, w.to, "live", routes, all.requests ? { p50, p95, p99 } : {});
 }

@@ -8,6 +8,7 @@ import { dailyIndex, indexPrefix } from "../logs/indices";
 import { messageOf } from "../model/problem";
 import { retry, sleep } from "../infra/retry";
 import { bulkIndex } from "./bulk";
+import { ensureTemplate } from "./templates";
 import { retryableSearchError, type SearchClient } from "./client";
 
 export interface EmitOutcome {
@@ -33,7 +34,13 @@ export async function emitEvents(search: SearchClient, organization: string, eve
   // Ids fixed before the first attempt: a retry after a lost answer stores each event once.
   const docs = events.map((e) => ({ index: dailyIndex(prefix, new Date(e.timestamp)), id: randomUUID(), json: JSON.stringify(eventDocument(e)) }));
   try {
-    const r = await retry(() => bulkIndex(search, docs), { attempts, initialMs: 200, maxMs: 2000, retryable: retryableSearchError });
+    const r = await retry(
+      async () => {
+        await ensureTemplate(search, prefix, "audit");
+        return bulkIndex(search, docs);
+      },
+      { attempts, initialMs: 200, maxMs: 2000, retryable: retryableSearchError },
+    );
     const refused = new Set(r.refused.map((x) => x.id));
     return {
       emitted: r.indexed,

@@ -10,6 +10,7 @@ import { dailyIndex, indexPrefix } from "../logs/indices";
 import { LiveBuckets } from "../metrics/live";
 import { BackoffState, CoalescingLoop, every } from "../infra";
 import { bulkIndex } from "../search/bulk";
+import { ensureTemplate } from "../search/templates";
 import type { SearchClient } from "../search/client";
 import { receiveLines } from "./receiver";
 import { Spool } from "./spool";
@@ -52,6 +53,7 @@ export class LogPipeline {
   private readonly backoff = new BackoffState({ initialMs: 250, maxMs: 5000 });
   private readonly ship = new CoalescingLoop(() => this.shipOnce());
   private retryAt = 0;
+  private templated = false;
   private lastError: string | undefined;
   private server: { close(): Promise<void> } | undefined;
   private stopTimer: (() => void) | undefined;
@@ -109,6 +111,8 @@ export class LogPipeline {
         return;
       }
       try {
+        if (!this.templated) await ensureTemplate(options.search, this.prefix, "gateway-logs");
+        this.templated = true;
         const docs = lines.map((l) => {
           const tab = l.text.indexOf("\t");
           return { index: l.text.slice(0, tab), id: `${options.agentId}-${l.id}`, json: l.text.slice(tab + 1) };
