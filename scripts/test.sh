@@ -13,8 +13,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 t0=$(date +%s)
 ensure_node_modules
 # Kubernetes (API server, scheduler, controller manager, kwok) serves the selector and topology
-# suites; the search node the index-template suite.
-ensure_testbed core vault consul kubernetes search
+# suites; the search nodes (OpenSearch, Elasticsearch) the index-template, log and event suites.
+ensure_testbed core vault consul kubernetes search elasticsearch
 
 ensure_build
 log "typecheck tests"

@@ -31,7 +31,7 @@ import { parseListen, storeAndTenantFromArgs, withStoreOptions, type StoreOption
 interface AgentFlags extends StoreOptionValues, SearchOptionValues {
   workDir: string;
   listen: string;
-  logsListen: string;
+  logsListen?: string;
   spoolMaxBytes: number;
   agentId?: string;
   haproxy?: string;
@@ -47,7 +47,10 @@ const program = withSearchOptions(
 )
   .option("--work-dir <dir>", "HAProxy's configuration, sockets and state, and the log spool", "/var/lib/vamp-gateway-agent")
   .option("--listen <host:port>", "the agent's health, status and metrics endpoint (loopback unless told otherwise)", "127.0.0.1:19100")
-  .option("--logs-listen <host:port|off>", "where HAProxy forwards its access log to the agent (live metrics, shipping); off: no access log", "127.0.0.1:19110")
+  .option(
+    "--logs-listen <host:port|off>",
+    "where HAProxy forwards its access log to the agent (live metrics, shipping); off: no access log (default: 127.0.0.1 and the --listen port + 10, fixed so a restarted agent gets what HAProxy buffered meanwhile)",
+  )
   .option("--spool-max-bytes <n>", "the bound of the on-disk log spool while the search cluster is away", intOption(1 << 20, 2 ** 40), 256 * 2 ** 20)
   .option("--agent-id <id>", "this agent's name in events, logs and the store (default: the host name)")
   .option("--bind <address>", "the address gateway ports bind to (default: all addresses)")
@@ -57,7 +60,7 @@ const program = withSearchOptions(
   .option("--resync-ms <ms>", "re-read the store at least this often", intOption(50, 86_400_000))
   .action(async (flags: AgentFlags) => {
     const listen = parseListen(flags.listen);
-    const logsListen = flags.logsListen === "off" ? undefined : parseListen(flags.logsListen);
+    const logsListen = flags.logsListen === "off" ? undefined : parseListen(flags.logsListen ?? `127.0.0.1:${listen.port > 65525 ? listen.port - 10 : listen.port + 10}`);
     const search = searchTargetFromArgs(flags, "search");
     const eventsTarget = searchTargetFromArgs(flags, "events");
     const problems: Problem[] = [
