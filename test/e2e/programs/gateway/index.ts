@@ -14,7 +14,9 @@ const gw = new Gateway("shop", {
     [`[${config.require("stable")}]`]: { weight: 100 - canary },
     [`[${config.require("canary")}]`]: { weight: canary, condition: config.get("condition") },
   },
+  events: config.getObject<{ url: string }>("events"),
 });
 
 export const key = gw.key;
 export const revision = gw.revision;
+export const eventsMissed = gw.eventsMissed;
