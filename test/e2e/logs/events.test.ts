@@ -63,7 +63,11 @@ describe("events of pulumi up, found by tag", () => {
     const up = await t.stack.up();
     expect(up.summary.resourceChanges?.update).toBe(1);
     const events = await byTag(["gateways:shop/web", env], t1);
-    expect(events.map((e) => e.tags.filter((x) => /^(archive|route):/.test(x)).join()).sort()).toEqual(["archive:update", "route:weightupdated", "route:weightupdated"]);
+    expect(events.map((e) => e.tags.filter((x) => /^(archive|route):/.test(x)).join()).sort()).toEqual([
+      "archive:update",
+      "route:weightupdated",
+      "route:weightupdated",
+    ]);
     const weights = (await byTag(["route:weightupdated", env], t1)).map((e) => e.value).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     expect(weights).toEqual([
       { gateway: "shop/web", route: "[127.0.0.1:18001]", from: 90, to: 80 },
@@ -72,11 +76,30 @@ describe("events of pulumi up, found by tag", () => {
     // The same through the command line, by tag.
     const cli = spawnSync(
       process.execPath,
-      [path.join(REPO_ROOT, "packages/provider/bin/vamp.js"), "events", "--organization", organization, "--events-url", node().url, "--tag", "route:weightupdated", "--tag", env, "--output", "json"],
+      [
+        path.join(REPO_ROOT, "packages/provider/bin/vamp.js"),
+        "events",
+        "--organization",
+        organization,
+        "--events-url",
+        node().url,
+        "--tag",
+        "route:weightupdated",
+        "--tag",
+        env,
+        "--output",
+        "json",
+      ],
       { encoding: "utf8" },
     );
     expect(cli.stderr).toBe("");
-    expect(cli.stdout.trim().split("\n").map((l) => (JSON.parse(l) as { value: { to: number } }).value.to).sort()).toEqual([20, 80]);
+    expect(
+      cli.stdout
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { value: { to: number } }).value.to)
+        .sort(),
+    ).toEqual([20, 80]);
   });
 
   it("an events cluster that is away never fails the update: the miss is in the outputs", async () => {

@@ -38,15 +38,25 @@ describe("regional search clusters: German users' logs stay in Germany, events g
     });
     const agents = declared.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && (r.inputs.metadata as { name: string }).name === "vamp-gateway-agent");
     const argsOf = (ns: string) =>
-      (agents.find((r) => (r.inputs.metadata as { namespace: string }).namespace === ns)!.inputs as { spec: { template: { spec: { containers: { args: string[] }[] } } } }).spec
-        .template.spec.containers[0].args;
+      (
+        agents.find((r) => (r.inputs.metadata as { namespace: string }).namespace === ns)!.inputs as {
+          spec: { template: { spec: { containers: { args: string[] }[] } } };
+        }
+      ).spec.template.spec.containers[0].args;
     const args = argsOf("acme-shop-de");
     expect([argOf(args, "--search-url"), argOf(args, "--events-url")]).toEqual([de().url, us().url]);
     expect(argOf(argsOf("acme-shop-us"), "--search-url")).toBe(us().url); // US users: the US cluster
 
     const backend = await startMixBackend("v1");
     const tenant = { organization: "acme", environment: "shop-de" };
-    const agent = await startAgentProcess(tenant, ["--search-url", argOf(args, "--search-url")!, "--events-url", argOf(args, "--events-url")!, "--agent-id", agentId]);
+    const agent = await startAgentProcess(tenant, [
+      "--search-url",
+      argOf(args, "--search-url")!,
+      "--events-url",
+      argOf(args, "--events-url")!,
+      "--agent-id",
+      agentId,
+    ]);
     const store = openTestStore("etcd");
     try {
       const port = await freePort();
@@ -55,7 +65,11 @@ describe("regional search clusters: German users' logs stay in Germany, events g
         if (i > 100) throw new Error("the agent did not apply the gateway");
         await new Promise((r) => setTimeout(r, 100));
       }
-      const samples = await measure(`http://127.0.0.1:${port}`, Array.from({ length: 500 }, () => "/s/200/0"), 8);
+      const samples = await measure(
+        `http://127.0.0.1:${port}`,
+        Array.from({ length: 500 }, () => "/s/200/0"),
+        8,
+      );
       for (let i = 0; ; i++) {
         const s = (await agent.status()).logs;
         if (s.shipped >= 500 && s.spoolBytes === 0) break;
@@ -72,7 +86,11 @@ describe("regional search clusters: German users' logs stay in Germany, events g
         if (i > 100) throw new Error("the agent's events did not reach the management region");
         await new Promise((r) => setTimeout(r, 100));
       }
-      expect(await countDocs(us().url, "vamp-acme-audit-*", { bool: { filter: [mine, { term: { tags: "agent:started" } }, { term: { tags: "environments:shop-de" } }] } })).toBe(1);
+      expect(
+        await countDocs(us().url, "vamp-acme-audit-*", {
+          bool: { filter: [mine, { term: { tags: "agent:started" } }, { term: { tags: "environments:shop-de" } }] },
+        }),
+      ).toBe(1);
       expect(await countDocs(de().url, "vamp-acme-audit-*", mine)).toBe(0);
     } finally {
       await agent.stop();

@@ -1,14 +1,24 @@
 /**
  * The run-time side of {@link SearchLogIndices}: index templates through the search cluster's
- * official client (composable index templates: the same API on OpenSearch 1-3 and Elasticsearch
- * 7.8+), retention by deleting expired daily indices at every create and update.
+ * official client (the provider's `connectSearch`: Elasticsearch's or OpenSearch's; composable
+ * index templates are the same API on OpenSearch 1-3 and Elasticsearch 7.8+), retention by
+ * deleting expired daily indices at every create and update.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { Client } from "@opensearch-project/opensearch";
-import { expiredIndices, indexPrefix, indexTemplate, LOG_STREAMS, type LogStream, type StreamSpec } from "@vamp-pulumi/provider";
+import {
+  connectSearch,
+  expiredIndices,
+  indexPrefix,
+  indexTemplate,
+  LOG_STREAMS,
+  type LogStream,
+  type SearchClient,
+  type StreamSpec,
+} from "@vamp-pulumi/provider";
 
 export interface SearchLogIndicesInputs {
   url: string;
+  flavor?: "elasticsearch" | "opensearch";
   organization: string;
   environment?: string;
   streams: Partial<Record<LogStream, StreamSpec>>;
@@ -22,44 +32,19 @@ export interface SearchLogIndicesOutputs extends SearchLogIndicesInputs {
   deleted: string[];
 }
 
-/** The cluster's official client (OpenSearch's; it speaks the same index-template API as Elasticsearch 7.8+). */
-function client(inputs: SearchLogIndicesInputs): Client {
-  const c = inputs.credentials;
-  return new Client({
-    node: inputs.url,
-    ...(c?.username ? { auth: { username: c.username, password: c.password ?? "" } } : {}),
-    // An Elasticsearch API key goes as a header; the client has no field for it.
-    ...(c?.apiKey ? { headers: { authorization: `ApiKey ${c.apiKey}` } } : {}),
-    requestTimeout: 15_000,
-    maxRetries: 2,
-  });
-}
-
-const notFound = (e: unknown) => (e as { meta?: { statusCode?: number } }).meta?.statusCode === 404;
-
 /** One client for a whole provider operation (its connections are reused across the calls). */
-interface Cluster {
-  client: Client;
-  url: string;
-}
-
-async function withCluster<T>(inputs: SearchLogIndicesInputs, f: (s: Cluster) => Promise<T>): Promise<T> {
-  const c = client(inputs);
+async function withCluster<T>(inputs: SearchLogIndicesInputs, f: (s: SearchClient) => Promise<T>): Promise<T> {
+  const c = await connectSearch({ url: inputs.url, ...(inputs.flavor ? { flavor: inputs.flavor } : {}), ...(inputs.credentials ?? {}) });
   try {
-    return await f({ client: c, url: inputs.url });
+    return await f(c);
   } finally {
     await c.close();
   }
 }
 
-/** Runs one call; 404 → undefined when tolerated; other errors name the cluster (never the credentials). */
-async function call<T>(s: Cluster, what: string, f: (c: Client) => Promise<{ body: T }>, tolerate404 = false): Promise<T | undefined> {
-  try {
-    return (await f(s.client)).body;
-  } catch (e) {
-    if (tolerate404 && notFound(e)) return undefined;
-    throw new Error(`search cluster ${s.url}: ${what}: ${(e as Error).message.slice(0, 300)}`);
-  }
+/** Runs one call; 404 → undefined when tolerated; other errors name the cluster and the call (never the credentials). */
+function call<T>(s: SearchClient, method: "GET" | "PUT" | "DELETE", path: string, body?: unknown, tolerate404 = false): Promise<T | undefined> {
+  return s.request<T>({ method, path, ...(body !== undefined ? { body } : {}) }, { tolerate404 });
 }
 
 const streamsOf = (i: SearchLogIndicesInputs) => LOG_STREAMS.filter((s) => i.streams[s] !== undefined);
@@ -68,6 +53,8 @@ export async function check(_olds: unknown, news: SearchLogIndicesInputs): Promi
   const failures: pulumi.dynamic.CheckFailure[] = [];
   if (typeof news.url !== "string" || !/^https?:\/\/[^\s/]+\/?$/.test(news.url))
     failures.push({ property: "url", reason: `must be the cluster's URL like "https://search-eu:9200", got ${JSON.stringify(news.url)}` });
+  if (news.flavor !== undefined && news.flavor !== "elasticsearch" && news.flavor !== "opensearch")
+    failures.push({ property: "flavor", reason: `must be "elasticsearch" or "opensearch", got ${JSON.stringify(news.flavor)}` });
   for (const f of ["organization", "environment"] as const) {
     const v = news[f];
     if ((f === "organization" || v !== undefined) && (typeof v !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)))
@@ -87,35 +74,30 @@ function apply(inputs: SearchLogIndicesInputs, previous?: SearchLogIndicesOutput
   return withCluster(inputs, (s) => applyWith(s, inputs, previous));
 }
 
-async function applyWith(s: Cluster, inputs: SearchLogIndicesInputs, previous?: SearchLogIndicesOutputs): Promise<SearchLogIndicesOutputs> {
+async function applyWith(s: SearchClient, inputs: SearchLogIndicesInputs, previous?: SearchLogIndicesOutputs): Promise<SearchLogIndicesOutputs> {
   const templates: string[] = [];
   const deleted: string[] = [];
   for (const stream of streamsOf(inputs)) {
     const prefix = indexPrefix(inputs.organization, inputs.environment, stream);
-    await call(s, `put template ${prefix}`, (c) =>
-      c.indices.putIndexTemplate({ name: prefix, body: indexTemplate(prefix, stream, inputs.streams[stream]!) as never }),
-    );
+    await call(s, "PUT", `/_index_template/${prefix}`, indexTemplate(prefix, stream, inputs.streams[stream]!));
     templates.push(prefix);
     deleted.push(...(await prune(s, prefix, inputs.streams[stream]!.retentionDays)));
   }
   // A stream no longer configured: its template goes (its data stays until retention elsewhere).
   // Same cluster: a changed URL replaces the resource instead.
-  for (const old of previous?.templates ?? [])
-    if (!templates.includes(old)) await call(s, `delete template ${old}`, (c) => c.indices.deleteIndexTemplate({ name: old }), true);
+  for (const old of previous?.templates ?? []) if (!templates.includes(old)) await call(s, "DELETE", `/_index_template/${old}`, undefined, true);
   return { ...inputs, templates, deleted };
 }
 
-async function prune(s: Cluster, prefix: string, days: number): Promise<string[]> {
-  const list = ((await call(s, `list ${prefix}-*`, (c) => c.cat.indices({ index: `${prefix}-*`, format: "json", h: ["index"] }), true)) ?? []) as unknown as {
-    index: string;
-  }[];
+async function prune(s: SearchClient, prefix: string, days: number): Promise<string[]> {
+  const list = (await call<{ index: string }[]>(s, "GET", `/_cat/indices/${prefix}-*?format=json&h=index`, undefined, true)) ?? [];
   const expired = expiredIndices(
     prefix,
     list.map((i) => i.index),
     days,
     new Date(),
   );
-  for (const i of expired) await call(s, `delete expired index ${i}`, (c) => c.indices.delete({ index: i }), true);
+  for (const i of expired) await call(s, "DELETE", `/${i}`, undefined, true);
   return expired;
 }
 
@@ -142,11 +124,11 @@ export function read(id: string, props: SearchLogIndicesOutputs): Promise<pulumi
   return withCluster(props, (s) => readWith(s, id, props));
 }
 
-async function readWith(s: Cluster, id: string, props: SearchLogIndicesOutputs): Promise<pulumi.dynamic.ReadResult> {
+async function readWith(s: SearchClient, id: string, props: SearchLogIndicesOutputs): Promise<pulumi.dynamic.ReadResult> {
   const streams: Partial<Record<LogStream, StreamSpec>> = {};
   for (const stream of streamsOf(props)) {
     const prefix = indexPrefix(props.organization, props.environment, stream);
-    const got = (await call(s, `get template ${prefix}`, (c) => c.indices.getIndexTemplate({ name: prefix }), true)) as unknown as
+    const got = (await call(s, "GET", `/_index_template/${prefix}`, undefined, true)) as
       | {
           index_templates?: {
             index_template: {
@@ -173,7 +155,7 @@ async function readWith(s: Cluster, id: string, props: SearchLogIndicesOutputs):
 async function deleteTemplates(_id: string, props: SearchLogIndicesOutputs): Promise<void> {
   // The data stays: audit logs may have to outlive the stack. Only the templates go.
   await withCluster(props, async (s) => {
-    for (const t of props.templates ?? []) await call(s, `delete template ${t}`, (c) => c.indices.deleteIndexTemplate({ name: t }), true);
+    for (const t of props.templates ?? []) await call(s, "DELETE", `/_index_template/${t}`, undefined, true);
   });
 }
 export { deleteTemplates as delete };

@@ -6,6 +6,8 @@ import type { LogStream, StreamSpec } from "@vamp-pulumi/provider";
 export interface SearchLogIndicesArgs {
   /** The search cluster (Elasticsearch or OpenSearch), e.g. `https://search-eu:9200`. */
   url: pulumi.Input<string>;
+  /** `elasticsearch` or `opensearch`; omitted: asked of the cluster (`GET /`). */
+  flavor?: pulumi.Input<"elasticsearch" | "opensearch">;
   organization: pulumi.Input<string>;
   /** Omitted: organization-wide indices (audit, events). */
   environment?: pulumi.Input<string>;
