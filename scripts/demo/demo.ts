@@ -188,6 +188,26 @@ async function up(etcd: string, canary: string | undefined): Promise<void> {
   console.log();
   log(`declared split: ${output("pulumi", ["stack", "output", "split", "--json"]).replace(/[ \n]/g, "")}`);
   run(process.execPath, [...tsNode, path.join(REPO_ROOT, "scripts", "demo", "measure.ts"), GATEWAY, "2000"]);
+  // The same requests as the gateway saw them: the agent's live per-route metrics from HAProxy's access log.
+  await sleep(1100); // the last second completes
+  console.log();
+  log("the gateway's own view (vamp metrics: the agents' live per-route metrics from HAProxy's access log)");
+  const cli = path.join(REPO_ROOT, "packages", "provider", "dist", "cli", "vamp.js");
+  run(process.execPath, [
+    cli,
+    "metrics",
+    "demo/web",
+    "--organization",
+    "local",
+    "--environment",
+    "demo",
+    "--store",
+    "etcd",
+    "--endpoints",
+    etcd,
+    "--window",
+    "30s",
+  ]);
   console.log();
   console.log(`Try it: curl -s ${GATEWAY}   |  move traffic: npm run demo -- --canary 50   |  agent: curl -s ${AGENT}/metrics`);
 }

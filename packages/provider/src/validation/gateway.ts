@@ -69,7 +69,7 @@ function checkPort(v: unknown, c: Check): Gateway["port"] {
 function checkLogQueryString(v: unknown, protocol: Protocol, c: Check): boolean | undefined {
   if (!given(v)) return undefined;
   if (typeof v !== "boolean") return void c.err("logQueryString", `must be true or false, got ${quote(v)}`);
-  if (v && protocol === "tcp") return void c.err("logQueryString", "a tcp gateway has no query string to log");
+  if (v && protocol === "tcp") return void c.err("logQueryString", "must be false on a tcp gateway (a tcp connection has no query string), got true");
   return v;
 }
 

@@ -37,6 +37,15 @@ describe("check", () => {
     ]);
   });
 
+  it("names a bad events cluster and a query-string log on tcp, at preview", async () => {
+    const r = await check(undefined, { ...base, events: { url: "search-us:9200" } });
+    expect(r.failures).toEqual([{ property: "events", reason: 'events.url: must be a URL like "https://search-eu:9200", got "search-us:9200"' }]);
+    const f = await check(undefined, { ...base, events: { url: "http://search-us:9200", flavor: "solr" } });
+    expect(f.failures).toEqual([{ property: "events", reason: 'events.flavor: must be "elasticsearch" or "opensearch", got "solr"' }]);
+    const tcp = await check(undefined, { ...base, port: "9050/tcp", logQueryString: true });
+    expect(tcp.failures).toEqual([{ property: "logQueryString", reason: "must be false on a tcp gateway (a tcp connection has no query string), got true" }]);
+  });
+
   it("refuses a condition HAProxy cannot express, at preview", async () => {
     const huge = Array.from({ length: 7 }, (_, i) => `(has cookie a${i} or has cookie b${i})`).join(" and ");
     const r = await check(undefined, { ...base, routes: { "[10.0.0.1:80]": { weight: 100, condition: huge } } });
