@@ -13,10 +13,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import { parseArgs } from "node:util";
 import { startServices } from "../testbed/services";
-import { openTestStore } from "../test/support/testbed";
-import { freePort } from "../test/support/traffic";
-import { writeGateway } from "../test/e2e/agent/harness";
-import { countDocs, deleteIndices, nearestRank, searchCall, searchNode, startAgentProcess, startMixBackend, type Flavor } from "../test/e2e/logs/harness";
+import { countDocs, deleteIndices, nearestRank, searchCall, searchNode, startMixBackend, startServing, type Flavor } from "../test/e2e/logs/harness";
 
 const { values } = parseArgs({
   options: {
@@ -114,19 +111,20 @@ async function run(label: string, rate: number, logs: boolean): Promise<Run> {
   const tenant = { organization: "bench", environment: `g${Date.now().toString(36)}` };
   const index = `vamp-bench-${tenant.environment}-gateway-logs-*`;
   const backend = await startMixBackend("v1");
-  const agent = await startAgentProcess(tenant, logs ? ["--search-url", node.url, "--search-flavor", flavor, "--agent-id", "bench"] : ["--logs-listen", "off"]);
-  const store = openTestStore("etcd");
+  const gw = await startServing(
+    tenant,
+    { [`127.0.0.1:${backend.port}`]: 100 },
+    logs ? ["--search-url", node.url, "--search-flavor", flavor, "--agent-id", "bench"] : ["--logs-listen", "off"],
+  );
+  const agent = gw.agent;
   try {
-    const port = await freePort();
-    await writeGateway(store, tenant, "web", { port: `${port}/http`, routes: { [`[127.0.0.1:${backend.port}]`]: { weight: 100 } } });
-    while (!Object.keys((await agent.status()).revisions).length) await new Promise((r) => setTimeout(r, 100));
     const marked = new Map<string, number>();
     const lags: number[] = [];
     const stopPoll = logs ? pollLag(node.url, index, marked, lags) : () => undefined;
     const cpu0 = cpuSeconds(agent.child.pid!);
     const shipped0 = logs ? (await agent.status()).logs.shipped : 0;
     const t0 = Date.now();
-    const { sent, failed } = await drive(`http://127.0.0.1:${port}`, rate, seconds * 1000, marked);
+    const { sent, failed } = await drive(gw.url, rate, seconds * 1000, marked);
     const elapsed = (Date.now() - t0) / 1000;
     const cpu = cpuSeconds(agent.child.pid!) - cpu0;
     const shipped = logs ? (await agent.status()).logs.shipped - shipped0 : 0;
@@ -154,8 +152,7 @@ async function run(label: string, rate: number, logs: boolean): Promise<Run> {
       lost,
     };
   } finally {
-    await agent.stop();
-    await store.close();
+    await gw.stop();
     await backend.close();
   }
 }

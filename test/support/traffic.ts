@@ -28,6 +28,11 @@ export async function startBackend(id: string, host = "127.0.0.1", port = 0): Pr
     res.writeHead(200, { "x-backend": id, "content-type": "text/plain" });
     res.end(`${id} ${req.url}\n`);
   });
+  return serve(id, server, host, port);
+}
+
+/** A backend of `server`, listening on `host:port` (0: ephemeral). */
+export async function serve(id: string, server: http.Server, host = "127.0.0.1", port = 0): Promise<Backend> {
   await listen(server, host, port);
   return {
     id,

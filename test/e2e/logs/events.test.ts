@@ -4,7 +4,7 @@
  * found by tag (and by `vamp events`); an events cluster that is away never fails the update:
  * what was missed is in the resource's outputs.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { newTestStack, type TestStack } from "../../support/pulumi";
 import { REPO_ROOT, requireServices, storeConnection } from "../../support/testbed";
@@ -100,6 +100,30 @@ describe("events of pulumi up, found by tag", () => {
         .map((l) => (JSON.parse(l) as { value: { to: number } }).value.to)
         .sort(),
     ).toEqual([20, 80]);
+  });
+
+  it("vamp events --follow prints the events of an up as they come", async () => {
+    const follow = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, "packages/provider/bin/vamp.js"), "events", "--organization", organization, "--events-url", node().url, "--tag", env, "--since", "1s", "--follow"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    follow.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // following
+      await t.stack.setConfig("canaryWeight", { value: "25" });
+      await t.stack.up();
+      const t0 = Date.now();
+      while ((out.match(/route:weightupdated/g) ?? []).length < 2) {
+        if (Date.now() - t0 > 10_000) throw new Error(`vamp events --follow printed: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(out).toMatch(/archive:update/);
+      expect(out).toMatch(/"from":20,"to":25/);
+    } finally {
+      follow.kill("SIGINT");
+    }
   });
 
   it("an events cluster that is away never fails the update: the miss is in the outputs", async () => {

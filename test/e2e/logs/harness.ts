@@ -9,11 +9,12 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { AddressInfo } from "node:net";
 import { HaproxyMaster } from "../../../packages/provider/src/haproxy/master";
 import type { Tenant } from "../../../packages/provider/src/model/tenant";
 import { REPO_ROOT, testbedEnv } from "../../support/testbed";
-import { freePort } from "../../support/traffic";
+import { openTestStore } from "../../support/testbed";
+import { freePort, serve, type Backend } from "../../support/traffic";
+import { until, writeGateway } from "../agent/harness";
 
 export type Flavor = "opensearch" | "elasticsearch";
 
@@ -47,14 +48,8 @@ export async function deleteIndices(url: string, pattern: string): Promise<void>
   for (const { index } of Array.isArray(r.json) ? r.json : []) await searchCall(url, "DELETE", `/${index}`);
 }
 
-export interface MixBackend {
-  id: string;
-  port: number;
-  close(): Promise<void>;
-}
-
 /** A backend answering `/s/<status>/<delay ms>` with that status after that delay, and `x-backend: <id>`. */
-export async function startMixBackend(id: string): Promise<MixBackend> {
+export function startMixBackend(id: string): Promise<Backend> {
   const server = http.createServer((req, res) => {
     req.resume();
     const m = /^\/s\/(\d{3})\/(\d+)/.exec(req.url ?? "");
@@ -64,17 +59,34 @@ export async function startMixBackend(id: string): Promise<MixBackend> {
       res.end(`${id} ${status}\n`);
     }, delay);
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return serve(id, server);
+}
+
+/** An agent process serving one gateway `shop` with `routes` (address → weight); resolves once it serves it. */
+export async function startServing(tenant: Tenant, routes: Record<string, number>, agentArgs: string[]) {
+  const agent = await startAgentProcess(tenant, agentArgs);
+  const store = openTestStore("etcd");
+  const port = await freePort();
+  await writeGateway(store, tenant, "shop", {
+    port: `${port}/http`,
+    routes: Object.fromEntries(Object.entries(routes).map(([a, w]) => [`[${a}]`, { weight: w }])),
+  });
+  await until(async () => Object.keys((await agent.status()).revisions).length > 0, 10_000, "the agent applies the gateway");
   return {
-    id,
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    agent,
+    store,
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      await agent.stop();
+      await store.close();
+    },
   };
+}
+
+/** Resolves when the agent's log pipeline status satisfies `cond` (polled every 100 ms). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the agent's /status JSON
+export function untilLogs(agent: AgentProcess, cond: (logs: any) => boolean, timeoutMs: number, what: string): Promise<number> {
+  return until(async () => cond((await agent.status()).logs), timeoutMs, what);
 }
 
 /** One answer as the client saw it. */

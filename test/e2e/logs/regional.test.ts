@@ -6,10 +6,9 @@
  */
 import * as path from "node:path";
 import { declareResources } from "../../../packages/components/src/testing";
-import { openTestStore, REPO_ROOT, requireServices } from "../../support/testbed";
-import { freePort } from "../../support/traffic";
-import { writeGateway } from "../agent/harness";
-import { countDocs, deleteIndices, measure, searchNode, startAgentProcess, startMixBackend } from "./harness";
+import { REPO_ROOT, requireServices } from "../../support/testbed";
+import { until } from "../agent/harness";
+import { countDocs, deleteIndices, measure, searchNode, startMixBackend, startServing, untilLogs } from "./harness";
 
 jest.setTimeout(180_000);
 
@@ -49,43 +48,24 @@ describe("regional search clusters: German users' logs stay in Germany, events g
 
     const backend = await startMixBackend("v1");
     const tenant = { organization: "acme", environment: "shop-de" };
-    const agent = await startAgentProcess(tenant, [
-      "--search-url",
-      argOf(args, "--search-url")!,
-      "--events-url",
-      argOf(args, "--events-url")!,
-      "--agent-id",
-      agentId,
+    const gw = await startServing(tenant, { [`127.0.0.1:${backend.port}`]: 100 }, [
+      ...["--search-url", argOf(args, "--search-url")!, "--events-url", argOf(args, "--events-url")!],
+      ...["--agent-id", agentId],
     ]);
-    const store = openTestStore("etcd");
     try {
-      const port = await freePort();
-      await writeGateway(store, tenant, "shop", { port: `${port}/http`, routes: { [`[127.0.0.1:${backend.port}]`]: { weight: 100 } } });
-      for (let i = 0; !Object.keys((await agent.status()).revisions).length; i++) {
-        if (i > 100) throw new Error("the agent did not apply the gateway");
-        await new Promise((r) => setTimeout(r, 100));
-      }
       const samples = await measure(
-        `http://127.0.0.1:${port}`,
+        gw.url,
         Array.from({ length: 500 }, () => "/s/200/0"),
         8,
       );
-      for (let i = 0; ; i++) {
-        const s = (await agent.status()).logs;
-        if (s.shipped >= 500 && s.spoolBytes === 0) break;
-        if (i > 300) throw new Error(`not shipped within 30 s: ${JSON.stringify(s)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
       expect(samples.every((s) => s.status === 200)).toBe(true);
+      await untilLogs(gw.agent, (s) => s.shipped >= 500 && s.spoolBytes === 0, 30_000, "every line shipped");
       // Gateway logs: all in Germany, none in the US.
       expect(await countDocs(de().url, "vamp-acme-shop-de-gateway-logs-*")).toBe(500);
       expect(await countDocs(us().url, "vamp-acme-shop-de-gateway-logs-*")).toBe(0);
       // Events: the agent's in the management region, none in Germany.
       const mine = { term: { tags: `agents:${agentId}` } };
-      for (let i = 0; (await countDocs(us().url, "vamp-acme-audit-*", mine)) < 2; i++) {
-        if (i > 100) throw new Error("the agent's events did not reach the management region");
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await until(async () => (await countDocs(us().url, "vamp-acme-audit-*", mine)) >= 2, 10_000, "the agent's events reach the management region");
       expect(
         await countDocs(us().url, "vamp-acme-audit-*", {
           bool: { filter: [mine, { term: { tags: "agent:started" } }, { term: { tags: "environments:shop-de" } }] },
@@ -93,8 +73,7 @@ describe("regional search clusters: German users' logs stay in Germany, events g
       ).toBe(1);
       expect(await countDocs(de().url, "vamp-acme-audit-*", mine)).toBe(0);
     } finally {
-      await agent.stop();
-      await store.close();
+      await gw.stop();
       await backend.close();
       await deleteIndices(us().url, "vamp-acme-audit-*");
     }

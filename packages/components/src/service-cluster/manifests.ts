@@ -42,6 +42,11 @@ function searchCredentialEnv() {
   }));
 }
 
+/** The store and tenant every agent of the environment is started with. */
+function tenantArgs(w: EnvironmentWorkloads): string[] {
+  return [...storeArgs(w.store), "--organization", w.organization, "--environment", w.environment];
+}
+
 function storeArgs(store: StoreConnection): string[] {
   switch (store.kind) {
     case "etcd":
@@ -121,11 +126,7 @@ function gatewayAgentContainer(w: EnvironmentWorkloads) {
     name: "gateway-agent",
     image: w.images.gatewayAgent,
     args: [
-      ...storeArgs(w.store),
-      "--organization",
-      w.organization,
-      "--environment",
-      w.environment,
+      ...tenantArgs(w),
       "--work-dir",
       "/var/lib/vamp-gateway-agent",
       "--listen",
@@ -193,17 +194,7 @@ export function workflowAgentDeployment(w: EnvironmentWorkloads) {
             {
               name: "workflow-agent",
               image: w.images.workflowAgent,
-              args: [
-                ...storeArgs(w.store),
-                "--organization",
-                w.organization,
-                "--environment",
-                w.environment,
-                "--namespace",
-                w.namespace,
-                "--listen",
-                `0.0.0.0:${WORKFLOW_HEALTH_PORT}`,
-              ],
+              args: [...tenantArgs(w), "--namespace", w.namespace, "--listen", `0.0.0.0:${WORKFLOW_HEALTH_PORT}`],
               env: credentialEnv(WORKFLOW_AGENT),
               ports: [{ name: "health", containerPort: WORKFLOW_HEALTH_PORT }],
               // Ready once its pod watch is synced: only then does it write.

@@ -95,7 +95,7 @@ export function followEvents(
   opts: { everyMs?: number; onError?: (e: unknown) => void } = {},
 ): () => void {
   let stopped = false;
-  const seen = new Set<string>();
+  const seen = new Map<string, number>(); // id → timestamp; pruned behind the look-back
   let from = since;
   void (async () => {
     while (!stopped) {
@@ -107,10 +107,11 @@ export function followEvents(
         // Events may become searchable out of order: look back a little, skip what was shown.
         for (const e of await queryEvents(search, organization, tags, from - 5000)) {
           if (seen.has(e.id)) continue;
-          seen.add(e.id);
+          seen.set(e.id, e.timestamp);
           from = Math.max(from, e.timestamp);
           onEvent(e);
         }
+        for (const [id, at] of seen) if (at < from - 10_000) seen.delete(id);
       } catch (e) {
         opts.onError?.(e);
       }
