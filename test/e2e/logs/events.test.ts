@@ -105,7 +105,19 @@ describe("events of pulumi up, found by tag", () => {
   it("vamp events --follow prints the events of an up as they come", async () => {
     const follow = spawn(
       process.execPath,
-      [path.join(REPO_ROOT, "packages/provider/bin/vamp.js"), "events", "--organization", organization, "--events-url", node().url, "--tag", env, "--since", "1s", "--follow"],
+      [
+        path.join(REPO_ROOT, "packages/provider/bin/vamp.js"),
+        "events",
+        "--organization",
+        organization,
+        "--events-url",
+        node().url,
+        "--tag",
+        env,
+        "--since",
+        "1s",
+        "--follow",
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";

@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { HaproxyMaster } from "../../../packages/provider/src/haproxy/master";
 import type { Tenant } from "../../../packages/provider/src/model/tenant";
+import { gatewayKey } from "../../../packages/provider/src/record/keys";
 import { REPO_ROOT, testbedEnv } from "../../support/testbed";
 import { openTestStore } from "../../support/testbed";
 import { freePort, serve, type Backend } from "../../support/traffic";
@@ -67,17 +68,19 @@ export async function startServing(tenant: Tenant, routes: Record<string, number
   const agent = await startAgentProcess(tenant, agentArgs);
   const store = openTestStore("etcd");
   const port = await freePort();
-  await writeGateway(store, tenant, "shop", {
+  const revision = await writeGateway(store, tenant, "shop", {
     port: `${port}/http`,
     routes: Object.fromEntries(Object.entries(routes).map(([a, w]) => [`[${a}]`, { weight: w }])),
   });
-  await until(async () => Object.keys((await agent.status()).revisions).length > 0, 10_000, "the agent applies the gateway");
+  // This revision, not any: a fixed tenant may hold an earlier run's record.
+  await until(async () => (await agent.status()).revisions.shop === revision, 10_000, "the agent applies the gateway");
   return {
     agent,
     store,
     url: `http://127.0.0.1:${port}`,
     async stop() {
       await agent.stop();
+      await store.delete(gatewayKey(tenant, "shop"));
       await store.close();
     },
   };

@@ -58,7 +58,7 @@ describe("regional search clusters: German users' logs stay in Germany, events g
         Array.from({ length: 500 }, () => "/s/200/0"),
         8,
       );
-      expect(samples.every((s) => s.status === 200)).toBe(true);
+      expect(samples.filter((s) => s.status !== 200)).toEqual([]);
       await untilLogs(gw.agent, (s) => s.shipped >= 500 && s.spoolBytes === 0, 30_000, "every line shipped");
       // Gateway logs: all in Germany, none in the US.
       expect(await countDocs(de().url, "vamp-acme-shop-de-gateway-logs-*")).toBe(500);

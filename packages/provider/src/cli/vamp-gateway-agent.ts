@@ -60,8 +60,9 @@ const program = withSearchOptions(
   .option("--resync-ms <ms>", "re-read the store at least this often", intOption(50, 86_400_000))
   .action(async (flags: AgentFlags) => {
     const listen = parseListen(flags.listen);
-    const logsListen =
-      flags.logsListen === "off" ? undefined : parseListen(flags.logsListen ?? `127.0.0.1:${listen.port > 65525 ? listen.port - 10 : listen.port + 10}`);
+    // Derived from --listen when not given; a bad --listen is reported once, as itself.
+    const derived = listen.problems.length ? "127.0.0.1:1" : `127.0.0.1:${listen.port > 65525 ? listen.port - 10 : listen.port + 10}`;
+    const logsListen = flags.logsListen === "off" ? undefined : parseListen(flags.logsListen ?? derived);
     const search = searchTargetFromArgs(flags, "search");
     const eventsTarget = searchTargetFromArgs(flags, "events");
     const problems: Problem[] = [
