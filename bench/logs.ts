@@ -46,7 +46,9 @@ interface Run {
 
 /** Open-loop traffic at `rate` for `ms`; every 50th request marked, its answer time kept. */
 async function drive(url: string, rate: number, ms: number, marked: Map<string, number>): Promise<{ sent: number; failed: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+  // Idle sockets close on the client's side before HAProxy's keep-alive timeout (10 s) can close
+  // one under a request being sent on it.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 128, timeout: 5000 });
   let failed = 0;
   const pending: Promise<void>[] = [];
   const t0 = performance.now();

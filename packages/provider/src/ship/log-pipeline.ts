@@ -28,6 +28,8 @@ export interface LogPipelineOptions {
   spoolMaxBytes?: number;
   /** Documents per bulk request (default 5,000). */
   batchLines?: number;
+  /** How often a batch smaller than that is sent, ms (default 200). */
+  shipEveryMs?: number;
   /** Each request, as it arrives (the agent's Prometheus counters). */
   onRecord?: (r: AccessRecord) => void;
   /** Something worth an event: lines dropped by the bound, refused by the cluster, shipping failing. */
@@ -53,6 +55,8 @@ export class LogPipeline {
   private readonly backoff = new BackoffState({ initialMs: 250, maxMs: 5000 });
   private readonly ship = new CoalescingLoop(() => this.shipOnce());
   private retryAt = 0;
+  /** Lines spooled since the last shipping run. */
+  private pending = 0;
   private templated = false;
   private lastError: string | undefined;
   private server: { close(): Promise<void> } | undefined;
@@ -71,7 +75,7 @@ export class LogPipeline {
    */
   async start(): Promise<void> {
     this.server = await receiveLines(this.options.listen, (lines) => this.take(lines));
-    this.stopTimer = every(250, async () => {
+    this.stopTimer = every(this.options.shipEveryMs ?? 200, async () => {
       this.live.prune(Date.now());
       await this.ship.trigger();
     });
@@ -98,12 +102,16 @@ export class LogPipeline {
       this.counters.dropped += dropped;
       this.options.onEvent?.({ event: "logs-dropped", lines: dropped, message: `the spool reached its bound; dropped the ${dropped} oldest lines` });
     }
-    void this.ship.trigger();
+    // A full batch goes at once; smaller ones wait for the timer, so a quiet gateway costs a
+    // bulk request per interval, not one per request.
+    this.pending += spooled.length;
+    if (this.pending >= (this.options.batchLines ?? 5000)) void this.ship.trigger();
   }
 
   private async shipOnce(): Promise<void> {
     const { spool, options } = this;
     if (!spool || !options.search || Date.now() < this.retryAt) return;
+    this.pending = 0;
     for (;;) {
       const { lines, next } = spool.read(options.batchLines ?? 5000);
       if (!lines.length) {
