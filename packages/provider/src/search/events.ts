@@ -104,8 +104,8 @@ export function followEvents(
           { method: "POST", path: `/${eventIndices(organization)}/_refresh`, querystring: { ignore_unavailable: true, allow_no_indices: true } },
           { tolerate404: true },
         );
-        // Events may become searchable out of order: look back a little, skip what was shown.
-        for (const e of await queryEvents(search, organization, tags, from - 5000)) {
+        // Events may become searchable out of order: look back a little (never before `since`), skip what was shown.
+        for (const e of await queryEvents(search, organization, tags, Math.max(since, from - 5000))) {
           if (seen.has(e.id)) continue;
           seen.set(e.id, e.timestamp);
           from = Math.max(from, e.timestamp);
