@@ -2,7 +2,7 @@
 //
 //   pure core (data in, data out; no I/O):
 //     model  →  expression → condition, selector  →  validation  →  dsl, record, resolve  →  render, release
-//     model → logs (access-log lines, indices) → metrics (windows, histograms); model → events
+//     model → logs (access-log lines, indices) → metrics (windows, histograms) → canary (the judge); model → events
 //   edges (I/O):
 //     infra (logger, status server, loop, retry) · store · haproxy (process control) · discovery
 //     · search (the search cluster) → ship (the log pipeline) → agent, reconciler, dynamic → cli
@@ -10,7 +10,7 @@
 // An arrow points from what is imported to what may import it: each folder may import only
 // folders to its left (and its own). docs/architecture.md explains the steps.
 const SRC = "^packages/provider/src/";
-const CORE = ["model", "expression", "condition", "selector", "validation", "dsl", "record", "resolve", "render", "release", "logs", "metrics", "events"];
+const CORE = ["model", "expression", "condition", "selector", "validation", "dsl", "record", "resolve", "render", "release", "logs", "metrics", "events", "canary"];
 const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "dynamic", "cli"];
 const folder = (names) => `${SRC}(${names.join("|")})/`;
 
@@ -29,6 +29,7 @@ const allowed = {
   logs: ["model"],
   metrics: ["model", "logs"],
   events: ["model"],
+  canary: ["model", "logs", "metrics"],
   infra: [],
   store: ["model", "infra"],
   haproxy: ["model", "infra"],
@@ -59,7 +60,8 @@ module.exports = {
       from: { path: folder(CORE) },
       to: {
         dependencyTypes: ["core", "npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"],
-        pathNot: ["^(node:)?crypto$", "^yaml$", "^node_modules/yaml/"],
+        // Pure libraries: YAML, statistics.
+        pathNot: ["^(node:)?crypto$", "^yaml$", "^node_modules/yaml/", "^simple-statistics$", "^node_modules/simple-statistics/"],
       },
     },
     {

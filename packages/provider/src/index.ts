@@ -43,6 +43,9 @@ export * from "./metrics/live";
 export * from "./metrics/search-query";
 export * from "./events/event";
 export * from "./events/changes";
+export * from "./canary/error-test";
+export * from "./canary/latency-test";
+export * from "./canary/judge";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
 export { planApply, type AppliedState, type Plan } from "./render/plan";
 
