@@ -280,18 +280,27 @@ it("a scale change: the replicas in the API server and the gateway's instances f
   });
 });
 
-it("vamp status reads each version's intention and phase from the cluster", () => {
+it("vamp status reads each version's intention and phase from the cluster, and the gateways from the store", () => {
   const vamp = path.join(REPO_ROOT, "node_modules", ".bin", "vamp");
   const args = ["status", "--namespace", namespace, "--kubeconfig", testbedEnv().VAMP_KUBECONFIG];
-  const json = spawnSync(vamp, [...args, "--json"], { encoding: "utf8" });
+  const json = spawnSync(vamp, [...args, "--output", "json"], { encoding: "utf8" });
   expect(json.status).toBe(0);
-  expect(JSON.parse(json.stdout)).toEqual([
-    { deployment: "shop", cluster: "api", breed: "api:2", workload: "shop-api-api-2", intention: "deploy", phase: "done" },
-    { deployment: "shop", cluster: "web", breed: "web:1", workload: "shop-web-web-1", intention: "deploy", phase: "done" },
-  ]);
+  expect(JSON.parse(json.stdout)).toEqual({
+    deployments: [
+      { deployment: "shop", cluster: "api", breed: "api:2", workload: "shop-api-api-2", intention: "deploy", phase: "done" },
+      { deployment: "shop", cluster: "web", breed: "web:1", workload: "shop-web-web-1", intention: "deploy", phase: "done" },
+    ],
+  });
   const table = spawnSync(vamp, args, { encoding: "utf8" }).stdout.split("\n");
   expect(table[0]).toMatch(/^DEPLOYMENT\s+CLUSTER\s+BREED\s+WORKLOAD\s+INTENTION\s+PHASE\s+REASON$/);
   expect(table[1]).toMatch(/^shop\s+api\s+api:2\s+shop-api-api-2\s+deploy\s+done$/);
+  const store = ["--organization", organization, "--environment", environment, "--store", "etcd", "--endpoints", testbedEnv().VAMP_ETCD_ENDPOINT];
+  const both = JSON.parse(spawnSync(vamp, [...args, ...store, "--output", "json"], { encoding: "utf8" }).stdout) as {
+    store: { gateways: { name: string; routes: { route: string }[] }[] };
+    deployments: unknown[];
+  };
+  expect(both.deployments).toHaveLength(2);
+  expect(both.store.gateways.find((g) => g.name === "shop/api/http")?.routes.map((r) => r.route)).toContain("(api_2)");
 });
 
 it("destroy leaves nothing in the namespace or the store", async () => {
