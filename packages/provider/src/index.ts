@@ -46,6 +46,8 @@ export * from "./events/changes";
 export * from "./canary/error-test";
 export * from "./canary/latency-test";
 export * from "./canary/judge";
+export * from "./canary/release";
+export * from "./model/canary";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
 export { planApply, type AppliedState, type Plan } from "./render/plan";
 

@@ -6,3 +6,4 @@ export * from "./values";
 export { validateBreed, type ArtifactOptions } from "./artifact/breed";
 export { validateBlueprint } from "./artifact/blueprint";
 export { parseValue, referencesOf, type ValueReference } from "./artifact/references";
+export { validateCanary } from "./canary";

@@ -1,0 +1,53 @@
+import { validateCanary } from "../validation/canary";
+import type { Decision } from "./judge";
+import { decide, split, startRelease } from "./release";
+
+const spec = { gateway: "shop", stable: "v1", canary: "v2", steps: { increment: 25 } };
+const decision = (action: Decision["action"], reason = action): Decision => ({ action, reason, report: {} as Decision["report"] });
+
+describe("a canary release's declaration", () => {
+  it("expands steps; 100% is the promotion after the last step", () => {
+    expect(validateCanary(spec, "c").canary?.weights).toEqual([25, 50, 75]);
+    expect(validateCanary({ ...spec, steps: { increment: 10, max: 30 } }, "c").canary?.weights).toEqual([10, 20, 30]);
+    expect(validateCanary({ ...spec, steps: { weights: ["5%", 20, 50] } }, "c").canary).toMatchObject({
+      weights: [5, 20, 50],
+      intervalMs: 30_000,
+      minSamples: 20,
+      noTrafficDeadlineMs: 300_000,
+    });
+  });
+  it("names each bad field with its value", () => {
+    const r = validateCanary(
+      { ...spec, canary: "v1", steps: { weights: [20, 10] }, interval: "soon", analysis: { errors: { alpha: 2 } }, extra: 1 },
+      "canary shop",
+    );
+    expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "extra: unknown field; a canary release has gateway, stable, canary, steps, interval, minSamples, noTrafficDeadline, analysis, sliceStable",
+      'canary: must be another route than stable, got "v1" for both',
+      "steps.weights[1]: must be more than 0 and more than the step before (20%), got 10",
+      'interval: must be a time like "10s", "1m", "1h" or a number of seconds, got "soon"',
+      "analysis.errors.alpha: must be a probability above 0 and at most 0.5, got 2",
+    ]);
+    expect(validateCanary({ ...spec, steps: { weights: [100] } }, "c").problems[0].message).toMatch(/^needs at least one step below 100%/);
+  });
+});
+
+describe("a release's course", () => {
+  const canary = validateCanary(spec, "c").canary!;
+  it("steps through the weights on advance, holds on hold, promotes after the last step", () => {
+    let s = startRelease(canary, { stable: 100, canary: 0 }, 0);
+    expect([s.step, s.weights]).toEqual([0, { stable: 75, canary: 25 }]);
+    expect(decide(s, canary, decision("hold"), 1000)).toBe(s);
+    s = decide(s, canary, decision("advance"), 2000);
+    expect([s.step, s.weights, s.stepStartedAt]).toEqual([1, { stable: 50, canary: 50 }, 2000]);
+    s = decide(decide(s, canary, decision("advance"), 3000), canary, decision("advance", "all good"), 4000);
+    expect(s).toMatchObject({ phase: "promoted", weights: { stable: 0, canary: 100 }, reason: "all good" });
+    expect(decide(s, canary, decision("rollback"), 5000)).toBe(s); // over is over
+  });
+  it("puts everything back on stable on rollback, and moves only what the two routes carried", () => {
+    const s = startRelease(canary, { stable: 60, canary: 0 }, 0); // another route carries 40%
+    expect(s.weights).toEqual({ stable: 45, canary: 15 });
+    expect(decide(s, canary, decision("rollback", "errors"), 1)).toMatchObject({ phase: "rolledback", weights: { stable: 60, canary: 0 }, reason: "errors" });
+    expect(split(60, 100)).toEqual({ stable: 0, canary: 60 });
+  });
+});

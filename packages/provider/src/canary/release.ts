@@ -1,0 +1,49 @@
+/**
+ * A release's course: the weights of the two routes at each step, moved by the judge's decisions.
+ * The same code drives a release inside `pulumi up` and in the workflow agent (from its record).
+ * Pure: the caller gives the time and applies the weights.
+ */
+import type { Canary } from "../model/canary";
+import type { Decision } from "./judge";
+
+export type ReleasePhase = "progressing" | "promoted" | "rolledback";
+
+export interface ReleaseState {
+  phase: ReleasePhase;
+  /** The analysed step (index into `Canary.weights`). */
+  step: number;
+  /** What the two routes carry together (their weights when the release began); the release never touches the others. */
+  total: number;
+  /** The weights the release wants now. */
+  weights: { stable: number; canary: number };
+  startedAt: number;
+  stepStartedAt: number;
+  /** Why it ended (promoted or rolled back). */
+  reason?: string;
+}
+
+/** The two routes' weights with the canary at `percent` of their total. */
+export function split(total: number, percent: number): { stable: number; canary: number } {
+  const canary = Math.round((total * percent) / 100);
+  return { stable: total - canary, canary };
+}
+
+/**
+ * The first step: the canary at its first weight.
+ *
+ * @example
+ * startRelease(canary, { stable: 100, canary: 0 }, now) // { phase: "progressing", step: 0, weights: { stable: 80, canary: 20 }, ... }
+ */
+export function startRelease(canary: Canary, current: { stable: number; canary: number }, now: number): ReleaseState {
+  const total = current.stable + current.canary;
+  return { phase: "progressing", step: 0, total, weights: split(total, canary.weights[0]), startedAt: now, stepStartedAt: now };
+}
+
+/** The state after a decision: hold keeps it, rollback puts everything on stable, advance takes the next step or promotes after the last. */
+export function decide(state: ReleaseState, canary: Canary, decision: Decision, now: number): ReleaseState {
+  if (state.phase !== "progressing" || decision.action === "hold") return state;
+  if (decision.action === "rollback") return { ...state, phase: "rolledback", weights: split(state.total, 0), reason: decision.reason };
+  const next = state.step + 1;
+  if (next >= canary.weights.length) return { ...state, phase: "promoted", weights: split(state.total, 100), reason: decision.reason };
+  return { ...state, step: next, weights: split(state.total, canary.weights[next]), stepStartedAt: now };
+}
