@@ -10,7 +10,22 @@
 // An arrow points from what is imported to what may import it: each folder may import only
 // folders to its left (and its own). docs/architecture.md explains the steps.
 const SRC = "^packages/provider/src/";
-const CORE = ["model", "expression", "condition", "selector", "validation", "dsl", "record", "resolve", "render", "release", "logs", "metrics", "events", "canary"];
+const CORE = [
+  "model",
+  "expression",
+  "condition",
+  "selector",
+  "validation",
+  "dsl",
+  "record",
+  "resolve",
+  "render",
+  "release",
+  "logs",
+  "metrics",
+  "events",
+  "canary",
+];
 const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "dynamic", "cli"];
 const folder = (names) => `${SRC}(${names.join("|")})/`;
 
