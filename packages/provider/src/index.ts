@@ -47,6 +47,7 @@ export * from "./canary/error-test";
 export * from "./canary/latency-test";
 export * from "./canary/judge";
 export * from "./canary/release";
+export * from "./canary/evidence";
 export * from "./model/canary";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
 export { planApply, type AppliedState, type Plan } from "./render/plan";

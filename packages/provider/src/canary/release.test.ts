@@ -1,9 +1,11 @@
 import { validateCanary } from "../validation/canary";
 import type { Decision } from "./judge";
+import { emptyCounts } from "../metrics/window";
+import { evidenceOf } from "./evidence";
 import { decide, split, startRelease } from "./release";
 
 const spec = { gateway: "shop", stable: "v1", canary: "v2", steps: { increment: 25 } };
-const decision = (action: Decision["action"], reason = action): Decision => ({ action, reason, report: {} as Decision["report"] });
+const decision = (action: Decision["action"], reason: string = action): Decision => ({ action, reason, report: {} as Decision["report"] });
 
 describe("a canary release's declaration", () => {
   it("expands steps; 100% is the promotion after the last step", () => {
@@ -49,5 +51,24 @@ describe("a release's course", () => {
     expect(s.weights).toEqual({ stable: 45, canary: 15 });
     expect(decide(s, canary, decision("rollback", "errors"), 1)).toMatchObject({ phase: "rolledback", weights: { stable: 60, canary: 0 }, reason: "errors" });
     expect(split(60, 100)).toEqual({ stable: 0, canary: 60 });
+  });
+});
+
+describe("the judge's evidence from live windows", () => {
+  it("takes the release's totals and the step's counts of the two routes, nothing of the others", () => {
+    const canary = validateCanary(spec, "c").canary!;
+    const route = (r: string, requests: number, e5: number) => ({ ...emptyCounts("shop", r), requests, status: { "2xx": requests - e5, "5xx": e5 } });
+    const total = { from: 0, to: 60_000, routes: [route("v1", 900, 9), route("v2", 100, 5), route("other", 50, 50)] };
+    const sinceStep = { from: 30_000, to: 60_000, routes: [route("v1", 400, 4), route("v2", 60, 3)] };
+    const e = evidenceOf(canary, total, sinceStep, 30_000);
+    expect([e.canaryTotal, e.stableTotal, e.canaryStep.requests, e.canaryStep.errors, e.stableStep.requests, e.elapsedMs]).toEqual([
+      { requests: 100, errors: 5 },
+      { requests: 900, errors: 9 },
+      60,
+      3,
+      400,
+      30_000,
+    ]);
+    expect(evidenceOf(canary, { from: 0, to: 1, routes: [] }, { from: 0, to: 1, routes: [] }, 0).canaryTotal).toEqual({ requests: 0, errors: 0 });
   });
 });
