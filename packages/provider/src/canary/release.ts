@@ -4,23 +4,8 @@
  * Pure: the caller gives the time and applies the weights.
  */
 import type { Canary } from "../model/canary";
+import type { ReleaseState } from "../model/release";
 import type { Decision } from "./judge";
-
-export type ReleasePhase = "progressing" | "promoted" | "rolledback";
-
-export interface ReleaseState {
-  phase: ReleasePhase;
-  /** The analysed step (index into `Canary.weights`). */
-  step: number;
-  /** What the two routes carry together (their weights when the release began); the release never touches the others. */
-  total: number;
-  /** The weights the release wants now. */
-  weights: { stable: number; canary: number };
-  startedAt: number;
-  stepStartedAt: number;
-  /** Why it ended (promoted or rolled back). */
-  reason?: string;
-}
 
 /** The two routes' weights with the canary at `percent` of their total. */
 export function split(total: number, percent: number): { stable: number; canary: number } {

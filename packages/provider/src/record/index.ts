@@ -7,3 +7,4 @@ export { reconcileWeights } from "./weights";
 export { discoveredState, sameRoutes, reconcileRecord } from "./discovery";
 export { podsToInstances, podServes, type PodLike } from "./pods";
 export * from "./keys";
+export * from "./release";

@@ -43,3 +43,13 @@ export function agentsDir(t: Tenant): string {
 export function agentKey(t: Tenant, agentId: string): string {
   return `${agentsDir(t)}/${encodeURIComponent(agentId)}`;
 }
+
+/** Where a tenant's canary releases are kept. */
+export function releasesDir(t: Tenant): string {
+  return `${tenantDir(t)}/releases`;
+}
+
+/** The key of one release's record. */
+export function releaseKey(t: Tenant, name: string): string {
+  return `${releasesDir(t)}/${encodeURIComponent(name)}`;
+}

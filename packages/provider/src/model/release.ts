@@ -1,0 +1,51 @@
+/**
+ * A canary release in the store (`/vamp/<org>/<env>/releases/<name>`): what it is, where it is,
+ * who drives it, and what an operator asked of it. The driver inside `pulumi up` and the
+ * workflow agent read and write the same record; the lease says whose turn it is.
+ */
+import type { CanarySpec } from "./canary";
+
+export const RELEASE_API_VERSION = "vamp.io/v1";
+
+export type ReleasePhase = "progressing" | "promoted" | "rolledback";
+
+/** Where a release is: its step and the weights it wants on the two routes. */
+export interface ReleaseState {
+  phase: ReleasePhase;
+  /** The analysed step (index into the validated canary's weights). */
+  step: number;
+  /** What the two routes carry together (their weights when the release began); the release never touches the others. */
+  total: number;
+  weights: { stable: number; canary: number };
+  startedAt: number;
+  stepStartedAt: number;
+  /** Why it ended (promoted or rolled back). */
+  reason?: string;
+}
+
+/** One decision of the judge as kept in the record (the full report goes to the events). */
+export interface DecisionEntry {
+  at: number;
+  step: number;
+  action: "advance" | "hold" | "rollback";
+  reason: string;
+}
+
+export interface ReleaseRecord {
+  apiVersion: typeof RELEASE_API_VERSION;
+  kind: "Release";
+  name: string;
+  spec: CanarySpec;
+  state?: ReleaseState;
+  /**
+   * Who drives the release and until when. A driver renews it every second; when it lapses (the
+   * laptop running `pulumi up` closed), the workflow agent takes the release back to stable.
+   */
+  lease?: { holder: string; expiresAt: number };
+  /** What an operator asked (`vamp release promote|abort`, the UI); the driver acts on it and clears it. */
+  command?: { action: "promote" | "abort"; by: string; at: number };
+  /** The latest decisions, newest last (at most {@link DECISIONS_KEPT}). */
+  decisions: DecisionEntry[];
+}
+
+export const DECISIONS_KEPT = 50;
