@@ -2,7 +2,7 @@
  * The agent's HTTP endpoint (loopback by default): liveness, readiness, status with the applied
  * revisions and the log pipeline, Prometheus metrics (prom-client: the agent's counters, each
  * route's HAProxy counters, and the live per-route requests and response times from the access
- * log), and the live metrics as mergeable JSON windows (`/window`, `/series`).
+ * log), the live metrics as mergeable JSON windows (`/window`, `/series`), and what HAProxy applies (`/applied`).
  */
 import * as client from "prom-client";
 import type { StatRow } from "../haproxy/stats";
@@ -137,6 +137,30 @@ export class AgentMetrics {
   }
 }
 
+/** One route as HAProxy runs it now: the weight it applies and the requests its backend served. */
+export interface AppliedRoute {
+  route: string;
+  /** The weight of the route's server in the gateway's split, read from HAProxy; undefined when HAProxy does not say. */
+  weight?: number;
+  /** Requests (sessions for tcp) the route's backend served since HAProxy started. */
+  requests?: number;
+}
+
+/**
+ * What HAProxy applies for a gateway, route by route, from its stats: a rollback is complete when
+ * every agent shows the canary at weight 0 and its request counter has stopped rising.
+ */
+export function appliedRoutes(routes: AgentStatus["routes"], stats: StatRow[], gateway: string): AppliedRoute[] {
+  const row = (proxy: string, name: string) => stats.find((r) => r.proxy === proxy && r.name === name);
+  return routes
+    .filter((r) => r.gateway === gateway)
+    .map((r) => {
+      const split = r.split ? row(r.split.backend, r.split.server) : undefined;
+      const backend = row(r.backend, "BACKEND");
+      return { route: r.route, ...(split ? { weight: split.weight } : {}), ...(backend ? { requests: backend.requests } : {}) };
+    });
+}
+
 /** `[from, to)` of a window request: `from`/`to` in ms, or `window` (`30s`) ending at the last whole second. */
 export function windowOf(q: URLSearchParams, now = Date.now()): { from: number; to: number } {
   const to = q.has("to") ? Number(q.get("to")) : Math.floor(now / 1000) * 1000;
@@ -155,7 +179,8 @@ export function windowOf(q: URLSearchParams, now = Date.now()): { from: number; 
  * The agent behind the one status server: ready when HAProxy runs its configuration; `/status`
  * is {@link AgentStatus} (and the log pipeline's counters); `/metrics` is Prometheus text;
  * `/window?gateway=G&window=30s` the live counts of a window (merge them across agents with
- * `mergeWindows`); `/series?gateway=G&window=15m` per-second counts.
+ * `mergeWindows`); `/series?gateway=G&window=15m` per-second counts; `/applied?gateway=G` each
+ * route's weight and request counter as HAProxy has them now.
  *
  * @example
  * const server = await serveStatus(agentStatusSource(agent, metrics), { host: "127.0.0.1", port: 19100 });
@@ -175,6 +200,11 @@ export function agentStatusSource(source: HealthSource, metrics = new AgentMetri
         const { from, to } = windowOf(q);
         if (!source.logs) throw new VampError("invalid", "this agent does not receive its proxy's access log (--logs-listen off)");
         return source.logs.live.window(from, to, gatewayOf(q));
+      },
+      "/applied": async (q) => {
+        const gateway = gatewayOf(q);
+        if (!gateway) throw new VampError("invalid", "gateway: required");
+        return appliedRoutes(source.getStatus().routes, await source.stats(), gateway);
       },
       "/series": (q) => {
         const { from, to } = windowOf(q);

@@ -32,17 +32,30 @@ function simulateErrors(seed: number, o: { canaryP: number; stableP: number; can
   let carry = 0;
   for (let s = 0; s < o.seconds; s++) {
     carry += o.canaryRps;
-    for (; carry >= 1; carry--) {
-      canary.requests++;
-      if (r() < o.canaryP) canary.errors++;
-    }
-    for (let i = 0; i < o.stableRps; i++) {
-      stable.requests++;
-      if (r() < o.stableP) stable.errors++;
-    }
+    const n = Math.floor(carry);
+    carry -= n;
+    canary.requests += n;
+    canary.errors += binomial(n, o.canaryP, r);
+    stable.requests += o.stableRps;
+    stable.errors += binomial(o.stableRps, o.stableP, r);
     if (errorTest(canary, stable).verdict === "fail") return canary.requests;
   }
   return undefined;
+}
+
+/** Errors among `n` requests each failing with `p`: one draw, by inversion of the binomial distribution. */
+function binomial(n: number, p: number, r: () => number): number {
+  if (n === 0) return 0;
+  let pmf = (1 - p) ** n;
+  let cdf = pmf;
+  const u = r();
+  let k = 0;
+  while (u > cdf && k < n) {
+    pmf *= ((n - k) / (k + 1)) * (p / (1 - p));
+    cdf += pmf;
+    k++;
+  }
+  return k;
 }
 
 describe("the error test on 1,000 simulated releases each", () => {

@@ -47,5 +47,5 @@ export interface RenderedConfig {
   /** Equal for two configurations that differ only in those weights and slots. */
   fingerprint: string;
   /** Which proxy serves which route (its stats are the route's). */
-  routes: { gateway: string; route: string; backend: string }[];
+  routes: { gateway: string; route: string; backend: string; split?: { backend: string; server: string } }[];
 }

@@ -62,13 +62,17 @@ export function renderGateway(g: ResolvedGateway, ctx: GatewayContext, line: Lin
   line("  balance roundrobin");
   if (mode === "http") line(`  http-send-name-header ${hopNames().header}`);
   if (g.sticky) line(`  cookie ${n.cookie} insert indirect nocache`);
+  const splitServers = new Map<string, string>();
   for (const r of g.routes) {
     const to = hop.route(r);
     line(`  server ${to.server} ${to.address} send-proxy-v2 weight ${r.weight}${g.sticky ? ` cookie ${n.route(r.key).server}` : ""}`);
     part.weights.push({ backend: n.split, server: to.server, weight: r.weight });
+    splitServers.set(r.key, to.server);
   }
   for (const r of conditional) renderConditional(r, n.route(r.key).conditional, hop, line, part);
   for (const r of g.routes) renderRoute(g, r, line, part, ctx.names);
+  // Where each route's weight lives in HAProxy: what the agent reads back to say what it applied.
+  for (const pr of part.routes) if (pr.gateway === g.name && splitServers.has(pr.route)) pr.split = { backend: n.split, server: splitServers.get(pr.route)! };
 }
 
 /** Where a hop to a route or to the split goes, and the server name that says so. */

@@ -109,7 +109,9 @@ describe("renderConfig", () => {
     expect(r.text).toContain(`frontend ${gatewayNames("cart").frontend}`);
     expect(r.text).not.toContain(gatewayNames("shop/web").frontend);
     expect(r.weights).toEqual(alone.weights);
-    expect(r.routes).toEqual([{ gateway: "cart", route: "[10.0.0.5:80]", backend: expect.any(String) }]);
+    expect(r.routes).toEqual([
+      { gateway: "cart", route: "[10.0.0.5:80]", backend: expect.any(String), split: { backend: expect.any(String), server: expect.any(String) } },
+    ]);
   });
 
   it("gives a check only the head and the gateways that are new or changed", () => {

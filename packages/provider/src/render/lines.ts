@@ -11,6 +11,8 @@ export interface RenderedRoute {
   gateway: string;
   route: string;
   backend: string;
+  /** The server in the gateway's split that carries the route's weight. */
+  split?: { backend: string; server: string };
 }
 
 /** What rendering one gateway adds: its lines, weights, routes and slots. */
