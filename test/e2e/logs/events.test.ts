@@ -48,6 +48,16 @@ describe("events of pulumi up, found by tag", () => {
   });
 
   const env = `environments:${environment}`;
+  /** `vamp events` on this organization and the node, with `more`. */
+  const eventsCli = (...more: string[]) => [
+    path.join(REPO_ROOT, "packages/provider/bin/vamp.js"),
+    "events",
+    "--organization",
+    organization,
+    "--events-url",
+    node().url,
+    ...more,
+  ];
 
   it("create: archive:create and a route:added per route", async () => {
     const t0 = Date.now() - 1000;
@@ -74,24 +84,7 @@ describe("events of pulumi up, found by tag", () => {
       { gateway: "shop/web", route: "[127.0.0.1:18002]", from: 10, to: 20 },
     ]);
     // The same through the command line, by tag.
-    const cli = spawnSync(
-      process.execPath,
-      [
-        path.join(REPO_ROOT, "packages/provider/bin/vamp.js"),
-        "events",
-        "--organization",
-        organization,
-        "--events-url",
-        node().url,
-        "--tag",
-        "route:weightupdated",
-        "--tag",
-        env,
-        "--output",
-        "json",
-      ],
-      { encoding: "utf8" },
-    );
+    const cli = spawnSync(process.execPath, eventsCli("--tag", "route:weightupdated", "--tag", env, "--output", "json"), { encoding: "utf8" });
     expect(cli.stderr).toBe("");
     expect(
       cli.stdout
@@ -103,23 +96,7 @@ describe("events of pulumi up, found by tag", () => {
   });
 
   it("vamp events --follow prints the events of an up as they come", async () => {
-    const follow = spawn(
-      process.execPath,
-      [
-        path.join(REPO_ROOT, "packages/provider/bin/vamp.js"),
-        "events",
-        "--organization",
-        organization,
-        "--events-url",
-        node().url,
-        "--tag",
-        env,
-        "--since",
-        "1s",
-        "--follow",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const follow = spawn(process.execPath, eventsCli("--tag", env, "--since", "1s", "--follow"), { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     follow.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     try {

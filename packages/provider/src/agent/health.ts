@@ -78,7 +78,13 @@ export class AgentMetrics {
   /** Each route's HAProxy backend counters, read at scrape time. */
   private routeStats(source: HealthSource): void {
     const labelNames = ["gateway", "route"] as const;
-    const read = async (): Promise<[Record<(typeof labelNames)[number], string>, StatRow][]> => {
+    // One read of HAProxy's stats per scrape, shared by the three collectors below.
+    let pending: { at: number; rows: Promise<[Record<(typeof labelNames)[number], string>, StatRow][]> } | undefined;
+    const read = () => {
+      if (!pending || Date.now() - pending.at > 100) pending = { at: Date.now(), rows: readOnce() };
+      return pending.rows;
+    };
+    const readOnce = async (): Promise<[Record<(typeof labelNames)[number], string>, StatRow][]> => {
       const byBackend = new Map((await source.stats().catch(() => [])).filter((r) => r.name === "BACKEND").map((r) => [r.proxy, r]));
       return source.getStatus().routes.flatMap((rt) => {
         const row = byBackend.get(rt.backend);

@@ -12,6 +12,10 @@ import type { SearchClient } from "./client";
  * await ensureTemplate(search, "vamp-acme-prod-gateway-logs", "gateway-logs");
  */
 export async function ensureTemplate(search: SearchClient, prefix: string, stream: LogStream): Promise<void> {
+  // Once per client and prefix: writers call this before every batch.
+  const done = ensured.get(search) ?? new Set<string>();
+  ensured.set(search, done);
+  if (done.has(prefix)) return;
   try {
     await search.request({
       method: "PUT",
@@ -22,4 +26,7 @@ export async function ensureTemplate(search: SearchClient, prefix: string, strea
   } catch (e) {
     if (!/already exists|resource_already_exists/i.test((e as Error).message)) throw e;
   }
+  done.add(prefix);
 }
+
+const ensured = new WeakMap<SearchClient, Set<string>>();

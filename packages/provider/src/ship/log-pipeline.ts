@@ -57,7 +57,6 @@ export class LogPipeline {
   private retryAt = 0;
   /** Lines spooled since the last shipping run. */
   private pending = 0;
-  private templated = false;
   private lastError: string | undefined;
   private server: { close(): Promise<void> } | undefined;
   private stopTimer: (() => void) | undefined;
@@ -119,8 +118,7 @@ export class LogPipeline {
         return;
       }
       try {
-        if (!this.templated) await ensureTemplate(options.search, this.prefix, "gateway-logs");
-        this.templated = true;
+        await ensureTemplate(options.search, this.prefix, "gateway-logs");
         const docs = lines.map((l) => {
           const tab = l.text.indexOf("\t");
           return { index: l.text.slice(0, tab), id: `${options.agentId}-${l.id}`, json: l.text.slice(tab + 1) };
