@@ -6,6 +6,7 @@
 //   edges (I/O):
 //     infra (logger, status server, loop, retry) · store · haproxy (process control) · discovery
 //     · search (the search cluster) → ship (the log pipeline) → agent, reconciler, dynamic → cli
+//     · rollout (a release driven against the store and the agents) → workflow (the workflow agent), dynamic → cli
 //
 // An arrow points from what is imported to what may import it: each folder may import only
 // folders to its left (and its own). docs/architecture.md explains the steps.
@@ -26,7 +27,7 @@ const CORE = [
   "events",
   "canary",
 ];
-const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "dynamic", "cli"];
+const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "rollout", "workflow", "dynamic", "cli"];
 const folder = (names) => `${SRC}(${names.join("|")})/`;
 
 /** What each folder may import from the provider besides itself. */
@@ -53,7 +54,9 @@ const allowed = {
   ship: ["model", "logs", "metrics", "infra", "search"],
   agent: [...CORE, "infra", "store", "haproxy", "search", "ship"],
   reconciler: [...CORE, "infra", "store", "discovery"],
-  dynamic: [...CORE, "infra", "store", "discovery", "search"],
+  rollout: [...CORE, "infra", "store"],
+  workflow: [...CORE, "infra", "store", "search", "rollout"],
+  dynamic: [...CORE, "infra", "store", "discovery", "search", "rollout"],
   cli: [...CORE, ...EDGES],
 };
 

@@ -113,7 +113,8 @@ export async function measure(base: string, paths: string[], concurrency = 8): P
   return out;
 }
 
-function once(url: string, agent: http.Agent): Promise<Sample> {
+/** One GET, measured; a failure is status 0. */
+export function once(url: string, agent: http.Agent): Promise<Sample> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const req = http.get(url, { agent, timeout: 10_000 }, (res) => {

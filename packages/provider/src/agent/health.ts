@@ -10,6 +10,7 @@ import type { StatusSource } from "../infra/http-status";
 import type { AccessRecord } from "../logs/access-log";
 import type { LiveBuckets } from "../metrics/live";
 import { statusClass } from "../metrics/window";
+import type { AppliedRoute } from "../model/record";
 import { VampError } from "../model/problem";
 import type { LogPipelineStatus } from "../ship/log-pipeline";
 import { seconds } from "../validation/units";
@@ -141,15 +142,6 @@ export class AgentMetrics {
     this.requests.inc({ gateway: r.gateway, route: r.route, status: r.status !== undefined ? statusClass(r.status) : "none" });
     this.latency.observe({ gateway: r.gateway, route: r.route }, r.timeMs / 1000);
   }
-}
-
-/** One route as HAProxy runs it now: the weight it applies and the requests its backend served. */
-export interface AppliedRoute {
-  route: string;
-  /** The weight of the route's server in the gateway's split, read from HAProxy; undefined when HAProxy does not say. */
-  weight?: number;
-  /** Requests (sessions for tcp) the route's backend served since HAProxy started. */
-  requests?: number;
 }
 
 /**

@@ -47,7 +47,8 @@ export interface Report {
 }
 
 export interface Decision {
-  action: "advance" | "hold" | "rollback";
+  /** `promote` (to 100% at once) comes only from an operator. */
+  action: "advance" | "hold" | "rollback" | "promote";
   reason: string;
   report: Report;
 }

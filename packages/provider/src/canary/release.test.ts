@@ -1,8 +1,9 @@
 import { validateCanary } from "../validation/canary";
 import type { Decision } from "./judge";
 import { emptyCounts } from "../metrics/window";
+import { emptyHistogram } from "../metrics/histogram";
 import { evidenceOf } from "./evidence";
-import { decide, split, startRelease } from "./release";
+import { commanded, decide, split, startRelease } from "./release";
 
 const spec = { gateway: "shop", stable: "v1", canary: "v2", steps: { increment: 25 } };
 const decision = (action: Decision["action"], reason: string = action): Decision => ({ action, reason, report: {} as Decision["report"] });
@@ -40,11 +41,31 @@ describe("a release's course", () => {
     let s = startRelease(canary, { stable: 100, canary: 0 }, 0);
     expect([s.step, s.weights]).toEqual([0, { stable: 75, canary: 25 }]);
     expect(decide(s, canary, decision("hold"), 1000)).toBe(s);
-    s = decide(s, canary, decision("advance"), 2000);
-    expect([s.step, s.weights, s.stepStartedAt]).toEqual([1, { stable: 50, canary: 50 }, 2000]);
+    const none = { requests: 0, errors: 0, latency: emptyHistogram() };
+    const evidence = { canaryTotal: { requests: 30, errors: 1 }, stableTotal: { requests: 90, errors: 2 }, canaryStep: none, stableStep: none, elapsedMs: 0 };
+    s = decide(s, canary, decision("advance"), 2000, evidence);
+    expect([s.step, s.weights, s.stepStartedAt, s.counts]).toEqual([
+      1,
+      { stable: 50, canary: 50 },
+      2000,
+      { stable: { requests: 90, errors: 2 }, canary: { requests: 30, errors: 1 } },
+    ]);
     s = decide(decide(s, canary, decision("advance"), 3000), canary, decision("advance", "all good"), 4000);
     expect(s).toMatchObject({ phase: "promoted", weights: { stable: 0, canary: 100 }, reason: "all good" });
     expect(decide(s, canary, decision("rollback"), 5000)).toBe(s); // over is over
+  });
+  it("an operator's promote goes to 100% at once; an abort rolls back", () => {
+    const s = startRelease(canary, { stable: 100, canary: 0 }, 0);
+    expect(decide(s, canary, commanded("promote", "ops", {} as Decision["report"]), 1)).toMatchObject({
+      phase: "promoted",
+      weights: { canary: 100 },
+      reason: "promoted by ops",
+    });
+    expect(decide(s, canary, commanded("abort", "ops", {} as Decision["report"]), 1)).toMatchObject({
+      phase: "rolledback",
+      weights: { canary: 0 },
+      reason: "aborted by ops",
+    });
   });
   it("puts everything back on stable on rollback, and moves only what the two routes carried", () => {
     const s = startRelease(canary, { stable: 60, canary: 0 }, 0); // another route carries 40%
@@ -58,9 +79,9 @@ describe("the judge's evidence from live windows", () => {
   it("takes the release's totals and the step's counts of the two routes, nothing of the others", () => {
     const canary = validateCanary(spec, "c").canary!;
     const route = (r: string, requests: number, e5: number) => ({ ...emptyCounts("shop", r), requests, status: { "2xx": requests - e5, "5xx": e5 } });
-    const total = { from: 0, to: 60_000, routes: [route("v1", 900, 9), route("v2", 100, 5), route("other", 50, 50)] };
-    const sinceStep = { from: 30_000, to: 60_000, routes: [route("v1", 400, 4), route("v2", 60, 3)] };
-    const e = evidenceOf(canary, total, sinceStep, 30_000);
+    const before = { stable: { requests: 500, errors: 5 }, canary: { requests: 40, errors: 2 } };
+    const sinceStep = { from: 30_000, to: 60_000, routes: [route("v1", 400, 4), route("v2", 60, 3), route("other", 50, 50)] };
+    const e = evidenceOf(canary, before, sinceStep, 30_000);
     expect([e.canaryTotal, e.stableTotal, e.canaryStep.requests, e.canaryStep.errors, e.stableStep.requests, e.elapsedMs]).toEqual([
       { requests: 100, errors: 5 },
       { requests: 900, errors: 9 },
@@ -69,6 +90,7 @@ describe("the judge's evidence from live windows", () => {
       400,
       30_000,
     ]);
-    expect(evidenceOf(canary, { from: 0, to: 1, routes: [] }, { from: 0, to: 1, routes: [] }, 0).canaryTotal).toEqual({ requests: 0, errors: 0 });
+    const none = { requests: 0, errors: 0 };
+    expect(evidenceOf(canary, { stable: none, canary: none }, { from: 0, to: 1, routes: [] }, 0).canaryTotal).toEqual(none);
   });
 });

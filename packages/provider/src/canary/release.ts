@@ -1,17 +1,19 @@
 /**
  * A release's course: the weights of the two routes at each step, moved by the judge's decisions.
  * The same code drives a release inside `pulumi up` and in the workflow agent (from its record).
- * Pure: the caller gives the time and applies the weights.
+ * Pure: the caller gives the time and the evidence, and applies the weights.
  */
 import type { Canary } from "../model/canary";
 import type { ReleaseState } from "../model/release";
-import type { Decision } from "./judge";
+import type { Decision, Evidence, JudgeConfig } from "./judge";
 
 /** The two routes' weights with the canary at `percent` of their total. */
 export function split(total: number, percent: number): { stable: number; canary: number } {
   const canary = Math.round((total * percent) / 100);
   return { stable: total - canary, canary };
 }
+
+const none = () => ({ requests: 0, errors: 0 });
 
 /**
  * The first step: the canary at its first weight.
@@ -21,14 +23,42 @@ export function split(total: number, percent: number): { stable: number; canary:
  */
 export function startRelease(canary: Canary, current: { stable: number; canary: number }, now: number): ReleaseState {
   const total = current.stable + current.canary;
-  return { phase: "progressing", step: 0, total, weights: split(total, canary.weights[0]), startedAt: now, stepStartedAt: now };
+  return {
+    phase: "progressing",
+    step: 0,
+    total,
+    weights: split(total, canary.weights[0]),
+    startedAt: now,
+    stepStartedAt: now,
+    counts: { stable: none(), canary: none() },
+  };
 }
 
-/** The state after a decision: hold keeps it, rollback puts everything on stable, advance takes the next step or promotes after the last. */
-export function decide(state: ReleaseState, canary: Canary, decision: Decision, now: number): ReleaseState {
+/**
+ * The state after a decision: hold keeps it, rollback puts everything on stable, advance takes
+ * the next step (adding the finished step's counts, from `evidence`) or promotes after the last.
+ */
+export function decide(state: ReleaseState, canary: Canary, decision: Decision, now: number, evidence?: Evidence): ReleaseState {
   if (state.phase !== "progressing" || decision.action === "hold") return state;
   if (decision.action === "rollback") return { ...state, phase: "rolledback", weights: split(state.total, 0), reason: decision.reason };
-  const next = state.step + 1;
-  if (next >= canary.weights.length) return { ...state, phase: "promoted", weights: split(state.total, 100), reason: decision.reason };
-  return { ...state, step: next, weights: split(state.total, canary.weights[next]), stepStartedAt: now };
+  const counts = evidence ? { stable: evidence.stableTotal, canary: evidence.canaryTotal } : state.counts;
+  const next = decision.action === "promote" ? canary.weights.length : state.step + 1;
+  if (next >= canary.weights.length) return { ...state, phase: "promoted", weights: split(state.total, 100), counts, reason: decision.reason };
+  return { ...state, step: next, weights: split(state.total, canary.weights[next]), stepStartedAt: now, counts };
+}
+
+/** An operator's word (`vamp release promote|abort`, the UI) as a decision: it overrides the judge. */
+export function commanded(action: "promote" | "abort", by: string, report: Decision["report"]): Decision {
+  return action === "abort" ? { action: "rollback", reason: `aborted by ${by}`, report } : { action: "promote", reason: `promoted by ${by}`, report };
+}
+
+/** The judge's settings of a validated canary. */
+export function judgeConfig(c: Canary): Partial<JudgeConfig> {
+  return {
+    intervalMs: c.intervalMs,
+    minSamples: c.minSamples,
+    noTrafficDeadlineMs: c.noTrafficDeadlineMs,
+    error: c.analysis.errors ?? {},
+    latency: c.analysis.latency ?? {},
+  };
 }

@@ -5,33 +5,20 @@
 import type { Command } from "commander";
 import { formatTime } from "./time";
 import { readMetricsAnswer, metricsQuery } from "../metrics/search-query";
-import { mergeWindows, summarizeWindow, type GatewayMetrics, type WindowCounts } from "../metrics/window";
+import { summarizeWindow, type GatewayMetrics } from "../metrics/window";
+import { agentWindows, liveAgents } from "../rollout/agents";
 import { indexPrefix } from "../logs/indices";
-import { AGENT_PRESENCE_STALE_MS, type AgentPresence } from "../model/record";
+import type { AgentPresence } from "../model/record";
 import { VampError, messageOf } from "../model/problem";
 import type { Tenant } from "../model/tenant";
 import { decodeRecord } from "../record/codec";
-import { agentsDir, gatewaysDir } from "../record/keys";
+import { gatewaysDir } from "../record/keys";
 import { effectiveSpec } from "../record/ownership";
 import { connectSearch, type SearchTarget } from "../search/client";
 import { followEvents, queryEvents } from "../search/events";
 import type { KeyValueStore } from "../store/types";
 import { seconds } from "../validation/units";
 import { table } from "./table";
-
-/** The agents of a tenant that said they are alive in the last 30 s. */
-export async function liveAgents(store: KeyValueStore, tenant: Tenant, now = Date.now()): Promise<AgentPresence[]> {
-  const out: AgentPresence[] = [];
-  for (const e of await store.list(agentsDir(tenant))) {
-    try {
-      const p = JSON.parse(e.value) as AgentPresence;
-      if (now - p.at <= AGENT_PRESENCE_STALE_MS) out.push(p);
-    } catch {
-      // not a presence record
-    }
-  }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
-}
 
 /** A window's span from `--window` ending at the last whole second. */
 export function windowSpan(text: string, now = Date.now()): { from: number; to: number } {
@@ -43,26 +30,8 @@ export function windowSpan(text: string, now = Date.now()): { from: number; to: 
 
 /** The live metrics of a gateway: every agent's window over the same span, merged. */
 export async function liveMetrics(store: KeyValueStore, tenant: Tenant, gateway: string, span: { from: number; to: number }, route?: string) {
-  const agents = await liveAgents(store, tenant);
-  if (!agents.length) throw new VampError("unavailable", `no gateway agent of ${tenant.organization}/${tenant.environment} reported in the last 30 s`);
-  const windows: WindowCounts[] = [];
-  const missing: string[] = [];
-  await Promise.all(
-    agents.map(async (a) => {
-      try {
-        const r = await fetch(`${a.endpoint}/window?gateway=${encodeURIComponent(gateway)}&from=${span.from}&to=${span.to}`, {
-          signal: AbortSignal.timeout(3000),
-        });
-        if (!r.ok) throw new Error(`${r.status} ${(await r.text()).trim()}`);
-        windows.push((await r.json()) as WindowCounts);
-      } catch (e) {
-        missing.push(`${a.id} (${a.endpoint}): ${messageOf(e)}`);
-      }
-    }),
-  );
-  if (!windows.length) throw new VampError("unavailable", `no agent answered: ${missing.join("; ")}`);
-  const merged = mergeWindows(windows);
-  return { metrics: summarizeWindow({ ...merged, from: span.from, to: span.to }, gateway, route), agents: windows.length, missing };
+  const { window, agents, missing } = await agentWindows(store, tenant, gateway, span);
+  return { metrics: summarizeWindow(window, gateway, route), agents, missing };
 }
 
 /** The windowed metrics of a gateway from the environment's search cluster. */

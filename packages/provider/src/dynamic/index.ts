@@ -4,3 +4,4 @@ export * from "./route";
 export { delegatingProvider } from "./delegate";
 export * from "./artifact-events";
 export type { EventsArgs } from "./credentials";
+export * from "./canary-release";

@@ -63,3 +63,12 @@ export interface AgentPresence {
 }
 
 export const AGENT_PRESENCE_STALE_MS = 30_000;
+
+/** One route as HAProxy runs it now: the weight it applies and the requests its backend served. */
+export interface AppliedRoute {
+  route: string;
+  /** The weight of the route's server in the gateway's split, read from HAProxy; undefined when HAProxy does not say. */
+  weight?: number;
+  /** Requests (sessions for tcp) the route's backend served since HAProxy started. */
+  requests?: number;
+}

@@ -7,7 +7,15 @@ import type { CanarySpec } from "./canary";
 
 export const RELEASE_API_VERSION = "vamp.io/v1";
 
+export type ReleaseDriver = "pulumi" | "cluster";
+
 export type ReleasePhase = "progressing" | "promoted" | "rolledback";
+
+/** Requests and 5xx of one version. */
+export interface VersionCounts {
+  requests: number;
+  errors: number;
+}
 
 /** Where a release is: its step and the weights it wants on the two routes. */
 export interface ReleaseState {
@@ -19,6 +27,8 @@ export interface ReleaseState {
   weights: { stable: number; canary: number };
   startedAt: number;
   stepStartedAt: number;
+  /** Both versions' requests and 5xx over the steps before the current one (the error test runs over the whole release). */
+  counts: { stable: VersionCounts; canary: VersionCounts };
   /** Why it ended (promoted or rolled back). */
   reason?: string;
 }
@@ -27,7 +37,7 @@ export interface ReleaseState {
 export interface DecisionEntry {
   at: number;
   step: number;
-  action: "advance" | "hold" | "rollback";
+  action: "advance" | "hold" | "rollback" | "promote";
   reason: string;
 }
 
@@ -36,6 +46,11 @@ export interface ReleaseRecord {
   kind: "Release";
   name: string;
   spec: CanarySpec;
+  /**
+   * Who drives it: `pulumi` (inside `pulumi up`; when its lease lapses, the workflow agent takes
+   * the release back to stable) or `cluster` (the workflow agent, which resumes it after a restart).
+   */
+  driver: ReleaseDriver;
   state?: ReleaseState;
   /**
    * Who drives the release and until when. A driver renews it every second; when it lapses (the

@@ -6,6 +6,7 @@ const record: ReleaseRecord = {
   kind: "Release",
   name: "shop-canary",
   spec: { gateway: "shop", stable: "v1", canary: "v2", steps: { increment: 20 } },
+  driver: "pulumi",
   decisions: [],
 };
 

@@ -23,7 +23,11 @@ export function decodeRelease(key: string, value: string): ReleaseRecord {
   if (!isObject(r) || r.kind !== "Release" || r.apiVersion !== RELEASE_API_VERSION)
     throw new VampError("invalid", `${key}: not a release record (expected apiVersion "${RELEASE_API_VERSION}", kind "Release")`);
   if (typeof r.name !== "string" || !isObject(r.spec)) throw new VampError("invalid", `${key}: a release record needs a string "name" and an object "spec"`);
-  return { ...(r as unknown as ReleaseRecord), decisions: Array.isArray(r.decisions) ? (r.decisions as DecisionEntry[]) : [] };
+  return {
+    ...(r as unknown as ReleaseRecord),
+    driver: r.driver === "cluster" ? "cluster" : "pulumi",
+    decisions: Array.isArray(r.decisions) ? (r.decisions as DecisionEntry[]) : [],
+  };
 }
 
 /** Whether the lease has lapsed at `now` (a release without a lease has none to lapse). */

@@ -1,0 +1,1 @@
+export { CanaryRelease, type CanaryReleaseArgs } from "./resource";

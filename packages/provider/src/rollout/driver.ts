@@ -1,0 +1,185 @@
+/**
+ * Drives one canary release to its end: every tick it renews its lease, reads the live counts of
+ * the two routes from every agent, asks the judge, and moves the weights; an operator's command
+ * or an interruption overrides the judge. The same function runs inside `pulumi up` (the
+ * `CanaryRelease` resource) and in the workflow agent (from the record), so both decide alike.
+ */
+import { commanded, decide, judgeConfig, startRelease } from "../canary/release";
+import { evidenceOf } from "../canary/evidence";
+import { judge, type Decision, type Evidence } from "../canary/judge";
+import { sleep } from "../infra/retry";
+import type { WindowCounts } from "../metrics/window";
+import type { Canary } from "../model/canary";
+import { VampError, messageOf } from "../model/problem";
+import type { ReleaseRecord, ReleaseState } from "../model/release";
+import type { Tenant } from "../model/tenant";
+import { withDecision } from "../record/release";
+import type { KeyValueStore } from "../store/types";
+import { validateCanary } from "../validation/canary";
+import { agentWindows } from "./agents";
+import { confirmDrained, type Confirmation } from "./confirm";
+import { renewLease, updateRelease } from "./records";
+import { decisionLine, releaseEvent, startLine, type EventSink, type ReleaseEventKind } from "./report";
+import { readWeights, releaseOwner, writeWeights } from "./weights";
+
+export interface DriverOptions {
+  store: KeyValueStore;
+  tenant: Tenant;
+  /** Who drives (kept in the lease and as the events' actor). */
+  holder: string;
+  /** Each step and decision as a line (`pulumi up` prints them). */
+  say?: (line: string) => void;
+  events?: EventSink;
+  /** Aborted: roll back to stable now (SIGINT, SIGTERM). */
+  signal?: AbortSignal;
+  /** How often to look, ms (default 500). */
+  tickMs?: number;
+  /** The lease's lifetime, renewed every tick (default 2,500 ms). */
+  leaseTtlMs?: number;
+  /** Consecutive failed reads of the metrics before the release fails (default 10); until then the weights freeze. */
+  metricErrorLimit?: number;
+  /** How long a rollback may take to be confirmed by every agent (default 30 s). */
+  confirmTimeoutMs?: number;
+}
+
+export interface ReleaseOutcome {
+  state: ReleaseState;
+  /** For a rollback: when every agent confirmed the canary drained. */
+  confirmed?: Confirmation;
+}
+
+const emptyWindow = (t: number): WindowCounts => ({ from: t, to: t, routes: [] });
+
+/** The current step's live counts: from the first whole second of the step to the end of this one. */
+async function stepWindow(o: DriverOptions, c: Canary, s: ReleaseState, now: number): Promise<WindowCounts> {
+  const from = Math.ceil(s.stepStartedAt / 1000) * 1000;
+  const to = Math.ceil(now / 1000) * 1000;
+  if (to <= from) return emptyWindow(from);
+  return (await agentWindows(o.store, o.tenant, c.gateway, { from, to }, { strict: true })).window;
+}
+
+function validated(rec: ReleaseRecord): Canary {
+  const v = validateCanary(rec.spec, `release ${rec.name}`);
+  if (!v.canary) throw VampError.invalid(`release ${rec.name}`, v.problems);
+  return v.canary;
+}
+
+/**
+ * Runs the release of a claimed record (see `claimRelease`) until it is promoted or rolled back;
+ * a rollback returns only once every agent confirmed the canary drained.
+ *
+ * @example
+ * const rec = await claimRelease(store, tenant, "shop", spec, holder, 2500);
+ * const { state } = await driveRelease(rec, { store, tenant, holder, say: console.log });
+ */
+export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Promise<ReleaseOutcome> {
+  const c = validated(claimed);
+  const name = claimed.name;
+  const say = o.say ?? (() => undefined);
+  const emit = (kind: ReleaseEventKind, value: unknown) => o.events?.push(releaseEvent(o.tenant, name, c, kind, o.holder, value));
+  let state = claimed.state;
+  if (!state) {
+    state = startRelease(c, await readWeights(o.store, o.tenant, c), Date.now());
+    await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
+    await save(o, name, state);
+    emit("started", { weights: state.weights, steps: c.weights });
+  } else {
+    await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
+    emit("resumed", { step: state.step, weights: state.weights });
+  }
+  say(startLine(name, c, state, claimed.state !== undefined));
+  const look = { metricErrors: 0 };
+  let lastSaid = 0;
+  while (state.phase === "progressing") {
+    await sleep(o.tickMs ?? 500);
+    const rec = await renewLease(o.store, o.tenant, name, o.holder, o.leaseTtlMs ?? 2500);
+    const now = Date.now();
+    const { decision, evidence } = await lookAt(o, c, state, rec, now, look, emit);
+    const next = decide(state, c, decision, now, evidence);
+    if (next !== state || now - lastSaid >= 5000) {
+      say(decisionLine(name, c, state, next, decision));
+      lastSaid = now;
+    }
+    if (next === state) continue;
+    if (next.weights.canary !== state.weights.canary) await writeWeights(o.store, o.tenant, c, releaseOwner(name), next.weights);
+    await save(o, name, next, { at: now, step: state.step, action: decision.action, reason: decision.reason });
+    emit(next.phase === "progressing" ? "step" : (next.phase as ReleaseEventKind), { reason: decision.reason, report: decision.report, weights: next.weights });
+    state = next;
+  }
+  return finish(o, c, name, state, say, emit);
+}
+
+/**
+ * One look: the judge on the step's live counts, unless an interruption or an operator's command
+ * overrides it. Metrics that cannot be read freeze the weights (hold), and fail the release after
+ * `metricErrorLimit` looks in a row.
+ */
+async function lookAt(
+  o: DriverOptions,
+  c: Canary,
+  state: ReleaseState,
+  rec: ReleaseRecord,
+  now: number,
+  look: { metricErrors: number },
+  emit: (k: ReleaseEventKind, v: unknown) => void,
+): Promise<{ decision: Decision; evidence?: Evidence }> {
+  const limit = o.metricErrorLimit ?? 10;
+  let evidence: Evidence | undefined;
+  let decision: Decision;
+  try {
+    evidence = evidenceOf(c, state.counts, await stepWindow(o, c, state, now), now - state.stepStartedAt);
+    look.metricErrors = 0;
+    decision = judge(evidence, judgeConfig(c));
+  } catch (e) {
+    look.metricErrors++;
+    const reason = `metrics unavailable (${look.metricErrors} of ${limit} in a row): ${messageOf(e)}`;
+    emit("metrics", { reason });
+    const none = judge(evidenceOf(c, state.counts, emptyWindow(now), now - state.stepStartedAt), judgeConfig(c));
+    decision = { ...none, action: look.metricErrors >= limit ? "rollback" : "hold", reason };
+  }
+  if (o.signal?.aborted) return { decision: { ...decision, action: "rollback", reason: `interrupted (${String(o.signal.reason ?? "signal")})` } };
+  if (rec.command) {
+    emit("command", rec.command);
+    return { decision: commanded(rec.command.action, rec.command.by, decision.report), evidence };
+  }
+  return { decision, evidence };
+}
+
+async function finish(
+  o: DriverOptions,
+  c: Canary,
+  name: string,
+  state: ReleaseState,
+  say: (l: string) => void,
+  emit: (k: ReleaseEventKind, v: unknown) => void,
+) {
+  if (state.phase !== "rolledback") {
+    await dropLease(o, name);
+    return { state };
+  }
+  const confirmed = await confirmDrained(o.store, o.tenant, c.gateway, c.canary, { timeoutMs: o.confirmTimeoutMs });
+  say(`${name}: rolled back: ${c.canary} at weight 0 and drained on ${confirmed.agents.length} agent(s), confirmed in ${confirmed.ms} ms`);
+  emit("confirmed", { agents: confirmed.agents, ms: confirmed.ms });
+  await dropLease(o, name);
+  return { state, confirmed };
+}
+
+/** Writes the state (clearing a command it acted on), with the decision that made it. */
+async function save(o: DriverOptions, name: string, state: ReleaseState, d?: ReleaseRecord["decisions"][number]): Promise<ReleaseRecord> {
+  const rec = await updateRelease(o.store, o.tenant, name, (cur) => {
+    if (!cur) throw new VampError("not-found", `release ${name}: its record was deleted from the store`);
+    const next: ReleaseRecord = { ...cur, state };
+    if (d) delete next.command;
+    return d ? withDecision(next, d) : next;
+  });
+  return rec!;
+}
+
+async function dropLease(o: DriverOptions, name: string): Promise<void> {
+  await updateRelease(o.store, o.tenant, name, (cur) => {
+    if (!cur || cur.lease?.holder !== o.holder) return undefined;
+    const next = { ...cur };
+    delete next.lease;
+    return next;
+  });
+}

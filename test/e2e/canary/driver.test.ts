@@ -1,0 +1,133 @@
+/**
+ * The release driver against real HAProxy, a real agent process and etcd: a healthy canary
+ * stepped to 100% on evidence, a failing one rolled back and confirmed at the proxy, an operator's
+ * abort, and a canary without traffic never promoted. The same driver runs inside `pulumi up`
+ * and in the workflow agent (their suites prove those paths).
+ */
+import { claimRelease, readRelease, updateRelease } from "../../../packages/provider/src/rollout/records";
+import { driveRelease } from "../../../packages/provider/src/rollout/driver";
+import { requireServices } from "../../support/testbed";
+import { startServing } from "../logs/harness";
+import { startTraffic, startVersion, type Version } from "./harness";
+import { until, writeGateway } from "../agent/harness";
+
+jest.setTimeout(120_000);
+
+describe("the release driver: real agent, HAProxy and etcd", () => {
+  let v1: Version;
+  let v2: Version;
+  let gw: Awaited<ReturnType<typeof startServing>>;
+  const tenant = { organization: "e2e", environment: `cd${Date.now().toString(36)}` };
+  const routes = { stable: "", canary: "" };
+  const spec = (over: Record<string, unknown> = {}) => ({
+    gateway: "shop",
+    ...routes,
+    steps: { weights: [20, 50] },
+    interval: "2s",
+    minSamples: 10,
+    noTrafficDeadline: "6s",
+    ...over,
+  });
+  const lines: string[] = [];
+  // A test that fails must not leave its release running into the next.
+  let stop = new AbortController();
+  const opts = () => ({ store: gw.store, tenant, holder: "e2e-driver", say: (l: string) => lines.push(l), tickMs: 250, signal: stop.signal });
+  const weights = async () => {
+    const rec = JSON.parse((await gw.store.get(`/vamp/e2e/${tenant.environment}/gateways/shop`))!.value);
+    return [rec.spec.routes[routes.stable].weight, rec.spec.routes[routes.canary].weight];
+  };
+
+  beforeAll(async () => {
+    await requireServices("etcd", "haproxy");
+    [v1, v2] = [await startVersion("v1"), await startVersion("v2")];
+    routes.stable = `[127.0.0.1:${v1.port}]`;
+    routes.canary = `[127.0.0.1:${v2.port}]`;
+    gw = await startServing(tenant, { [`127.0.0.1:${v1.port}`]: 100, [`127.0.0.1:${v2.port}`]: 0 }, []);
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await v1?.close();
+    await v2?.close();
+  });
+  afterEach(() => stop.abort("the test ended"));
+  beforeEach(async () => {
+    stop = new AbortController();
+    lines.length = 0;
+    v2.mode = { status: 200, delayMs: 5 };
+    const revision = await writeGateway(gw.store, tenant, "shop", {
+      port: `${new URL(gw.url).port}/http`,
+      routes: { [routes.stable]: { weight: 100 }, [routes.canary]: { weight: 0 } },
+    });
+    await until(async () => (await gw.agent.status()).revisions.shop === revision, 10_000, "the agent serves stable at 100%");
+  });
+
+  it("steps a healthy canary 20 → 50 → 100 on evidence, 0 failed requests", async () => {
+    const traffic = startTraffic(gw.url, 40);
+    const rec = await claimRelease(gw.store, tenant, "ok", spec(), "e2e-driver", 2500);
+    const out = await driveRelease(rec, opts());
+    const samples = await traffic.stop();
+    console.log(lines.join("\n"));
+    expect(out.state.phase).toBe("promoted");
+    expect(await weights()).toEqual([0, 100]);
+    expect(samples.filter((s) => s.status !== 200)).toEqual([]);
+    expect(lines.filter((l) => l.includes("passed →")).length).toBe(1);
+    const stored = await readRelease(gw.store, tenant, "ok");
+    expect(stored?.state?.phase).toBe("promoted");
+    expect(stored?.lease).toBeUndefined();
+  });
+
+  it("rolls a failing canary back: weight 0 confirmed at every agent within 5 s of its first 5xx, fewer than 25 failed", async () => {
+    const traffic = startTraffic(gw.url, 40);
+    const rec = await claimRelease(gw.store, tenant, "bad", spec({ interval: "60s" }), "e2e-driver", 2500);
+    const run = driveRelease(rec, opts());
+    await until(async () => (await weights())[1] === 20, 5000, "the first step");
+    await new Promise((r) => setTimeout(r, 1500));
+    v2.mode = { status: 500, delayMs: 5 };
+    const out = await run;
+    const confirmedAt = Date.now();
+    const samples = await traffic.stop();
+    console.log(lines.join("\n"));
+    const failed = samples.filter((s) => s.status !== 200);
+    const first = Math.min(...failed.map((s) => s.at));
+    const rollbackMs = confirmedAt - first;
+    console.log(`figures: rollback ${rollbackMs} ms from the first 5xx to weight 0 confirmed; ${failed.length} failed requests`);
+    expect(out.state.phase).toBe("rolledback");
+    expect(out.state.reason).toMatch(/^canary errors/);
+    expect(out.confirmed?.agents.length).toBe(1);
+    expect(await weights()).toEqual([100, 0]);
+    expect(rollbackMs).toBeLessThan(5000);
+    expect(failed.length).toBeLessThan(25);
+    const applied = (await (await fetch(`${gw.agent.endpoint}/applied?gateway=shop`)).json()) as { route: string; weight: number }[];
+    expect(applied.find((a) => a.route === routes.canary)?.weight).toBe(0);
+  });
+
+  it("does not hold the stable version's own 5xx against the canary", async () => {
+    v1.mode = { status: 500, delayMs: 5 };
+    try {
+      const traffic = startTraffic(gw.url, 40);
+      const out = await driveRelease(await claimRelease(gw.store, tenant, "stable-bad", spec(), "e2e-driver", 2500), opts());
+      await traffic.stop();
+      expect(out.state.phase).toBe("promoted");
+    } finally {
+      v1.mode = { status: 200, delayMs: 5 };
+    }
+  });
+
+  it("an operator's abort rolls back at once; a canary without traffic is never promoted", async () => {
+    const traffic = startTraffic(gw.url, 40);
+    const run = driveRelease(await claimRelease(gw.store, tenant, "abort", spec({ interval: "60s" }), "e2e-driver", 2500), opts());
+    await until(async () => (await weights())[1] === 20, 5000, "the first step");
+    await updateRelease(gw.store, tenant, "abort", (r) => ({ ...r!, command: { action: "abort", by: "ops@e2e", at: Date.now() } }));
+    const out = await run;
+    await traffic.stop();
+    expect([out.state.phase, out.state.reason]).toEqual(["rolledback", "aborted by ops@e2e"]);
+    expect((await readRelease(gw.store, tenant, "abort"))?.command).toBeUndefined();
+
+    // No traffic at all: the step holds, then the deadline fails it.
+    lines.length = 0;
+    const idle = await driveRelease(await claimRelease(gw.store, tenant, "idle", spec(), "e2e-driver", 2500), opts());
+    expect(idle.state.phase).toBe("rolledback");
+    expect(idle.state.reason).toMatch(/^no evidence: the canary got 0 requests/);
+    expect(lines.some((l) => l.includes("too little traffic: 0 of 10"))).toBe(true);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The canary suites' pieces: a version whose behaviour the test switches (healthy, failing,
+ * slow) while it serves, and an open-loop client that keeps every answer with the time it came.
+ */
+import * as http from "node:http";
+import { serve, type Backend } from "../../support/traffic";
+import { once, type Sample } from "../logs/harness";
+
+export interface Version extends Backend {
+  /** What it answers from now on. */
+  mode: { status: number; delayMs: number };
+}
+
+/** A backend answering `mode.status` after `mode.delayMs` (plus up to 2 ms of jitter), with `x-backend: id`. */
+export async function startVersion(id: string, mode = { status: 200, delayMs: 5 }): Promise<Version> {
+  const state = { mode };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const { status, delayMs } = state.mode;
+    setTimeout(
+      () => {
+        res.writeHead(status, { "x-backend": id, "content-type": "text/plain" });
+        res.end(`${id} ${status}\n`);
+      },
+      delayMs + Math.random() * 2,
+    );
+  });
+  const b = await serve(id, server);
+  // An accessor, so the server sees what the test sets.
+  return Object.defineProperty(b, "mode", { get: () => state.mode, set: (m: Version["mode"]) => (state.mode = m), enumerable: true }) as Version;
+}
+
+/** Traffic at `rps` until stopped (open loop); every answer kept. */
+export function startTraffic(url: string, rps: number): { samples: Sample[]; stop(): Promise<Sample[]> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const samples: Sample[] = [];
+  const pending = new Set<Promise<void>>();
+  let running = true;
+  const t0 = performance.now();
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      const wait = t0 + (i * 1000) / rps - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const p = once(url, agent).then((s) => {
+        samples.push(s);
+        pending.delete(p);
+      });
+      pending.add(p);
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      running = false;
+      await loop;
+      await Promise.all(pending);
+      agent.destroy();
+      return samples;
+    },
+  };
+}
