@@ -2,10 +2,11 @@
 # The README's first command: on a fresh machine, installs what is missing (node_modules, the
 # test bed's core: apt packages and the Pulumi CLI, the build), then runs the demo itself,
 # scripts/demo/demo.ts: starts the local servers (etcd, two versions of a demo service, the
-# gateway agent with HAProxy), runs a real `pulumi up` of the root stack (Pulumi.yaml, program in
-# stack/) and measures the split.
-#   npm run demo                      up with the configured split (default 90/10)
-#   npm run demo -- --canary 50       set the canary's weight, then up
+# gateway agent with HAProxy, the workflow agent), runs a real `pulumi up` of the root stack
+# (Pulumi.yaml, program in stack/) whose canary release moves traffic from 1.0.0 to 1.1.0 on
+# evidence, and measures the split.
+#   npm run demo                      release 1.1.0: stepped to 100% on its live metrics
+#   npm run demo -- --bad             release a faulty 1.1.0: rolled back, `pulumi up` fails with the reason
 #   npm run demo -- destroy           tear the stack down and stop the demo processes
 # State lives in .pulumi-state/ (a file backend); the passphrase defaults to a local one.
 set -euo pipefail

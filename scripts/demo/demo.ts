@@ -1,10 +1,11 @@
 /**
  * The demo (run by scripts/demo.sh once node_modules, the test bed's core and the build are in
- * place): starts etcd, two versions of a demo service and the gateway agent with HAProxy, runs a
- * real `pulumi up` of the root stack (Pulumi.yaml, program in stack/), waits for the agent to
- * apply it, and measures the split.
- *   npm run demo                      up with the configured split (default 90/10)
- *   npm run demo -- --canary 50       set the canary's weight, then up
+ * place): starts etcd, two versions of a demo service, the gateway agent with HAProxy and the
+ * workflow agent, sends users' traffic through the gateway, runs a real `pulumi up` of the root
+ * stack (Pulumi.yaml, program in stack/), whose canary release moves the traffic from 1.0.0 to
+ * 1.1.0 on evidence, and measures the split.
+ *   npm run demo                      release 1.1.0: stepped to 100% on its live metrics
+ *   npm run demo -- --bad             release a faulty 1.1.0: rolled back, `pulumi up` fails with the reason
  *   npm run demo -- destroy           tear the stack down and stop the demo processes
  * State lives in .pulumi-state/ (a file backend); the passphrase defaults to a local one.
  * With VAMP_DEMO_CHECK_ARGS=1 it only checks its arguments (demo.sh does, before installing).
@@ -12,10 +13,11 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { alive, readPid, sleep, spawnDetached, tail } from "../../testbed/services/service";
+import { alive, readPid, sleep, spawnDetached } from "../../testbed/services/service";
 import { applyTestbedEnvironment, REPO_ROOT, startServices, TestbedError, VAMP_RUN } from "../../testbed/services";
+import { loadLine, startLoad } from "./load";
 
-const USAGE = "usage: npm run demo [-- destroy | --canary N]";
+const USAGE = "usage: npm run demo [-- destroy | --bad]";
 const AGENT = "http://127.0.0.1:19100";
 const GATEWAY = "http://127.0.0.1:19050/";
 
@@ -29,20 +31,16 @@ class CommandFailed extends Error {
 
 interface Args {
   action: "up" | "destroy";
-  canary?: string;
+  /** A faulty 1.1.0 (30% of its answers 500s): the release must roll it back. */
+  bad: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { action: "up" };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  const args: Args = { action: "up", bad: false };
+  for (const a of argv) {
     if (a === "destroy") args.action = "destroy";
-    else if (a === "--canary") {
-      const n = argv[++i];
-      if (n === undefined || !/^\d+$/.test(n) || Number(n) > 100)
-        throw new UsageError(`--canary needs a percentage (0-100)${n === undefined ? "" : `, got '${n}'`}; ${USAGE}`);
-      args.canary = n;
-    } else throw new UsageError(USAGE);
+    else if (a === "--bad") args.bad = true;
+    else throw new UsageError(a === "--canary" ? `--canary is gone: the release moves the weights now; ${USAGE}` : USAGE);
   }
   return args;
 }
@@ -64,14 +62,6 @@ function run(command: string, args: readonly string[], o: { quietErrors?: boolea
 function succeeds(command: string, args: readonly string[]): boolean {
   const r = spawnSync(command, args, { cwd: REPO_ROOT, stdio: ["inherit", "inherit", "ignore"] });
   return !r.error && r.status === 0;
-}
-
-/** A command's standard output (trimmed). */
-function output(command: string, args: readonly string[]): string {
-  const r = spawnSync(command, args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["inherit", "pipe", "inherit"] });
-  if (r.error) throw new Error(`cannot run ${command}: ${r.error.message}`);
-  if (r.status !== 0) throw new CommandFailed(r.status ?? 1);
-  return r.stdout.trim();
 }
 
 const demoRun = path.join(VAMP_RUN, "demo");
@@ -99,18 +89,10 @@ async function stopBackground(name: string): Promise<void> {
   fs.rmSync(pidOf(name), { force: true });
 }
 
-async function getJson(url: string): Promise<unknown> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return res.ok ? await res.json() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function destroy(): Promise<void> {
   await startServices(["etcd"]);
   // The agent goes first: it would reload HAProxy for the deleted gateway while we stop it.
+  await stopBackground("workflow");
   await stopBackground("agent");
   await stopBackground("stable");
   await stopBackground("canary");
@@ -140,76 +122,56 @@ async function destroy(): Promise<void> {
   log("demo stopped");
 }
 
-async function up(etcd: string, canary: string | undefined): Promise<void> {
+const WORKFLOW_AGENT = path.join(REPO_ROOT, "packages", "provider", "dist", "cli", "vamp-workflow-agent.js");
+const CLI = path.join(REPO_ROOT, "packages", "provider", "dist", "cli", "vamp.js");
+const tenantArgs = (etcd: string) => ["--organization", "local", "--environment", "demo", "--store", "etcd", "--endpoints", etcd];
+
+/** The local servers: etcd, the two versions (1.1.0 faulty with --bad), the gateway agent and the workflow agent. */
+async function startDemoServices(etcd: string, bad: boolean): Promise<void> {
   await startServices(["etcd"]);
-  log("demo services: 1.0.0 on 127.0.0.1:18081, 1.1.0 on 127.0.0.1:18082");
+  log(`demo services: 1.0.0 on 127.0.0.1:18081, 1.1.0 on 127.0.0.1:18082${bad ? " (faulty: 30% of its answers are 500s)" : ""}`);
   startBackground("stable", process.execPath, [...tsNode, path.join(REPO_ROOT, "scripts", "demo", "service.ts"), "1.0.0", "18081"]);
-  startBackground("canary", process.execPath, [...tsNode, path.join(REPO_ROOT, "scripts", "demo", "service.ts"), "1.1.0", "18082"]);
-  log("gateway agent for local/demo (health and metrics on 127.0.0.1:19100)");
+  await stopBackground("canary"); // good or faulty: as asked this time
+  startBackground("canary", process.execPath, [...tsNode, path.join(REPO_ROOT, "scripts", "demo", "service.ts"), "1.1.0", "18082", bad ? "0.3" : "0"]);
+  log("gateway agent for local/demo (health and metrics on 127.0.0.1:19100), workflow agent (127.0.0.1:19102)");
+  const agentArgs = ["--work-dir", path.join(demoRun, "agent"), "--listen", "127.0.0.1:19100", "--bind", "127.0.0.1"];
   startBackground("agent", process.execPath, [
     path.join(REPO_ROOT, "packages", "provider", "dist", "cli", "vamp-gateway-agent.js"),
-    "--store",
-    "etcd",
-    "--endpoints",
-    etcd,
-    "--organization",
-    "local",
-    "--environment",
-    "demo",
-    "--work-dir",
-    path.join(demoRun, "agent"),
-    "--listen",
-    "127.0.0.1:19100",
-    "--bind",
-    "127.0.0.1",
+    ...tenantArgs(etcd),
+    ...agentArgs,
   ]);
+  startBackground("workflow", process.execPath, [WORKFLOW_AGENT, ...tenantArgs(etcd), "--agent-id", "demo-workflow", "--listen", "127.0.0.1:19102"]);
+}
 
+async function up(etcd: string, bad: boolean): Promise<void> {
+  await startDemoServices(etcd, bad);
   if (!succeeds("pulumi", ["stack", "select", "local"])) run("pulumi", ["stack", "init", "local"]);
   run("pulumi", ["config", "set", "etcdEndpoint", etcd]);
-  if (canary !== undefined) run("pulumi", ["config", "set", "canaryWeight", canary]);
-  run("pulumi", ["up", "--yes"]);
-
-  const revision = output("pulumi", ["stack", "output", "gatewayRevision"]);
-  log(`waiting for the agent to apply revision ${revision}`);
-  for (let i = 0; i < 100; i++) {
-    const status = (await getJson(`${AGENT}/status`)) as { revisions?: Record<string, string> } | undefined;
-    if (status?.revisions?.["demo/web"] === revision) break;
-    await sleep(100);
+  if (succeeds("pulumi", ["stack", "output", "releasePhase"])) {
+    log("a fresh release each run: taking down the previous run's stack first");
+    run("pulumi", ["destroy", "--yes", "--skip-preview"]);
   }
-  const ready = await fetch(`${AGENT}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (!ready) {
-    process.stderr.write(`${tail(path.join(demoRun, "agent.log"))}\n`);
-    console.error("the agent is not ready");
-    throw new CommandFailed(1);
-  }
+  log("users: 40 requests/s through the gateway (127.0.0.1:19050) while `pulumi up` releases 1.1.0");
+  const load = startLoad(GATEWAY, 40);
+  const started = Date.now();
+  const ok = succeeds("pulumi", ["up", "--yes"]);
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  const during = await load.stop();
   console.log();
-  log(`declared split: ${output("pulumi", ["stack", "output", "split", "--json"]).replace(/[ \n]/g, "")}`);
+  log(`pulumi up ${ok ? "succeeded" : "failed"} after ${seconds} s; ${loadLine(during)}`);
+  run(process.execPath, [CLI, "release", "status", "web-1.1.0", ...tenantArgs(etcd)]);
+  console.log();
+  log("after the release");
   run(process.execPath, [...tsNode, path.join(REPO_ROOT, "scripts", "demo", "measure.ts"), GATEWAY, "2000"]);
-  // The same requests as the gateway saw them: the agent's live per-route metrics from HAProxy's access log.
   await sleep(1100); // the last second completes
   console.log();
-  log("the gateway's own view (vamp metrics: the agents' live per-route metrics from HAProxy's access log)");
-  const cli = path.join(REPO_ROOT, "packages", "provider", "dist", "cli", "vamp.js");
-  run(process.execPath, [
-    cli,
-    "metrics",
-    "demo/web",
-    "--organization",
-    "local",
-    "--environment",
-    "demo",
-    "--store",
-    "etcd",
-    "--endpoints",
-    etcd,
-    "--window",
-    "30s",
-  ]);
+  log("the gateway's own view of the last 60 s (vamp metrics: the agents' live per-route metrics from HAProxy's access log)");
+  run(process.execPath, [CLI, "metrics", "demo/web", ...tenantArgs(etcd), "--window", "60s"]);
   console.log();
-  console.log(`Try it: curl -s ${GATEWAY}   |  move traffic: npm run demo -- --canary 50   |  agent: curl -s ${AGENT}/metrics`);
+  if (ok && bad) throw new Error("the faulty 1.1.0 was promoted: the release should have rolled it back");
+  if (!ok && !bad) throw new CommandFailed(1);
+  if (bad) log("as it should: the faulty 1.1.0 was rolled back, 1.0.0 serves everything, and `pulumi up` failed with the reason");
+  console.log(`Try it: curl -s ${GATEWAY}   |  a faulty release: npm run demo -- --bad   |  agent: curl -s ${AGENT}/metrics`);
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -221,7 +183,7 @@ async function main(argv: readonly string[]): Promise<void> {
   process.env.PULUMI_CONFIG_PASSPHRASE ??= "vamp-local-demo";
   fs.mkdirSync(path.join(REPO_ROOT, ".pulumi-state"), { recursive: true });
   if (args.action === "destroy") await destroy();
-  else await up(env.VAMP_ETCD_ENDPOINT, args.canary);
+  else await up(env.VAMP_ETCD_ENDPOINT, args.bad);
 }
 
 if (require.main === module) {

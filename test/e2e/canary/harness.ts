@@ -2,8 +2,14 @@
  * The canary suites' pieces: a version whose behaviour the test switches (healthy, failing,
  * slow) while it serves, and an open-loop client that keeps every answer with the time it came.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import * as http from "node:http";
-import { serve, type Backend } from "../../support/traffic";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import type { Tenant } from "../../../packages/provider/src/model/tenant";
+import { REPO_ROOT, testbedEnv } from "../../support/testbed";
+import { until } from "../agent/harness";
+import { freePort, serve, type Backend } from "../../support/traffic";
 import { once, type Sample } from "../logs/harness";
 
 export interface Version extends Backend {
@@ -56,6 +62,46 @@ export function startTraffic(url: string, rps: number): { samples: Sample[]; sto
       await Promise.all(pending);
       agent.destroy();
       return samples;
+    },
+  };
+}
+
+export interface WorkflowAgentProcess {
+  child: ChildProcess;
+  /** Its JSON log lines so far. */
+  lines: Record<string, unknown>[];
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** `vamp-workflow-agent` as its own process on the test bed's etcd; resolves once it answers. */
+export async function startWorkflowAgent(tenant: Tenant, agentId: string): Promise<WorkflowAgentProcess> {
+  const env = testbedEnv();
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, "packages/provider/bin/vamp-workflow-agent.js"),
+      ...["--store", "etcd", "--endpoints", env.VAMP_ETCD_ENDPOINT, "--organization", tenant.organization, "--environment", tenant.environment],
+      ...["--agent-id", agentId, "--listen", `127.0.0.1:${port}`],
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines: Record<string, unknown>[] = [];
+  readline.createInterface({ input: child.stdout! }).on("line", (l) => {
+    try {
+      lines.push(JSON.parse(l) as Record<string, unknown>);
+    } catch {
+      lines.push({ text: l });
+    }
+  });
+  await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, 20_000, "the workflow agent answers");
+  return {
+    child,
+    lines,
+    async stop(signal: NodeJS.Signals = "SIGTERM") {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await new Promise((r) => child.once("exit", r));
     },
   };
 }

@@ -54,6 +54,9 @@ describe("a release's course", () => {
     expect(s).toMatchObject({ phase: "promoted", weights: { stable: 0, canary: 100 }, reason: "all good" });
     expect(decide(s, canary, decision("rollback"), 5000)).toBe(s); // over is over
   });
+  it("a release run again after it succeeded moves nothing back", () => {
+    expect(startRelease(canary, { stable: 0, canary: 100 }, 0)).toMatchObject({ phase: "promoted", weights: { stable: 0, canary: 100 } });
+  });
   it("an operator's promote goes to 100% at once; an abort rolls back", () => {
     const s = startRelease(canary, { stable: 100, canary: 0 }, 0);
     expect(decide(s, canary, commanded("promote", "ops", {} as Decision["report"]), 1)).toMatchObject({

@@ -23,6 +23,18 @@ const none = () => ({ requests: 0, errors: 0 });
  */
 export function startRelease(canary: Canary, current: { stable: number; canary: number }, now: number): ReleaseState {
   const total = current.stable + current.canary;
+  // Run again after it succeeded (a lost state file, a re-created resource): nothing to move back.
+  if (current.stable === 0 && current.canary > 0)
+    return {
+      phase: "promoted",
+      step: canary.weights.length,
+      total,
+      weights: current,
+      startedAt: now,
+      stepStartedAt: now,
+      counts: { stable: none(), canary: none() },
+      reason: `${canary.canary} already serves all of the two routes' traffic`,
+    };
   return {
     phase: "progressing",
     step: 0,

@@ -15,6 +15,8 @@
  *                               requests, rate, status classes, error rate, p50/p95/p99, health per route
  *   vamp events [--tag T]... [--since 1h] [--follow] [--output json] --organization O --events-url URL
  *                               Vamp's events (a tag a:b also matches a), oldest first; --follow prints new ones
+ *   vamp release status [NAME] | promote NAME | abort NAME [--wait 30s] (store, tenant)
+ *                               canary releases: phase, step, weights, lease, decisions; an operator's promote or abort
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)
  */
@@ -35,6 +37,8 @@ import { intOption, newProgram, runProgram } from "./program";
 import { searchTargetFromArgs, withSearchOptions, type SearchOptionValues } from "./search-args";
 import { storeAndTenantFromArgs, withStoreOptions, type StoreOptionValues } from "./store-args";
 import { table } from "./table";
+import { commandRelease, releaseStatus, releaseStatusText } from "./releases";
+import { seconds } from "../validation/units";
 import { collect, liveMetrics, metricsTable, printEvents, searchMetrics, storeStatus, storeStatusText, windowSpan } from "./traffic";
 
 /** The files' texts; a file that cannot be read is a problem. */
@@ -229,6 +233,48 @@ withSearchOptions(program.command("events"), { events: true })
       );
     await printEvents(target, o.organization, o);
   });
+
+const release = program.command("release").description("canary releases: their state, and an operator's promote or abort");
+
+const releaseStatusCmd = outputOption(
+  withStoreOptions(release.command("status"))
+    .description("every release of the tenant (or one, with its latest decisions): phase, step, weights, who drives it")
+    .argument("[name]", "one release"),
+).action(async (name: string | undefined, o: StoreOptionValues & { output?: string; json?: boolean }) => {
+  const { store, tenant } = storeAndTenantFromArgs(releaseStatusCmd, o);
+  try {
+    const s = await releaseStatus(store, tenant, name);
+    console.log(isJson(o) ? JSON.stringify(name ? s.records[0] : s, null, 2) : releaseStatusText(s, !!name));
+  } finally {
+    await store.close();
+  }
+});
+
+for (const action of ["promote", "abort"] as const) {
+  const cmd = outputOption(
+    withStoreOptions(release.command(action))
+      .description(
+        action === "abort"
+          ? "roll the release back to stable now; waits until every agent confirmed the canary drained"
+          : "promote the canary to 100% now, whatever the analysis says",
+      )
+      .argument("<name>", "the release")
+      .option("--wait <time>", "how long to wait for the driver to act (0: do not wait)", "30s")
+      .option("--by <who>", "who asks, for the record and the events (default: user@host)"),
+  ).action(async (name: string, o: StoreOptionValues & { wait: string; by?: string; output?: string; json?: boolean }) => {
+    const wait = seconds(o.wait);
+    if (!wait.ok) throw new VampError("invalid", `--wait: ${wait.reason}`);
+    const { store, tenant } = storeAndTenantFromArgs(cmd, o);
+    try {
+      const { record, done } = await commandRelease(store, tenant, name, action, wait.value * 1000, o.by);
+      if (isJson(o)) console.log(JSON.stringify({ done, record }, null, 2));
+      else console.log(done ? `${name}: ${record.state?.phase}: ${record.state?.reason ?? ""}` : `${name}: ${action} asked; the driver has not acted yet`);
+      if (wait.value > 0 && !done) process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  });
+}
 
 function outputFormat(v: string): string {
   if (v !== "text" && v !== "json") throw new InvalidArgumentError(`must be text or json, got ${JSON.stringify(v)}`);

@@ -31,6 +31,8 @@ export interface ReleaseState {
   counts: { stable: VersionCounts; canary: VersionCounts };
   /** Why it ended (promoted or rolled back). */
   reason?: string;
+  /** For a rollback: when every agent confirmed the canary at weight 0 and drained (a rollback is not reported done before). */
+  confirmedAt?: number;
 }
 
 /** One decision of the judge as kept in the record (the full report goes to the events). */

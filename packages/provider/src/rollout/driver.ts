@@ -7,7 +7,6 @@
 import { commanded, decide, judgeConfig, startRelease } from "../canary/release";
 import { evidenceOf } from "../canary/evidence";
 import { judge, type Decision, type Evidence } from "../canary/judge";
-import { sleep } from "../infra/retry";
 import type { WindowCounts } from "../metrics/window";
 import type { Canary } from "../model/canary";
 import { VampError, messageOf } from "../model/problem";
@@ -32,6 +31,8 @@ export interface DriverOptions {
   events?: EventSink;
   /** Aborted: roll back to stable now (SIGINT, SIGTERM). */
   signal?: AbortSignal;
+  /** Aborted: stop driving and leave the release as it is (the workflow agent shutting down; a restart resumes it). */
+  halt?: AbortSignal;
   /** How often to look, ms (default 500). */
   tickMs?: number;
   /** The lease's lifetime, renewed every tick (default 2,500 ms). */
@@ -49,6 +50,20 @@ export interface ReleaseOutcome {
 }
 
 const emptyWindow = (t: number): WindowCounts => ({ from: t, to: t, routes: [] });
+
+/** Waits for the next look, or less when `signal` is (or gets) aborted: an interruption rolls back at once. */
+function tick(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
+}
 
 /** The current step's live counts: from the first whole second of the step to the end of this one. */
 async function stepWindow(o: DriverOptions, c: Canary, s: ReleaseState, now: number): Promise<WindowCounts> {
@@ -80,18 +95,20 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
   let state = claimed.state;
   if (!state) {
     state = startRelease(c, await readWeights(o.store, o.tenant, c), Date.now());
-    await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
     await save(o, name, state);
+    await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
     emit("started", { weights: state.weights, steps: c.weights });
   } else {
     await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
     emit("resumed", { step: state.step, weights: state.weights });
   }
-  say(startLine(name, c, state, claimed.state !== undefined));
+  say(state.phase === "promoted" ? `${name}: nothing to release: ${state.reason}` : startLine(name, c, state, claimed.state !== undefined));
   const look = { metricErrors: 0 };
   let lastSaid = 0;
   while (state.phase === "progressing") {
-    await sleep(o.tickMs ?? 500);
+    await tick(o.tickMs ?? 500, o.signal);
+    if (o.halt?.aborted)
+      throw new VampError("unavailable", `release ${name}: halted at step ${state.step + 1} (${String(o.halt.reason ?? "")}); it resumes when driven again`);
     const rec = await renewLease(o.store, o.tenant, name, o.holder, o.leaseTtlMs ?? 2500);
     const now = Date.now();
     const { decision, evidence } = await lookAt(o, c, state, rec, now, look, emit);
@@ -101,8 +118,9 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
       lastSaid = now;
     }
     if (next === state) continue;
-    if (next.weights.canary !== state.weights.canary) await writeWeights(o.store, o.tenant, c, releaseOwner(name), next.weights);
+    // The record first: a driver that dies between the two resumes at the recorded step and writes its weights.
     await save(o, name, next, { at: now, step: state.step, action: decision.action, reason: decision.reason });
+    if (next.weights.canary !== state.weights.canary) await writeWeights(o.store, o.tenant, c, releaseOwner(name), next.weights);
     emit(next.phase === "progressing" ? "step" : (next.phase as ReleaseEventKind), { reason: decision.reason, report: decision.report, weights: next.weights });
     state = next;
   }
@@ -160,8 +178,10 @@ async function finish(
   const confirmed = await confirmDrained(o.store, o.tenant, c.gateway, c.canary, { timeoutMs: o.confirmTimeoutMs });
   say(`${name}: rolled back: ${c.canary} at weight 0 and drained on ${confirmed.agents.length} agent(s), confirmed in ${confirmed.ms} ms`);
   emit("confirmed", { agents: confirmed.agents, ms: confirmed.ms });
+  const done = { ...state, confirmedAt: Date.now() };
+  await save(o, name, done);
   await dropLease(o, name);
-  return { state, confirmed };
+  return { state: done, confirmed };
 }
 
 /** Writes the state (clearing a command it acted on), with the decision that made it. */

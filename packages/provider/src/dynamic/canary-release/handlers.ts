@@ -23,6 +23,7 @@ import { artifactName } from "../../validation/values";
 import { releaseKey } from "../../record/keys";
 import { validateEvents, type EventsOutputs } from "../events";
 import { checkResult } from "../failures";
+import { interruption } from "../interruption";
 
 export interface CanaryReleaseInputs extends CanarySpec {
   store: StoreConnection;
@@ -75,15 +76,6 @@ function sayer(urn: string | undefined): (line: string) => void {
   // `log.info` only reads `resource.urn.promise()`; a stand-in keeps the lines under this resource.
   const resource = urn ? ({ urn: { promise: () => Promise.resolve(urn) } } as unknown as pulumi.Resource) : undefined;
   return (line) => void pulumi.log.info(line, resource).catch(() => console.log(line));
-}
-
-/** SIGINT/SIGTERM while the release runs (Ctrl-C reaches the whole process group): roll back now. */
-function interruption(): { signal: AbortSignal; done: () => void } {
-  const ac = new AbortController();
-  const on = (sig: NodeJS.Signals) => () => ac.abort(sig);
-  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, on(s)] as const);
-  for (const [s, h] of handlers) process.on(s, h);
-  return { signal: ac.signal, done: () => handlers.forEach(([s, h]) => process.off(s, h)) };
 }
 
 async function run(i: CanaryReleaseInputs): Promise<CanaryReleaseOutputs> {

@@ -1,0 +1,1 @@
+export { ReleaseSupervisor, releaseAction, type ReleaseSupervisorOptions } from "./releases";
