@@ -363,7 +363,8 @@ build_kubernetes_provider() {
 # The engine finds plugins on PATH: the language host and the two shims sit next to the CLI.
 install_shims() {
   local bin="$PULUMI_DIR/bin" sdk_dist
-  cp "$LANGHOST_DIR/bin/pulumi-language-nodejs" "$bin/"
+  # Unchanged: left alone, since a running copy (a `pulumi up` elsewhere) cannot be overwritten.
+  cmp -s "$LANGHOST_DIR/bin/pulumi-language-nodejs" "$bin/pulumi-language-nodejs" || cp "$LANGHOST_DIR/bin/pulumi-language-nodejs" "$bin/"
   # pulumi-resource-pulumi-nodejs runs dynamic providers; it resolves @pulumi/pulumi from the
   # program's directory at run time, so the copy from the pinned npm package serves every program.
   local npm_shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"

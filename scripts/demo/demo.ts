@@ -10,7 +10,7 @@
  * State lives in .pulumi-state/ (a file backend); the passphrase defaults to a local one.
  * With VAMP_DEMO_CHECK_ARGS=1 it only checks its arguments (demo.sh does, before installing).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { alive, readPid, sleep, spawnDetached } from "../../testbed/services/service";
@@ -58,6 +58,15 @@ function run(command: string, args: readonly string[], o: { quietErrors?: boolea
   if (r.status !== 0) throw new CommandFailed(r.status ?? 1);
 }
 
+/** Whether a command succeeds, with inherited output, without blocking this process (the demo's users keep sending). */
+function succeedsAsync(command: string, args: readonly string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: "inherit" });
+    child.once("error", () => resolve(false));
+    child.once("exit", (code) => resolve(code === 0));
+  });
+}
+
 /** Whether a command succeeds (its error output dropped), as `cmd 2>/dev/null && ...`. */
 function succeeds(command: string, args: readonly string[]): boolean {
   const r = spawnSync(command, args, { cwd: REPO_ROOT, stdio: ["inherit", "inherit", "ignore"] });
@@ -87,6 +96,14 @@ async function stopBackground(name: string): Promise<void> {
     for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
   }
   fs.rmSync(pidOf(name), { force: true });
+}
+
+/** Whether anything answers at `url`. */
+async function answers(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function destroy(): Promise<void> {
@@ -150,11 +167,13 @@ async function up(etcd: string, bad: boolean): Promise<void> {
   if (succeeds("pulumi", ["stack", "output", "releasePhase"])) {
     log("a fresh release each run: taking down the previous run's stack first");
     run("pulumi", ["destroy", "--yes", "--skip-preview"]);
+    // Until the agent took the gateway down, the users' requests would still reach it.
+    for (let i = 0; i < 100 && (await answers(GATEWAY)); i++) await sleep(100);
   }
   log("users: 40 requests/s through the gateway (127.0.0.1:19050) while `pulumi up` releases 1.1.0");
   const load = startLoad(GATEWAY, 40);
   const started = Date.now();
-  const ok = succeeds("pulumi", ["up", "--yes"]);
+  const ok = await succeedsAsync("pulumi", ["up", "--yes"]);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const during = await load.stop();
   console.log();

@@ -129,7 +129,10 @@ describe("Organization and Environment (tenancy)", () => {
     const policies = Object.fromEntries(of(d, "vault:index/policy:Policy").map((p) => [p.name, p.policy as string]));
     expect(Object.keys(policies).sort()).toEqual(["vamp-acme-prod-agent", "vamp-acme-prod-writer", "vamp-acme-test-agent", "vamp-acme-test-writer"]);
     expect(policies["vamp-acme-prod-agent"]).toContain('path "secret/data/vamp/acme/prod/gateways/*"');
-    expect(policies["vamp-acme-prod-agent"]).not.toMatch(/acme\/test|create|update|delete/);
+    expect(policies["vamp-acme-prod-agent"]).not.toMatch(/acme\/test|delete/);
+    // Writes only to its presence: every path with create or update is under agents/.
+    const writes = (policies["vamp-acme-prod-agent"] as string).split("path ").filter((b: string) => /create|update/.test(b));
+    expect(writes.map((b: string) => b.split(" ")[0])).toEqual(['"secret/data/vamp/acme/prod/agents/*"']);
     const login = of(d, "vault:kubernetes/authBackendRole:AuthBackendRole").find((r) => r.roleName === "acme-prod-gateway-agent")!;
     expect(login).toMatchObject({
       backend: "kubernetes-eu-1",
@@ -243,6 +246,11 @@ describe("ServiceCluster", () => {
       ["acme-prod", 1],
       ["acme-test", 1],
     ]);
+    // The selector reconciler and the release driver, named after its pod (a restarted container resumes its releases).
+    const containers = wf[0].spec.template.spec.containers as Obj[];
+    expect(containers.map((c) => c.name)).toEqual(["workflow-agent", "releases"]);
+    expect(containers[1].command.join(" ")).toMatch(/vamp-workflow-agent\.js$/);
+    expect(containers[1].args).toEqual(expect.arrayContaining(["--agent-id", "$(POD_NAME)", "--organization", wf[0].metadata.namespace.split("-")[0]]));
   });
 
   it("refuses fewer than two agents, naming the field", async () => {

@@ -113,4 +113,16 @@ describe("declared Vault policies on a real Vault", () => {
     expect(await writer.delete("/vamp/acme/prod/gateways/new")).toBe(true);
     await expect(writer.put("/vamp/acme/test/gateways/new", rec("new"))).rejects.toThrow(/HTTP 403/);
   });
+
+  it("an agent token writes its presence but no release; a writer token writes releases and reads presence", async () => {
+    const agent = storeWith(await tokenFor("vamp-acme-prod-agent"));
+    await agent.put("/vamp/acme/prod/agents/a-0", '{"id":"a-0"}');
+    await expect(agent.put("/vamp/acme/prod/releases/r", "{}")).rejects.toThrow(/HTTP 403/);
+    await expect(agent.put("/vamp/acme/test/agents/a-0", "{}")).rejects.toThrow(/HTTP 403/);
+    const writer = storeWith(await tokenFor("vamp-acme-prod-writer"));
+    await writer.put("/vamp/acme/prod/releases/r", "{}");
+    expect(await writer.delete("/vamp/acme/prod/releases/r")).toBe(true);
+    expect((await writer.list("/vamp/acme/prod/agents")).map((e) => e.key)).toEqual(["/vamp/acme/prod/agents/a-0"]);
+    await expect(writer.put("/vamp/acme/prod/agents/a-0", "{}")).rejects.toThrow(/HTTP 403/);
+  });
 });

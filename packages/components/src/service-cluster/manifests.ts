@@ -26,6 +26,8 @@ export interface EnvironmentWorkloads {
 export const HEALTH_PORT = 19100;
 /** The workflow agent's (the reconciler's) health endpoint. */
 export const WORKFLOW_HEALTH_PORT = 19101;
+/** The workflow agent's release driver's health endpoint. */
+export const RELEASES_HEALTH_PORT = 19102;
 
 /** The agent's search options: gateway logs to the environment's cluster, events to the management region's. */
 function searchArgs(w: EnvironmentWorkloads): string[] {
@@ -134,10 +136,14 @@ function gatewayAgentContainer(w: EnvironmentWorkloads) {
       // Each pod's name: its documents' ids and its events' tags tell the agents apart.
       "--agent-id",
       "$(POD_NAME)",
+      // Releases and `vamp metrics` read each agent's live counts and applied weights here.
+      "--advertise",
+      `http://$(POD_IP):${HEALTH_PORT}`,
       ...searchArgs(w),
     ],
     env: [
       { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
       ...credentialEnv(GATEWAY_AGENT),
       ...(w.search || w.events ? searchCredentialEnv() : []),
     ],
@@ -175,7 +181,7 @@ export function gatewayAgentService(w: EnvironmentWorkloads) {
   };
 }
 
-/** The workflow agent: runs the selector reconciler of the environment (one replica; it is level-triggered). */
+/** The workflow agent: the selector reconciler and the release driver of the environment (one replica; both are level-triggered). */
 export function workflowAgentDeployment(w: EnvironmentWorkloads) {
   const labels = tenantLabels(WORKFLOW_AGENT, w.organization, w.environment);
   const selector = { "app.kubernetes.io/name": WORKFLOW_AGENT, "vamp.io/environment": w.environment };
@@ -200,6 +206,18 @@ export function workflowAgentDeployment(w: EnvironmentWorkloads) {
               // Ready once its pod watch is synced: only then does it write.
               readinessProbe: { httpGet: { path: "/readyz", port: WORKFLOW_HEALTH_PORT }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: "/healthz", port: WORKFLOW_HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
+              resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } },
+              securityContext: { ...restricted, capabilities: { drop: ["ALL"] } },
+            },
+            {
+              // Canary releases handed to the cluster, and those whose `pulumi up` went away (docs/canary.md).
+              name: "releases",
+              image: w.images.workflowAgent,
+              command: ["node", "/opt/vamp/node_modules/@vamp-pulumi/provider/dist/cli/vamp-workflow-agent.js"],
+              args: [...tenantArgs(w), "--agent-id", "$(POD_NAME)", "--listen", `0.0.0.0:${RELEASES_HEALTH_PORT}`],
+              env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }, ...credentialEnv(WORKFLOW_AGENT)],
+              ports: [{ name: "releases", containerPort: RELEASES_HEALTH_PORT }],
+              livenessProbe: { httpGet: { path: "/healthz", port: RELEASES_HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
               resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } },
               securityContext: { ...restricted, capabilities: { drop: ["ALL"] } },
             },

@@ -1,6 +1,6 @@
 /**
  * Vault policy documents per environment (pure). Paths follow the store layout
- * (`/vamp/<organization>/<environment>/gateways/<name>` in a KV v2 mount).
+ * (`/vamp/<organization>/<environment>/{gateways,agents,releases}/<name>` in a KV v2 mount).
  */
 export interface VaultPaths {
   /** The KV v2 mount (default `secret`). */
@@ -9,32 +9,34 @@ export interface VaultPaths {
   environment: string;
 }
 
-const dir = (p: VaultPaths) => `vamp/${p.organization}/${p.environment}/gateways`;
+const dir = (p: VaultPaths, what: "gateways" | "agents" | "releases" = "gateways") => `vamp/${p.organization}/${p.environment}/${what}`;
 
-/** The gateway agents' policy: read and list their environment's gateways, nothing else. */
+/** HCL granting `data` and `metadata` capabilities below one directory of the environment. */
+function grant(p: VaultPaths, what: "gateways" | "agents" | "releases", data: string[], metadata: string[]): string[] {
+  const caps = (c: string[]) => `  capabilities = [${c.map((x) => JSON.stringify(x)).join(", ")}]`;
+  return [`path "${p.mount}/data/${dir(p, what)}/*" {`, caps(data), `}`, `path "${p.mount}/metadata/${dir(p, what)}/*" {`, caps(metadata), `}`];
+}
+
+/** The gateway agents' policy: read and list their environment's gateways, and write their presence; nothing else. */
 export function agentPolicy(p: VaultPaths): string {
   return [
-    `# Gateway agents of ${p.organization}/${p.environment}: read their gateways, nothing else.`,
-    `path "${p.mount}/data/${dir(p)}/*" {`,
-    `  capabilities = ["read"]`,
-    `}`,
-    `path "${p.mount}/metadata/${dir(p)}/*" {`,
-    `  capabilities = ["read", "list"]`,
-    `}`,
+    `# Gateway agents of ${p.organization}/${p.environment}: read their gateways, write their presence, nothing else.`,
+    ...grant(p, "gateways", ["read"], ["read", "list"]),
+    ...grant(p, "agents", ["create", "read", "update"], ["read", "list"]),
     ``,
   ].join("\n");
 }
 
-/** The writers' policy (Pulumi's Gateway/Route resources, the reconciler): the environment's gateways only. */
+/**
+ * The writers' policy (Pulumi's Gateway, Route and CanaryRelease resources, the reconciler, the
+ * workflow agent): the environment's gateways and releases, and reading the agents' presence.
+ */
 export function writerPolicy(p: VaultPaths): string {
   return [
-    `# Writers of ${p.organization}/${p.environment} gateways (Pulumi, the reconciler).`,
-    `path "${p.mount}/data/${dir(p)}/*" {`,
-    `  capabilities = ["create", "read", "update", "delete"]`,
-    `}`,
-    `path "${p.mount}/metadata/${dir(p)}/*" {`,
-    `  capabilities = ["read", "list", "delete"]`,
-    `}`,
+    `# Writers of ${p.organization}/${p.environment} gateways and releases (Pulumi, the reconciler, the workflow agent).`,
+    ...grant(p, "gateways", ["create", "read", "update", "delete"], ["read", "list", "delete"]),
+    ...grant(p, "releases", ["create", "read", "update", "delete"], ["read", "list", "delete"]),
+    ...grant(p, "agents", ["read"], ["read", "list"]),
     ``,
   ].join("\n");
 }

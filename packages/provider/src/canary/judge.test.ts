@@ -158,4 +158,11 @@ describe("the judge's decisions", () => {
     expect(d.action).toBe("rollback");
     expect(d.reason).toMatch(/^canary errors 20\.00% \(10 of 50\) against stable 1\.00%/);
   });
+  it("does not advance a canary failing more than the alternative before the error test decides", () => {
+    // 6 of 20 failed against stable's 0 of 180: not yet proven bad (too few requests), far from good.
+    const e = { ...healthy(20, 12_000), canaryTotal: { requests: 20, errors: 6 }, stableTotal: { requests: 180, errors: 0 } };
+    const d = judge(e, { intervalMs: 10_000 });
+    expect(d.action).toBe("hold");
+    expect(d.reason).toMatch(/^canary errors 30\.00% \(6 of 20\) above .*: waiting for the error test to decide/);
+  });
 });

@@ -91,6 +91,12 @@ export function judge(e: Evidence, config: Partial<JudgeConfig> = {}): Decision 
     return decide("hold", `too little traffic: ${e.canaryStep.requests} of ${c.minSamples} canary requests this step`);
   }
   if (e.elapsedMs < c.intervalMs) return decide("hold", `holding the step: ${(e.elapsedMs / 1000).toFixed(1)} of ${(c.intervalMs / 1000).toFixed(1)} s`);
+  // Not yet proven bad is not good enough: a canary failing more often than the alternative waits for the test to decide.
+  if (errors.canaryRate > errors.p1)
+    return decide(
+      "hold",
+      `canary errors ${pct(errors.canaryRate)} (${e.canaryTotal.errors} of ${e.canaryTotal.requests}) above ${pct(errors.p1)}: waiting for the error test to decide (log-likelihood ratio ${errors.llr.toFixed(2)} of ${errors.threshold.toFixed(2)})`,
+    );
   const median = latency.medianRatio === undefined ? "latency: too few samples" : `median x${latency.medianRatio.toFixed(2)}`;
   return decide(
     "advance",

@@ -34,6 +34,7 @@ interface AgentFlags extends StoreOptionValues, SearchOptionValues {
   logsListen?: string;
   spoolMaxBytes: number;
   agentId?: string;
+  advertise?: string;
   haproxy?: string;
   bind?: string;
   virtualHostsPort?: number;
@@ -47,6 +48,7 @@ const program = withSearchOptions(
 )
   .option("--work-dir <dir>", "HAProxy's configuration, sockets and state, and the log spool", "/var/lib/vamp-gateway-agent")
   .option("--listen <host:port>", "the agent's health, status and metrics endpoint (loopback unless told otherwise)", "127.0.0.1:19100")
+  .option("--advertise <url>", "where others reach that endpoint (live metrics, /applied), written to the store (default: http://<listen>)")
   .option(
     "--logs-listen <host:port|off>",
     "where HAProxy forwards its access log to the agent (live metrics, shipping); off: no access log (default: 127.0.0.1 and the --listen port + 10, fixed so a restarted agent gets what HAProxy buffered meanwhile)",
@@ -100,7 +102,7 @@ const program = withSearchOptions(
       watch: !flags.poll,
       resyncMs: flags.resyncMs,
       log: report,
-      presence: { id: agentId, endpoint: `http://${listen.host}:${listen.port}` },
+      presence: { id: agentId, endpoint: flags.advertise ?? `http://${listen.host}:${listen.port}` },
     });
     const source = { getStatus: () => agent.getStatus(), stats: () => agent.runtime.stats(), ...(logs ? { logs } : {}) };
     const metrics = new AgentMetrics(source);
