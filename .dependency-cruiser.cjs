@@ -2,7 +2,7 @@
 //
 //   pure core (data in, data out; no I/O):
 //     model  →  expression → condition, selector  →  validation  →  dsl, record, resolve  →  render, release
-//     model → logs (access-log lines, indices) → metrics (windows, histograms) → canary (the judge); model → events
+//     model → logs (access-log lines, indices) → metrics (windows, histograms) → canary (the judge), sla; model → events → schedule
 //   edges (I/O):
 //     infra (logger, status server, loop, retry) · store · haproxy (process control) · discovery
 //     · search (the search cluster) → ship (the log pipeline) → agent, reconciler, dynamic → cli
@@ -26,6 +26,8 @@ const CORE = [
   "metrics",
   "events",
   "canary",
+  "sla",
+  "schedule",
 ];
 const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "rollout", "workflow", "dynamic", "cli"];
 const folder = (names) => `${SRC}(${names.join("|")})/`;
@@ -46,6 +48,8 @@ const allowed = {
   metrics: ["model", "logs"],
   events: ["model"],
   canary: ["model", "logs", "metrics"],
+  sla: ["model", "metrics"],
+  schedule: ["model", "events"],
   infra: [],
   store: ["model", "infra"],
   haproxy: ["model", "infra"],

@@ -49,6 +49,8 @@ export * from "./canary/judge";
 export * from "./canary/release";
 export * from "./canary/evidence";
 export * from "./model/canary";
+export * from "./sla";
+export * from "./schedule";
 export * from "./model/release";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
 export { planApply, type AppliedState, type Plan } from "./render/plan";

@@ -4,21 +4,22 @@
  * abort, and a canary without traffic never promoted. The same driver runs inside `pulumi up`
  * and in the workflow agent (their suites prove those paths).
  */
+import * as http from "node:http";
 import { claimRelease, readRelease, updateRelease } from "../../../packages/provider/src/rollout/records";
 import { driveRelease } from "../../../packages/provider/src/rollout/driver";
 import { requireServices } from "../../support/testbed";
-import { startServing } from "../logs/harness";
-import { startTraffic, startVersion, type Version } from "./harness";
-import { until, writeGateway } from "../agent/harness";
+import { startCanaryBed, startTraffic, type Version } from "./harness";
+import { until } from "../agent/harness";
 
 jest.setTimeout(120_000);
 
 describe("the release driver: real agent, HAProxy and etcd", () => {
+  let bed: Awaited<ReturnType<typeof startCanaryBed>>;
   let v1: Version;
   let v2: Version;
-  let gw: Awaited<ReturnType<typeof startServing>>;
+  let gw: Awaited<ReturnType<typeof startCanaryBed>>["gw"];
   const tenant = { organization: "e2e", environment: `cd${Date.now().toString(36)}` };
-  const routes = { stable: "", canary: "" };
+  let routes = { stable: "", canary: "" };
   const spec = (over: Record<string, unknown> = {}) => ({
     gateway: "shop",
     ...routes,
@@ -32,33 +33,20 @@ describe("the release driver: real agent, HAProxy and etcd", () => {
   // A test that fails must not leave its release running into the next.
   let stop = new AbortController();
   const opts = () => ({ store: gw.store, tenant, holder: "e2e-driver", say: (l: string) => lines.push(l), tickMs: 250, signal: stop.signal });
-  const weights = async () => {
-    const rec = JSON.parse((await gw.store.get(`/vamp/e2e/${tenant.environment}/gateways/shop`))!.value);
-    return [rec.spec.routes[routes.stable].weight, rec.spec.routes[routes.canary].weight];
-  };
+  const weights = () => bed.weights();
 
   beforeAll(async () => {
     await requireServices("etcd", "haproxy");
-    [v1, v2] = [await startVersion("v1"), await startVersion("v2")];
-    routes.stable = `[127.0.0.1:${v1.port}]`;
-    routes.canary = `[127.0.0.1:${v2.port}]`;
-    gw = await startServing(tenant, { [`127.0.0.1:${v1.port}`]: 100, [`127.0.0.1:${v2.port}`]: 0 }, []);
+    bed = await startCanaryBed(tenant);
+    ({ v1, v2, gw, routes } = bed);
   });
-  afterAll(async () => {
-    await gw?.stop();
-    await v1?.close();
-    await v2?.close();
-  });
+  afterAll(() => bed?.stop());
   afterEach(() => stop.abort("the test ended"));
   beforeEach(async () => {
     stop = new AbortController();
     lines.length = 0;
     v2.mode = { status: 200, delayMs: 5 };
-    const revision = await writeGateway(gw.store, tenant, "shop", {
-      port: `${new URL(gw.url).port}/http`,
-      routes: { [routes.stable]: { weight: 100 }, [routes.canary]: { weight: 0 } },
-    });
-    await until(async () => (await gw.agent.status()).revisions.shop === revision, 10_000, "the agent serves stable at 100%");
+    await bed.reset();
   });
 
   it("steps a healthy canary 20 → 50 → 100 on evidence, 0 failed requests", async () => {
@@ -129,5 +117,50 @@ describe("the release driver: real agent, HAProxy and etcd", () => {
     expect(idle.state.phase).toBe("rolledback");
     expect(idle.state.reason).toMatch(/^no evidence: the canary got 0 requests/);
     expect(lines.some((l) => l.includes("too little traffic: 0 of 10"))).toBe(true);
+  });
+
+  it("a gate holds the step until approved while the checks run; webhooks hear every moment, and a refused step rolls back", async () => {
+    const heard: { moment: string; step: number }[] = [];
+    let refuse = "";
+    const hook = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        const p = JSON.parse(body) as { moment: string; step: number };
+        heard.push({ moment: p.moment, step: p.step });
+        res.writeHead(p.moment === refuse ? 503 : 200).end(p.moment === refuse ? "change freeze" : "ok");
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`;
+    const hooks = { webhooks: [{ url, on: ["start", "step", "promotion", "rollback"], retries: 0 }] };
+    const traffic = startTraffic(gw.url, 40);
+    try {
+      const run = driveRelease(await claimRelease(gw.store, tenant, "gated", spec({ gates: { before: [2] }, ...hooks }), "e2e-driver", 2500), opts());
+      await until(async () => (await readRelease(gw.store, tenant, "gated"))?.state?.gate !== undefined, 20_000, "the gate");
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await weights()).toEqual([80, 20]);
+      await updateRelease(gw.store, tenant, "gated", (r) => ({ ...r!, command: { action: "approve", by: "ops@e2e", at: Date.now() } }));
+      const out = await run;
+      expect(out.state.phase).toBe("promoted");
+      expect(lines.some((l) => l.includes("waiting for approval before step 2"))).toBe(true);
+      expect(lines.some((l) => l.includes("approved by ops@e2e"))).toBe(true);
+      expect(heard).toEqual([
+        { moment: "start", step: 1 },
+        { moment: "step", step: 2 },
+        { moment: "promotion", step: 2 },
+      ]);
+
+      heard.length = 0;
+      refuse = "step";
+      await bed.reset();
+      const refused = await driveRelease(await claimRelease(gw.store, tenant, "refused", spec(hooks), "e2e-driver", 2500), opts());
+      expect(refused.state.phase).toBe("rolledback");
+      expect(refused.state.reason).toMatch(/^webhook http:\/\/127\.0\.0\.1:\d+\/hook refused the step: 503 change freeze$/);
+      expect(heard.map((h) => h.moment)).toEqual(["start", "step", "rollback"]);
+    } finally {
+      await traffic.stop();
+      hook.close();
+    }
   });
 });

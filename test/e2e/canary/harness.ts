@@ -8,7 +8,9 @@ import * as path from "node:path";
 import * as readline from "node:readline";
 import type { Tenant } from "../../../packages/provider/src/model/tenant";
 import { REPO_ROOT, testbedEnv } from "../../support/testbed";
-import { until } from "../agent/harness";
+import { until, writeGateway } from "../agent/harness";
+import { startServing } from "../logs/harness";
+import { gatewayKey } from "../../../packages/provider/src/record/keys";
 import { freePort, serve, type Backend } from "../../support/traffic";
 import { once, type Sample } from "../logs/harness";
 
@@ -102,6 +104,46 @@ export async function startWorkflowAgent(tenant: Tenant, agentId: string): Promi
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
       await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+/**
+ * Two versions behind one gateway `shop` served by a real agent process and HAProxy: `reset()`
+ * puts stable back at 100% (waiting until HAProxy applies it), `applied()` is the canary's weight
+ * at HAProxy (undefined until served), `weights()` the two weights in the store.
+ */
+export async function startCanaryBed(tenant: Tenant) {
+  const [v1, v2] = [await startVersion("v1"), await startVersion("v2")];
+  const routes = { stable: `[127.0.0.1:${v1.port}]`, canary: `[127.0.0.1:${v2.port}]` };
+  const gw = await startServing(tenant, { [`127.0.0.1:${v1.port}`]: 100, [`127.0.0.1:${v2.port}`]: 0 }, []);
+  const applied = async () => {
+    const r = await fetch(`${gw.agent.endpoint}/applied?gateway=shop`);
+    return r.ok ? ((await r.json()) as { route: string; weight: number }[]).find((x) => x.route === routes.canary)?.weight : undefined;
+  };
+  const setCanary = async (weight: number) => {
+    const revision = await writeGateway(gw.store, tenant, "shop", {
+      port: `${new URL(gw.url).port}/http`,
+      routes: { [routes.stable]: { weight: 100 - weight }, [routes.canary]: { weight } },
+    });
+    await until(async () => (await gw.agent.status()).revisions.shop === revision && (await applied()) === weight, 10_000, `the canary at ${weight}%`);
+  };
+  return {
+    v1,
+    v2,
+    gw,
+    routes,
+    applied,
+    setCanary,
+    reset: () => setCanary(0),
+    async weights() {
+      const rec = JSON.parse((await gw.store.get(gatewayKey(tenant, "shop")))!.value);
+      return [rec.spec.routes[routes.stable].weight, rec.spec.routes[routes.canary].weight];
+    },
+    async stop() {
+      await gw.stop();
+      await v1.close();
+      await v2.close();
     },
   };
 }

@@ -6,46 +6,31 @@
 import { driveRelease } from "../../../packages/provider/src/rollout/driver";
 import { claimRelease, readRelease } from "../../../packages/provider/src/rollout/records";
 import { requireServices } from "../../support/testbed";
-import { until, writeGateway } from "../agent/harness";
-import { startServing } from "../logs/harness";
-import { startTraffic, startVersion, startWorkflowAgent, type Version, type WorkflowAgentProcess } from "./harness";
+import { until } from "../agent/harness";
+import { startCanaryBed, startTraffic, startWorkflowAgent, type WorkflowAgentProcess } from "./harness";
 
 jest.setTimeout(120_000);
 
 describe("the workflow agent: real process, gateway agent, HAProxy and etcd", () => {
-  let v1: Version;
-  let v2: Version;
-  let gw: Awaited<ReturnType<typeof startServing>>;
+  let bed: Awaited<ReturnType<typeof startCanaryBed>>;
+  let gw: Awaited<ReturnType<typeof startCanaryBed>>["gw"];
   let wf: WorkflowAgentProcess | undefined;
   const tenant = { organization: "e2e", environment: `wf${Date.now().toString(36)}` };
-  const routes = { stable: "", canary: "" };
+  let routes = { stable: "", canary: "" };
   const spec = (over: Record<string, unknown> = {}) => ({ gateway: "shop", ...routes, steps: { weights: [20, 50] }, interval: "3s", minSamples: 10, ...over });
-  const applied = async () => {
-    const a = (await (await fetch(`${gw.agent.endpoint}/applied?gateway=shop`)).json()) as { route: string; weight: number }[];
-    return a.find((r) => r.route === routes.canary)?.weight;
-  };
-  const stored = async () => JSON.parse((await gw.store.get(`/vamp/e2e/${tenant.environment}/gateways/shop`))!.value).spec.routes[routes.canary].weight;
+  const applied = () => bed.applied();
+  const stored = async () => (await bed.weights())[1];
 
   beforeAll(async () => {
     await requireServices("etcd", "haproxy");
-    [v1, v2] = [await startVersion("v1"), await startVersion("v2")];
-    routes.stable = `[127.0.0.1:${v1.port}]`;
-    routes.canary = `[127.0.0.1:${v2.port}]`;
-    gw = await startServing(tenant, { [`127.0.0.1:${v1.port}`]: 100, [`127.0.0.1:${v2.port}`]: 0 }, []);
+    bed = await startCanaryBed(tenant);
+    ({ gw, routes } = bed);
   });
   afterAll(async () => {
     await wf?.stop("SIGKILL");
-    await gw?.stop();
-    await v1?.close();
-    await v2?.close();
+    await bed?.stop();
   });
-  beforeEach(async () => {
-    const revision = await writeGateway(gw.store, tenant, "shop", {
-      port: `${new URL(gw.url).port}/http`,
-      routes: { [routes.stable]: { weight: 100 }, [routes.canary]: { weight: 0 } },
-    });
-    await until(async () => (await gw.agent.status()).revisions.shop === revision, 10_000, "stable at 100%");
-  });
+  beforeEach(() => bed.reset());
 
   it("drives a release handed to the cluster; killed mid-release, it resumes at the recorded step", async () => {
     const traffic = startTraffic(gw.url, 40);

@@ -3,7 +3,7 @@ import type { Decision } from "./judge";
 import { emptyCounts } from "../metrics/window";
 import { emptyHistogram } from "../metrics/histogram";
 import { evidenceOf } from "./evidence";
-import { commanded, decide, split, startRelease } from "./release";
+import { approve, commanded, decide, gateDecision, split, startRelease } from "./release";
 
 const spec = { gateway: "shop", stable: "v1", canary: "v2", steps: { increment: 25 } };
 const decision = (action: Decision["action"], reason: string = action): Decision => ({ action, reason, report: {} as Decision["report"] });
@@ -25,13 +25,34 @@ describe("a canary release's declaration", () => {
       "canary shop",
     );
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      "extra: unknown field; a canary release has gateway, stable, canary, steps, interval, minSamples, noTrafficDeadline, analysis, sliceStable",
+      "extra: unknown field; a canary release has gateway, stable, canary, steps, interval, minSamples, noTrafficDeadline, analysis, sliceStable, gates, webhooks",
       'canary: must be another route than stable, got "v1" for both',
       "steps.weights[1]: must be more than 0 and more than the step before (20%), got 10",
       'interval: must be a time like "10s", "1m", "1h" or a number of seconds, got "soon"',
       "analysis.errors.alpha: must be a probability above 0 and at most 0.5, got 2",
     ]);
     expect(validateCanary({ ...spec, steps: { weights: [100] } }, "c").problems[0].message).toMatch(/^needs at least one step below 100%/);
+  });
+  it("gates and webhooks: steps 2..N or promotion, moments, URLs, each problem named", () => {
+    const ok = validateCanary(
+      {
+        ...spec,
+        gates: { before: [3, "promotion", 2], timeout: "10m", onTimeout: "promote" },
+        webhooks: [{ url: "http://ci:8080/hook", on: ["step", "rollback"] }],
+      },
+      "c",
+    );
+    expect(ok.canary?.gates).toEqual({ before: [1, 2, 3], timeoutMs: 600_000, onTimeout: "promote" });
+    expect(ok.canary?.webhooks).toEqual([{ url: "http://ci:8080/hook", on: ["step", "rollback"], timeoutMs: 5000, retries: 2 }]);
+    const bad = validateCanary({ ...spec, gates: { before: [1, 9], onTimeout: "wait" }, webhooks: [{ url: "ci", on: ["deploy"], retries: -1 }] }, "c");
+    expect(bad.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'gates.before[0]: must be a step from 2 to 3 (step 1 starts with the release) or "promotion", got 1',
+      'gates.before[1]: must be a step from 2 to 3 (step 1 starts with the release) or "promotion", got 9',
+      'gates.onTimeout: must be "rollback" or "promote", got "wait"',
+      'webhooks[0].url: must be an http(s) URL, got "ci"',
+      'webhooks[0].on: must list moments among start, step, promotion, rollback, got ["deploy"]',
+      expect.stringMatching(/^webhooks\[0\]\.retries: /),
+    ]);
   });
 });
 
@@ -56,6 +77,22 @@ describe("a release's course", () => {
   });
   it("a release run again after it succeeded moves nothing back", () => {
     expect(startRelease(canary, { stable: 0, canary: 100 }, 0)).toMatchObject({ phase: "promoted", weights: { stable: 0, canary: 100 } });
+  });
+  it("gates: an advance into a gated step waits, rollbacks pass, approval lets it go, the timeout takes the configured action", () => {
+    const gated = validateCanary({ ...spec, gates: { before: [2], timeout: "60s" } }, "c").canary!;
+    const s0 = startRelease(gated, { stable: 100, canary: 0 }, 0);
+    const wait = gateDecision(gated, s0, decision("advance", "good"), 1000);
+    expect([wait.decision.action, wait.state.gate]).toEqual(["hold", { step: 1, since: 1000 }]);
+    expect(wait.decision.reason).toBe("waiting for approval before step 2 (vamp release approve), 60 s left; the failure checks keep running");
+    expect(gateDecision(gated, wait.state, decision("rollback", "errors"), 2000).decision.action).toBe("rollback");
+    const ok = gateDecision(gated, approve(wait.state, "ops", 3000), decision("advance", "good"), 3000);
+    expect([ok.decision.action, ok.decision.reason]).toEqual(["advance", "good; approved by ops"]);
+    expect(decide(ok.state, gated, ok.decision, 3000)).toMatchObject({ step: 1, weights: { canary: 50 } });
+    expect(decide(ok.state, gated, ok.decision, 3000).gate).toBeUndefined();
+    const late = gateDecision(gated, wait.state, decision("advance", "good"), 61_000).decision;
+    expect([late.action, late.reason]).toEqual(["rollback", "no approval before step 2 in 60 s: rolling back as configured"]);
+    // Not gated: the promotion after step 3.
+    expect(gateDecision(gated, { ...s0, step: 2 }, decision("advance"), 0).decision.action).toBe("advance");
   });
   it("an operator's promote goes to 100% at once; an abort rolls back", () => {
     const s = startRelease(canary, { stable: 100, canary: 0 }, 0);

@@ -62,7 +62,7 @@ export function releaseStatusText(s: { records: ReleaseRecord[]; unreadable: str
  * @example
  * await commandRelease(store, tenant, "shop-1-1-0", "abort", 30_000)
  */
-export async function commandRelease(store: KeyValueStore, tenant: Tenant, name: string, action: "promote" | "abort", waitMs: number, by?: string) {
+export async function commandRelease(store: KeyValueStore, tenant: Tenant, name: string, action: "promote" | "abort" | "approve", waitMs: number, by?: string) {
   const who = by ?? `${os.userInfo().username}@${os.hostname()}`;
   await updateRelease(store, tenant, name, (cur) => {
     if (!cur) throw new VampError("not-found", `release ${name}: no such release in ${tenant.organization}/${tenant.environment}`);
@@ -73,7 +73,9 @@ export async function commandRelease(store: KeyValueStore, tenant: Tenant, name:
   const deadline = Date.now() + waitMs;
   for (;;) {
     const r = await readRelease(store, tenant, name);
-    const done = r?.state && (action === "promote" ? r.state.phase === "promoted" : r.state.phase === "rolledback" && !!r.state.confirmedAt);
+    const done =
+      r?.state &&
+      (action === "promote" ? r.state.phase === "promoted" : action === "approve" ? !r.command : r.state.phase === "rolledback" && !!r.state.confirmedAt);
     if (done || Date.now() >= deadline) return { record: r!, done: !!done };
     await sleep(200);
   }

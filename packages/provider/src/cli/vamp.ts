@@ -15,7 +15,7 @@
  *                               requests, rate, status classes, error rate, p50/p95/p99, health per route
  *   vamp events [--tag T]... [--since 1h] [--follow] [--output json] --organization O --events-url URL
  *                               Vamp's events (a tag a:b also matches a), oldest first; --follow prints new ones
- *   vamp release status [NAME] | promote NAME | abort NAME [--wait 30s] (store, tenant)
+ *   vamp release status [NAME] | promote NAME | abort NAME | approve NAME [--wait 30s] (store, tenant)
  *                               canary releases: phase, step, weights, lease, decisions; an operator's promote or abort
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)
@@ -250,13 +250,15 @@ const releaseStatusCmd = outputOption(
   }
 });
 
-for (const action of ["promote", "abort"] as const) {
+for (const action of ["promote", "abort", "approve"] as const) {
   const cmd = outputOption(
     withStoreOptions(release.command(action))
       .description(
         action === "abort"
           ? "roll the release back to stable now; waits until every agent confirmed the canary drained"
-          : "promote the canary to 100% now, whatever the analysis says",
+          : action === "approve"
+            ? "let the release pass its gate (or the next one ahead); it still advances only on evidence"
+            : "promote the canary to 100% now, whatever the analysis says",
       )
       .argument("<name>", "the release")
       .option("--wait <time>", "how long to wait for the driver to act (0: do not wait)", "30s")

@@ -26,6 +26,24 @@ export interface CanarySpec {
   };
   /** On success: remove the stable route from the gateway (a slice; default false: it stays at 0%). */
   sliceStable?: boolean;
+  /**
+   * Manual approval: the steps (2 and up, or `"promotion"`) that wait for `vamp release approve`
+   * before the canary's weight rises to them; the failure checks keep running while they wait.
+   */
+  gates?: { before: (number | "promotion")[]; timeout?: number | string; onTimeout?: "rollback" | "promote" };
+  /** Called (POST, JSON) at these moments; a refusal (not 2xx after the retries) of start, step or promotion rolls back. */
+  webhooks?: { url: string; on: HookMoment[]; timeout?: number | string; retries?: number }[];
+}
+
+/** When a release calls its webhooks: before it starts, before each step, before promotion, after a rollback. */
+export type HookMoment = "start" | "step" | "promotion" | "rollback";
+export const HOOK_MOMENTS: readonly HookMoment[] = ["start", "step", "promotion", "rollback"];
+
+export interface Webhook {
+  url: string;
+  on: HookMoment[];
+  timeoutMs: number;
+  retries: number;
 }
 
 export interface Canary {
@@ -39,7 +57,22 @@ export interface Canary {
   noTrafficDeadlineMs: number;
   analysis: NonNullable<CanarySpec["analysis"]>;
   sliceStable: boolean;
+  /** The step indices (into `weights`; `weights.length` is the promotion) that wait for approval. */
+  gates: { before: number[]; timeoutMs: number; onTimeout: "rollback" | "promote" };
+  webhooks: Webhook[];
 }
 
 /** The fields of a {@link CanarySpec}, in order. */
-export const CANARY_SPEC_FIELDS = ["gateway", "stable", "canary", "steps", "interval", "minSamples", "noTrafficDeadline", "analysis", "sliceStable"] as const;
+export const CANARY_SPEC_FIELDS = [
+  "gateway",
+  "stable",
+  "canary",
+  "steps",
+  "interval",
+  "minSamples",
+  "noTrafficDeadline",
+  "analysis",
+  "sliceStable",
+  "gates",
+  "webhooks",
+] as const;

@@ -31,6 +31,8 @@ export interface ReleaseState {
   counts: { stable: VersionCounts; canary: VersionCounts };
   /** Why it ended (promoted or rolled back). */
   reason?: string;
+  /** A gate the release waits at: the step it would advance to, since when, and who approved it. */
+  gate?: { step: number; since: number; approvedBy?: string };
   /** For a rollback: when every agent confirmed the canary at weight 0 and drained (a rollback is not reported done before). */
   confirmedAt?: number;
 }
@@ -60,7 +62,7 @@ export interface ReleaseRecord {
    */
   lease?: { holder: string; expiresAt: number };
   /** What an operator asked (`vamp release promote|abort`, the UI); the driver acts on it and clears it. */
-  command?: { action: "promote" | "abort"; by: string; at: number };
+  command?: { action: "promote" | "abort" | "approve"; by: string; at: number };
   /** The latest decisions, newest last (at most {@link DECISIONS_KEPT}). */
   decisions: DecisionEntry[];
 }

@@ -4,7 +4,7 @@
  * or an interruption overrides the judge. The same function runs inside `pulumi up` (the
  * `CanaryRelease` resource) and in the workflow agent (from the record), so both decide alike.
  */
-import { commanded, decide, judgeConfig, startRelease } from "../canary/release";
+import { approve, commanded, decide, gateDecision, judgeConfig, startRelease } from "../canary/release";
 import { evidenceOf } from "../canary/evidence";
 import { judge, type Decision, type Evidence } from "../canary/judge";
 import type { WindowCounts } from "../metrics/window";
@@ -17,6 +17,7 @@ import type { KeyValueStore } from "../store/types";
 import { validateCanary } from "../validation/canary";
 import { agentWindows } from "./agents";
 import { confirmDrained, type Confirmation } from "./confirm";
+import { callHooks, type HookPayload } from "./hooks";
 import { renewLease, updateRelease } from "./records";
 import { decisionLine, releaseEvent, startLine, type EventSink, type ReleaseEventKind } from "./report";
 import { readWeights, releaseOwner, writeWeights } from "./weights";
@@ -94,15 +95,19 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
   const emit = (kind: ReleaseEventKind, value: unknown) => o.events?.push(releaseEvent(o.tenant, name, c, kind, o.holder, value));
   let state = claimed.state;
   if (!state) {
-    state = startRelease(c, await readWeights(o.store, o.tenant, c), Date.now());
+    const current = await readWeights(o.store, o.tenant, c);
+    state = startRelease(c, current, Date.now());
+    const refused = state.phase === "progressing" ? await callHooks(c, "start", payloadOf(name, c, state, state)) : undefined;
+    // Refused before anything moved: over, with the weights as they were.
+    if (refused) state = { ...state, phase: "rolledback", weights: current, reason: refused, confirmedAt: Date.now() };
     await save(o, name, state);
-    await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
-    emit("started", { weights: state.weights, steps: c.weights });
+    if (!refused) await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
+    emit(refused ? "rolledback" : "started", { weights: state.weights, steps: c.weights, reason: refused });
   } else {
     await writeWeights(o.store, o.tenant, c, releaseOwner(name), state.weights);
     emit("resumed", { step: state.step, weights: state.weights });
   }
-  say(state.phase === "promoted" ? `${name}: nothing to release: ${state.reason}` : startLine(name, c, state, claimed.state !== undefined));
+  say(state.phase === "progressing" ? startLine(name, c, state, claimed.state !== undefined) : `${name}: ${state.phase}: ${state.reason}`);
   const look = { metricErrors: 0 };
   let lastSaid = 0;
   while (state.phase === "progressing") {
@@ -111,20 +116,38 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
       throw new VampError("unavailable", `release ${name}: halted at step ${state.step + 1} (${String(o.halt.reason ?? "")}); it resumes when driven again`);
     const rec = await renewLease(o.store, o.tenant, name, o.holder, o.leaseTtlMs ?? 2500);
     const now = Date.now();
-    const { decision, evidence } = await lookAt(o, c, state, rec, now, look, emit);
-    const next = decide(state, c, decision, now, evidence);
+    const { decision, evidence, approvedBy } = await lookAt(o, c, state, rec, now, look, emit);
+    const { next, decided } = await step(c, name, approvedBy ? approve(state, approvedBy, now) : state, decision, now, evidence);
+    const moved = next.step !== state.step || next.phase !== state.phase;
     if (next !== state || now - lastSaid >= 5000) {
-      say(decisionLine(name, c, state, next, decision));
+      say(decisionLine(name, c, state, next, decided));
       lastSaid = now;
     }
     if (next === state) continue;
     // The record first: a driver that dies between the two resumes at the recorded step and writes its weights.
-    await save(o, name, next, { at: now, step: state.step, action: decision.action, reason: decision.reason });
+    await save(o, name, next, moved ? { at: now, step: state.step, action: decided.action, reason: decided.reason } : undefined, !!approvedBy);
     if (next.weights.canary !== state.weights.canary) await writeWeights(o.store, o.tenant, c, releaseOwner(name), next.weights);
-    emit(next.phase === "progressing" ? "step" : (next.phase as ReleaseEventKind), { reason: decision.reason, report: decision.report, weights: next.weights });
+    const kind = !moved ? "gate" : next.phase === "progressing" ? "step" : (next.phase as ReleaseEventKind);
+    emit(kind, { reason: decided.reason, report: decided.report, weights: next.weights, gate: next.gate });
     state = next;
   }
   return finish(o, c, name, state, say, emit);
+}
+
+/** What a webhook hears about a move from `from` to `to`. */
+function payloadOf(name: string, c: Canary, from: ReleaseState, to: ReleaseState): Omit<HookPayload, "moment"> {
+  return { release: name, gateway: c.gateway, stable: c.stable, canary: c.canary, step: to.step + 1, weights: to.weights, reason: to.reason ?? from.reason };
+}
+
+/** The judge's decision through the gates to the next state; a webhook refusing the step or the promotion rolls back instead. */
+async function step(c: Canary, name: string, state: ReleaseState, d: Decision, now: number, evidence?: Evidence) {
+  const gated = gateDecision(c, state, d, now);
+  const next = decide(gated.state, c, gated.decision, now, evidence);
+  const moment = next.phase === "promoted" ? "promotion" : next.phase === "progressing" && next.step !== state.step ? "step" : undefined;
+  const refused = moment ? await callHooks(c, moment, payloadOf(name, c, state, next)) : undefined;
+  if (!refused) return { next, decided: gated.decision };
+  const rollback: Decision = { ...gated.decision, action: "rollback", reason: refused };
+  return { next: decide(gated.state, c, rollback, now, evidence), decided: rollback };
 }
 
 /**
@@ -140,7 +163,7 @@ async function lookAt(
   now: number,
   look: { metricErrors: number },
   emit: (k: ReleaseEventKind, v: unknown) => void,
-): Promise<{ decision: Decision; evidence?: Evidence }> {
+): Promise<{ decision: Decision; evidence?: Evidence; approvedBy?: string }> {
   const limit = o.metricErrorLimit ?? 10;
   let evidence: Evidence | undefined;
   let decision: Decision;
@@ -158,6 +181,7 @@ async function lookAt(
   if (o.signal?.aborted) return { decision: { ...decision, action: "rollback", reason: `interrupted (${String(o.signal.reason ?? "signal")})` } };
   if (rec.command) {
     emit("command", rec.command);
+    if (rec.command.action === "approve") return { decision, evidence, approvedBy: rec.command.by };
     return { decision: commanded(rec.command.action, rec.command.by, decision.report), evidence };
   }
   return { decision, evidence };
@@ -178,6 +202,11 @@ async function finish(
   const confirmed = await confirmDrained(o.store, o.tenant, c.gateway, c.canary, { timeoutMs: o.confirmTimeoutMs });
   say(`${name}: rolled back: ${c.canary} at weight 0 and drained on ${confirmed.agents.length} agent(s), confirmed in ${confirmed.ms} ms`);
   emit("confirmed", { agents: confirmed.agents, ms: confirmed.ms });
+  const unheard = await callHooks(c, "rollback", payloadOf(name, c, state, state));
+  if (unheard) {
+    say(`${name}: ${unheard}`);
+    emit("webhook", { reason: unheard });
+  }
   const done = { ...state, confirmedAt: Date.now() };
   await save(o, name, done);
   await dropLease(o, name);
@@ -185,11 +214,11 @@ async function finish(
 }
 
 /** Writes the state (clearing a command it acted on), with the decision that made it. */
-async function save(o: DriverOptions, name: string, state: ReleaseState, d?: ReleaseRecord["decisions"][number]): Promise<ReleaseRecord> {
+async function save(o: DriverOptions, name: string, state: ReleaseState, d?: ReleaseRecord["decisions"][number], acted = !!d): Promise<ReleaseRecord> {
   const rec = await updateRelease(o.store, o.tenant, name, (cur) => {
     if (!cur) throw new VampError("not-found", `release ${name}: its record was deleted from the store`);
     const next: ReleaseRecord = { ...cur, state };
-    if (d) delete next.command;
+    if (acted || d) delete next.command;
     return d ? withDecision(next, d) : next;
   });
   return rec!;

@@ -8,7 +8,7 @@ import type { Canary } from "../model/canary";
 import type { ReleaseState } from "../model/release";
 import type { Tenant } from "../model/tenant";
 
-export type ReleaseEventKind = "started" | "resumed" | "step" | "promoted" | "rolledback" | "confirmed" | "command" | "metrics";
+export type ReleaseEventKind = "started" | "resumed" | "step" | "gate" | "promoted" | "rolledback" | "confirmed" | "command" | "metrics" | "webhook";
 
 /** Where a release's events go (an {@link EventQueue}, or nowhere). */
 export interface EventSink {

@@ -6,6 +6,7 @@ import type { Canary, CanarySpec } from "../model/canary";
 import { CANARY_SPEC_FIELDS } from "../model/canary";
 import { quote, type Problem } from "../model/problem";
 import { Check, given, isObject } from "./check";
+import { checkGates, checkWebhooks } from "./release-hooks";
 import { seconds, wholeNumber } from "./units";
 import { artifactName, percentage } from "./values";
 
@@ -36,6 +37,8 @@ export function validateCanary(spec: unknown, source: string): { canary?: Canary
   const minSamples = given(s.minSamples) ? whole(s.minSamples, "minSamples", 1, c) : 20;
   checkAnalysis(s.analysis, c);
   if (given(s.sliceStable) && typeof s.sliceStable !== "boolean") c.err("sliceStable", `must be true or false, got ${quote(s.sliceStable)}`);
+  const gates = checkGates(s.gates, weights?.length ?? 0, c);
+  const webhooks = checkWebhooks(s.webhooks, c);
   if (c.problems.length) return { problems: c.problems };
   return {
     canary: {
@@ -48,6 +51,8 @@ export function validateCanary(spec: unknown, source: string): { canary?: Canary
       noTrafficDeadlineMs: noTrafficDeadlineMs!,
       analysis: s.analysis ?? {},
       sliceStable: s.sliceStable ?? false,
+      gates,
+      webhooks,
     },
     problems: [],
   };

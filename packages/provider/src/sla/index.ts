@@ -1,0 +1,2 @@
+export { slaVerdict, type SlaVerdict } from "./evaluate";
+export { planEscalation, type ClusterScale, type ScaleChange } from "./escalate";
