@@ -113,6 +113,7 @@ describe("Organization and Environment (tenancy)", () => {
     expect(byName["vamp-workflow-agent"]).toEqual([
       { apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["vamp-workflow-agent-store"] },
       { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "patch"] },
     ]);
     expect(of(d, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")).toEqual([]);
     const bindings = of(d, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((b) => b.metadata.namespace === "acme-prod");

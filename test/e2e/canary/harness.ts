@@ -76,7 +76,7 @@ export interface WorkflowAgentProcess {
 }
 
 /** `vamp-workflow-agent` as its own process on the test bed's etcd; resolves once it answers. */
-export async function startWorkflowAgent(tenant: Tenant, agentId: string): Promise<WorkflowAgentProcess> {
+export async function startWorkflowAgent(tenant: Tenant, agentId: string, extra: string[] = []): Promise<WorkflowAgentProcess> {
   const env = testbedEnv();
   const port = await freePort();
   const child = spawn(
@@ -84,7 +84,7 @@ export async function startWorkflowAgent(tenant: Tenant, agentId: string): Promi
     [
       path.join(REPO_ROOT, "packages/provider/bin/vamp-workflow-agent.js"),
       ...["--store", "etcd", "--endpoints", env.VAMP_ETCD_ENDPOINT, "--organization", tenant.organization, "--environment", tenant.environment],
-      ...["--agent-id", agentId, "--listen", `127.0.0.1:${port}`],
+      ...["--agent-id", agentId, "--listen", `127.0.0.1:${port}`, ...extra],
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );

@@ -86,11 +86,15 @@ export async function expectLeastPrivilege(envs: readonly string[]): Promise<voi
   expect(await canI(gw, { verb: "list", resource: "pods", namespace: ns })).toBe(false);
   expect(await canI(wf, { verb: "watch", resource: "pods", namespace: ns })).toBe(true);
   expect(await canI(wf, { verb: "delete", resource: "pods", namespace: ns })).toBe(false);
-  expect(await canI(wf, { verb: "patch", resource: "deployments", namespace: ns, group: "apps" })).toBe(false);
+  // It scales its own namespace's Deployments for the SLAs; it creates and deletes none.
+  expect(await canI(wf, { verb: "patch", resource: "deployments", namespace: ns, group: "apps" })).toBe(true);
+  expect(await canI(wf, { verb: "create", resource: "deployments", namespace: ns, group: "apps" })).toBe(false);
+  expect(await canI(wf, { verb: "delete", resource: "deployments", namespace: ns, group: "apps" })).toBe(false);
   expect(await canI(wf, { verb: "list", resource: "secrets", namespace: ns })).toBe(false);
   if (other) {
     // Another environment's secrets and pods are out of reach.
     expect(await canI(gw, { verb: "get", resource: "secrets", namespace: other, name: "vamp-gateway-agent-store" })).toBe(false);
     expect(await canI(wf, { verb: "list", resource: "pods", namespace: other })).toBe(false);
+    expect(await canI(wf, { verb: "patch", resource: "deployments", namespace: other, group: "apps" })).toBe(false);
   }
 }

@@ -210,11 +210,11 @@ export function workflowAgentDeployment(w: EnvironmentWorkloads) {
               securityContext: { ...restricted, capabilities: { drop: ["ALL"] } },
             },
             {
-              // Canary releases handed to the cluster, and those whose `pulumi up` went away (docs/canary.md).
+              // Canary releases handed to the cluster, those whose `pulumi up` went away, and SLAs (docs/canary.md).
               name: "releases",
               image: w.images.workflowAgent,
               command: ["node", "/opt/vamp/node_modules/@vamp-pulumi/provider/dist/cli/vamp-workflow-agent.js"],
-              args: [...tenantArgs(w), "--agent-id", "$(POD_NAME)", "--listen", `0.0.0.0:${RELEASES_HEALTH_PORT}`],
+              args: [...tenantArgs(w), "--agent-id", "$(POD_NAME)", "--slas", "--listen", `0.0.0.0:${RELEASES_HEALTH_PORT}`],
               env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }, ...credentialEnv(WORKFLOW_AGENT)],
               ports: [{ name: "releases", containerPort: RELEASES_HEALTH_PORT }],
               livenessProbe: { httpGet: { path: "/healthz", port: RELEASES_HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },

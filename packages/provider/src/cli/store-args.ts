@@ -7,8 +7,8 @@ import * as fs from "node:fs";
 import type { Command } from "commander";
 import { formatProblem, type Problem } from "../model/problem";
 import type { Tenant } from "../model/tenant";
-import type { StoreConnection, StoreCredentials } from "../store/connection";
-import { validateStoreConnection } from "../store/connection";
+import type { StoreConnection } from "../store/connection";
+import { storeCredentialsFromEnv, validateStoreConnection } from "../store/connection";
 import { openStore } from "../store/factory";
 import type { KeyValueStore } from "../store/types";
 import { validateTenant } from "../validation/tenant";
@@ -81,17 +81,6 @@ export function storeFromArgs(values: StoreOptionValues): { connection: StoreCon
     if ((ca || cert) && connection.kind === "etcd") connection.tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}) };
   }
   return { connection, problems: [...problems, ...validateStoreConnection(connection, "--store/--endpoints")] };
-}
-
-/** Credentials from the environment. */
-export function storeCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreCredentials {
-  const keyFile = env.VAMP_STORE_TLS_KEY_FILE;
-  return {
-    username: env.VAMP_STORE_USERNAME,
-    password: env.VAMP_STORE_PASSWORD,
-    token: env.VAMP_STORE_TOKEN,
-    tlsKey: keyFile ? fs.readFileSync(keyFile, "utf8") : undefined,
-  };
 }
 
 /**

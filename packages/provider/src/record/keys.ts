@@ -53,3 +53,23 @@ export function releasesDir(t: Tenant): string {
 export function releaseKey(t: Tenant, name: string): string {
   return `${releasesDir(t)}/${encodeURIComponent(name)}`;
 }
+
+/** Where a tenant's SLAs are kept. */
+export function slasDir(t: Tenant): string {
+  return `${tenantDir(t)}/slas`;
+}
+
+/** The key of a deployment cluster's SLA. */
+export function slaKey(t: Tenant, deployment: string, cluster: string): string {
+  return `${slasDir(t)}/${encodeURIComponent(`${deployment}.${cluster}`)}`;
+}
+
+/** Where a tenant's workflows are kept. */
+export function workflowsDir(t: Tenant): string {
+  return `${tenantDir(t)}/workflows`;
+}
+
+/** The key of one workflow. */
+export function workflowKey(t: Tenant, name: string): string {
+  return `${workflowsDir(t)}/${encodeURIComponent(name)}`;
+}

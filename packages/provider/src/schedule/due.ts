@@ -8,13 +8,9 @@ import type { Schedule } from "../model/artifact";
 import { matchesTags } from "../events/event";
 import { lastTick, parsePeriod } from "./period";
 
-/** What the workflow agent remembers of a time schedule. */
-export interface TimeState {
-  /** The first tick not yet run or skipped. */
-  nextTick: number;
-  /** Runs started so far. */
-  runs: number;
-}
+import type { TimeState } from "../model/workflow";
+
+export type { TimeState };
 
 export interface TimeDecision {
   action: "run" | "skip" | "wait" | "done";

@@ -1,9 +1,10 @@
-import type { Problem } from "../model/problem";
 /**
  * How to reach a key-value store: the one typed argument every dynamic resource and the agent
  * take. Plain data only (it is serialized into Pulumi state and into agent configuration);
  * credentials live in {@link StoreCredentials} so they can be kept secret on their own.
  */
+import * as fs from "node:fs";
+import type { Problem } from "../model/problem";
 
 /** TLS towards a store: whom to trust, and (etcd) the client certificate for mutual TLS. */
 export interface StoreTls {
@@ -168,4 +169,15 @@ function validateConsul(v: Record<string, unknown>, path: string): Problem[] {
     problems.push({ source: "", path: `${path}.datacenter`, message: `must be a datacenter name like "dc1", got ${JSON.stringify(v.datacenter)}` });
   }
   return problems;
+}
+
+/** Credentials from the environment. */
+export function storeCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreCredentials {
+  const keyFile = env.VAMP_STORE_TLS_KEY_FILE;
+  return {
+    username: env.VAMP_STORE_USERNAME,
+    password: env.VAMP_STORE_PASSWORD,
+    token: env.VAMP_STORE_TOKEN,
+    tlsKey: keyFile ? fs.readFileSync(keyFile, "utf8") : undefined,
+  };
 }
