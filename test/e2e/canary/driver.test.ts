@@ -163,4 +163,25 @@ describe("the release driver: real agent, HAProxy and etcd", () => {
       hook.close();
     }
   });
+
+  it("rolls back a canary 50% slower at the median; keeps one slower by less than the threshold", async () => {
+    v1.mode = { status: 200, delayMs: 20 };
+    try {
+      for (const [name, delayMs, phase] of [
+        ["slow", 30, "rolledback"],
+        ["near", 22, "promoted"],
+      ] as const) {
+        await bed.reset();
+        v2.mode = { status: 200, delayMs };
+        const traffic = startTraffic(gw.url, 40);
+        const out = await driveRelease(await claimRelease(gw.store, tenant, name, spec({ interval: "4s" }), "e2e-driver", 2500), opts());
+        await traffic.stop();
+        console.log(`figures: canary ${delayMs} ms against stable 20 ms: ${out.state.phase} (${out.state.reason})`);
+        expect(out.state.phase).toBe(phase);
+        if (phase === "rolledback") expect(out.state.reason).toMatch(/^canary slower: median/);
+      }
+    } finally {
+      v1.mode = { status: 200, delayMs: 5 };
+    }
+  });
 });

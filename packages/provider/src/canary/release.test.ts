@@ -32,6 +32,9 @@ describe("a canary release's declaration", () => {
       "analysis.errors.alpha: must be a probability above 0 and at most 0.5, got 2",
     ]);
     expect(validateCanary({ ...spec, steps: { weights: [100] } }, "c").problems[0].message).toMatch(/^needs at least one step below 100%/);
+    expect(validateCanary({ ...spec, sliceStable: true }, "c").problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "sliceStable: true is not supported yet: after the release, remove the stable route from the Gateway's routes (the Gateway owns which routes exist)",
+    ]);
   });
   it("gates and webhooks: steps 2..N or promotion, moments, URLs, each problem named", () => {
     const ok = validateCanary(

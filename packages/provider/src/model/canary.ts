@@ -24,7 +24,7 @@ export interface CanarySpec {
     errors?: { alpha?: number; beta?: number; minIncrease?: number; factor?: number };
     latency?: { alpha?: number; maxSlowdown?: number; minSamples?: number };
   };
-  /** On success: remove the stable route from the gateway (a slice; default false: it stays at 0%). */
+  /** On success: remove the stable route from the gateway (a slice). Only `false` (the default: it stays at 0%) today; `true` is refused. */
   sliceStable?: boolean;
   /**
    * Manual approval: the steps (2 and up, or `"promotion"`) that wait for `vamp release approve`
