@@ -14,7 +14,8 @@ export interface LoadSummary {
 
 /** Starts `rps` requests per second to `url`; `stop()` waits for the last answers. */
 export function startLoad(url: string, rps: number): { stop(): Promise<LoadSummary> } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  // Idle sockets close here (5 s) before HAProxy's keep-alive timeout (10 s) closes one under a request.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32, timeout: 5000 });
   const s: LoadSummary = { sent: 0, byVersion: {}, beforeGateway: 0 };
   let served = false;
   const pending = new Set<Promise<void>>();

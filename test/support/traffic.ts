@@ -191,3 +191,11 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * A keep-alive agent for open-loop traffic, whose idle sockets close on the client's side (5 s)
+ * before HAProxy's keep-alive timeout (10 s) can close one under a request being sent on it.
+ */
+export function openLoopAgent(maxSockets: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets, timeout: 5000 });
+}

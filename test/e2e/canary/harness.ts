@@ -11,7 +11,7 @@ import { REPO_ROOT, testbedEnv } from "../../support/testbed";
 import { until, writeGateway } from "../agent/harness";
 import { startServing } from "../logs/harness";
 import { gatewayKey } from "../../../packages/provider/src/record/keys";
-import { freePort, serve, type Backend } from "../../support/traffic";
+import { freePort, openLoopAgent, serve, type Backend } from "../../support/traffic";
 import { once, type Sample } from "../logs/harness";
 
 export interface Version extends Backend {
@@ -40,7 +40,7 @@ export async function startVersion(id: string, mode = { status: 200, delayMs: 5 
 
 /** Traffic at `rps` until stopped (open loop); every answer kept. */
 export function startTraffic(url: string, rps: number): { samples: Sample[]; stop(): Promise<Sample[]> } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = openLoopAgent(64);
   const samples: Sample[] = [];
   const pending = new Set<Promise<void>>();
   let running = true;

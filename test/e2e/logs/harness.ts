@@ -14,7 +14,7 @@ import type { Tenant } from "../../../packages/provider/src/model/tenant";
 import { gatewayKey } from "../../../packages/provider/src/record/keys";
 import { REPO_ROOT, testbedEnv } from "../../support/testbed";
 import { openTestStore } from "../../support/testbed";
-import { freePort, serve, type Backend } from "../../support/traffic";
+import { freePort, openLoopAgent, serve, type Backend } from "../../support/traffic";
 import { until, writeGateway } from "../agent/harness";
 
 export type Flavor = "opensearch" | "elasticsearch";
@@ -130,7 +130,7 @@ export function once(url: string, agent: http.Agent): Promise<Sample> {
 
 /** Sends at `rps` requests per second for `ms` (open loop: a slow answer does not slow the sender). */
 export async function steady(url: string, rps: number, ms: number): Promise<Sample[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = openLoopAgent(64);
   const pending: Promise<Sample>[] = [];
   const t0 = performance.now();
   for (let i = 0; performance.now() - t0 < ms; i++) {
