@@ -14,6 +14,7 @@ export * from "./vault";
 export * from "./search";
 export * from "./gdpr";
 export * from "./deployment";
+export * from "./workflow";
 export { GeneratedPassword } from "./common/generated-password";
 export { DEFAULT_IMAGES, type Images } from "./common/images";
 export { environmentNamespace, organizationNamespace } from "./common/labels";

@@ -52,6 +52,8 @@ export * from "./model/canary";
 export * from "./sla";
 export * from "./schedule";
 export * from "./model/release";
+export * from "./model/sla";
+export * from "./model/workflow";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";
 export { planApply, type AppliedState, type Plan } from "./render/plan";
 

@@ -4,8 +4,8 @@
  * the scaling lands on the workload in the test bed's Kubernetes API server, between minimum and
  * maximum, with the cooldown honoured; a fast window de-escalates.
  */
-import { SLA_API_VERSION, type SlaRecord } from "../../../packages/provider/src/model/sla";
-import { slaKey } from "../../../packages/provider/src/record/keys";
+import { SLA_API_VERSION, type SlaRecord, type SlaStatus } from "../../../packages/provider/src/model/sla";
+import { slaKey, statusKeyOf } from "../../../packages/provider/src/record/keys";
 import { createNamespace, deleteNamespace, kube } from "../../support/kube";
 import { requireServices, testbedEnv } from "../../support/testbed";
 import { until } from "../agent/harness";
@@ -68,9 +68,11 @@ it("escalates a slow cluster's instances in the API server up to the maximum, ho
     // At its maximum: the slow windows change nothing more.
     await new Promise((r) => setTimeout(r, 6000));
     expect(await replicas()).toBe(3);
-    const stored = JSON.parse((await bed.gw.store.get(key))!.value) as SlaRecord;
-    expect(stored.last).toMatchObject({ action: "escalate" });
-    expect(stored.last!.reason).toMatch(/^mean response time \d+ ms over the last 2 s above 100 ms$/);
+    // The cooldown is the agent's own record; the stack's record is untouched (no drift).
+    const status = JSON.parse((await bed.gw.store.get(statusKeyOf(tenant, "slas", key)))!.value) as SlaStatus;
+    expect(JSON.parse((await bed.gw.store.get(key))!.value)).toEqual(record);
+    expect(status.last).toMatchObject({ action: "escalate" });
+    expect(status.last!.reason).toMatch(/^mean response time \d+ ms over the last 2 s above 100 ms$/);
     // Fast again: de-escalate, down to the minimum.
     bed.v1.mode = { status: 200, delayMs: 1 };
     await until(async () => (await replicas()) === 1, 30_000, "de-escalated to the minimum");
@@ -80,6 +82,7 @@ it("escalates a slow cluster's instances in the API server up to the maximum, ho
     await traffic.stop();
     await wf.stop();
     await bed.gw.store.delete(key).catch(() => undefined);
+    await bed.gw.store.delete(statusKeyOf(tenant, "slas", key)).catch(() => undefined);
     await bed.stop();
     await deleteNamespace(namespace);
   }

@@ -5,8 +5,12 @@
  * overlapping ticks are skipped, a run past its timeout is ended, and a script's `vamp` client
  * moves a gateway's weights as the workflow's own.
  */
-import { WORKFLOW_API_VERSION, type WorkflowRecord } from "../../../packages/provider/src/model/workflow";
-import { workflowKey } from "../../../packages/provider/src/record/keys";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readArtifacts } from "../../../packages/provider/src/dsl/artifacts";
+import { workflowRecord } from "../../../packages/provider/src/record/workflow";
+import { WORKFLOW_API_VERSION, type WorkflowRecord, type WorkflowStatus } from "../../../packages/provider/src/model/workflow";
+import { statusKeyOf, workflowKey } from "../../../packages/provider/src/record/keys";
 import { connectSearch } from "../../../packages/provider/src/search/client";
 import { emitEvents } from "../../../packages/provider/src/search/events";
 import { requireServices } from "../../support/testbed";
@@ -25,7 +29,6 @@ describe("workflows: the workflow agent's runs", () => {
     const rec: WorkflowRecord = {
       apiVersion: WORKFLOW_API_VERSION,
       kind: "Workflow",
-      createdAt: Date.now(),
       workflow: {
         name,
         schedule,
@@ -54,7 +57,10 @@ describe("workflows: the workflow agent's runs", () => {
   });
   afterAll(async () => {
     await wf?.stop();
-    for (const k of ["ten", "on-deploy", "slow", "stuck", "weights"]) await bed?.gw.store.delete(workflowKey(tenant, k)).catch(() => undefined);
+    for (const k of ["ten", "on-deploy", "slow", "stuck", "weights", "traffic-report"]) {
+      await bed?.gw.store.delete(workflowKey(tenant, k)).catch(() => undefined);
+      await bed?.gw.store.delete(statusKeyOf(tenant, "workflows", workflowKey(tenant, k))).catch(() => undefined);
+    }
     await bed?.stop();
     await deleteIndices(node.url, `vamp-${tenant.organization}-*`);
   });
@@ -64,8 +70,8 @@ describe("workflows: the workflow agent's runs", () => {
     await until(async () => logged("workflow-ended", "ten").length >= 10, 30_000, "ten runs");
     await new Promise((r) => setTimeout(r, 2000));
     expect(logged("workflow-output", "ten").map((l) => l.line)).toEqual(Array(10).fill("ran"));
-    const rec = JSON.parse((await bed.gw.store.get(workflowKey(tenant, "ten")))!.value) as WorkflowRecord;
-    expect([rec.state?.runs, rec.state?.last?.ok]).toEqual([10, true]);
+    const status = JSON.parse((await bed.gw.store.get(statusKeyOf(tenant, "workflows", workflowKey(tenant, "ten"))))!.value) as WorkflowStatus;
+    expect([status.runs, status.last?.ok]).toEqual([10, true]);
   });
 
   it("an event-triggered workflow starts within 2 s of its event", async () => {
@@ -103,5 +109,17 @@ describe("workflows: the workflow agent's runs", () => {
     expect(rec.managers[bed.routes.canary].owner).toBe("workflow/weights");
     await until(async () => logged("workflow-ended", "slow").length === 3, 30_000, "three slow runs");
     expect(logged("workflow-skipped", "slow").length).toBeGreaterThan(0);
+  });
+
+  it("runs a Vamp workflow document as it is (examples/workflows/traffic-report.yaml)", async () => {
+    const file = path.join(__dirname, "../../../examples/workflows/traffic-report.yaml");
+    const read = readArtifacts([{ text: fs.readFileSync(file, "utf8"), file }]);
+    expect(read.problems).toEqual([]);
+    const { record, problems } = workflowRecord(read.catalog.workflows[0], read.catalog.breeds, file);
+    expect(problems).toEqual([]);
+    await bed.gw.store.put(workflowKey(tenant, "traffic-report"), JSON.stringify(record));
+    await until(async () => logged("workflow-ended", "traffic-report").length === 1, 20_000, "the report's first run");
+    expect(logged("workflow-ended", "traffic-report")[0]).toMatchObject({ ok: true });
+    expect(logged("workflow-output", "traffic-report").map((l) => l.line)).toEqual([expect.stringMatching(/^shop .*requests, .*% 5xx, p95 /)]);
   });
 });

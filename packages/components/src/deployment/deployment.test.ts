@@ -38,6 +38,24 @@ describe("Deployment", () => {
     const gateways = d.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource" || r.type.endsWith(":Gateway")).map((r) => r.inputs as Obj);
     expect(gateways.map((g) => g.gatewayName)).toEqual(["sava/frontend/web", "sava/backend/api", "sava/9050"]);
     expect(gateways[2].routes).toEqual({ "sava/frontend/web": { weight: 100 } });
+    // The frontend's SLA (snappy), for the workflow agent: over the cluster's internal gateway, references resolved.
+    const entries = d.filter((r) => (r.inputs as Obj).key !== undefined).map((r) => r.inputs as Obj);
+    expect(entries.map((e) => e.key)).toEqual(["/vamp/acme/dev/slas/sava.frontend"]);
+    expect(JSON.parse(entries[0].value)).toEqual({
+      apiVersion: "vamp.io/v1",
+      kind: "Sla",
+      deployment: "sava",
+      cluster: "frontend",
+      namespace: "acme-dev",
+      gateways: ["sava/frontend/web"],
+      sla: {
+        name: "snappy",
+        type: "response_time_sliding_window",
+        threshold: { upper: 1000, lower: 100 },
+        window: { interval: 60, cooldown: 120 },
+        escalations: [{ type: "scale_instances", minimum: 2, maximum: 6, scaleBy: 1 }],
+      },
+    });
   });
 
   it("fails the program on a blueprint mistake, naming the field, before declaring anything", async () => {

@@ -4,7 +4,8 @@
  * internal gateway `deployment/cluster/port` whose routes are the versions its selector finds (a
  * version added later starts at weight 0: a merge); each blueprint gateway an external gateway
  * `deployment/port`; each cluster a Service in front of the environment's gateway agents, so
- * dependencies reach each other through the internal gateways. The blueprint is validated,
+ * dependencies reach each other through the internal gateways; each cluster's SLA a record the
+ * environment's workflow agent keeps (scaling the cluster's workloads). The blueprint is validated,
  * resolved against the catalog and planned when the program runs, so `pulumi preview` fails on a
  * mistake, naming it, before anything changes.
  */
@@ -19,6 +20,8 @@ import {
   planDeployment,
   readArtifacts,
   resolveBlueprint,
+  slaKey,
+  StoreEntry,
   validateBlueprint,
   versionStatus,
   workloadManifest,
@@ -155,10 +158,20 @@ export class Deployment extends pulumi.ComponentResource {
       ));
     for (const g of this.plan.gateways.filter((x) => x.cluster)) gateway(g, { discovery }, workloads);
     for (const g of this.plan.gateways.filter((x) => !x.cluster)) gateway(g, {}, Object.values(this.gateways));
+    this.writeSlas(name, args);
     this.services = pulumi
       .all(workloads.map((w) => pulumi.all([w.metadata, w.spec, w.status])))
       .apply((objs) => objs.map(([metadata, spec, status]) => versionStatus({ metadata, spec, status })));
     this.registerOutputs({ services: this.services });
+  }
+
+  /** The clusters' SLAs, for the environment's workflow agent to keep (docs/canary.md). */
+  private writeSlas(name: string, args: DeploymentArgs): void {
+    const tenant = { organization: args.environment.organization, environment: args.environment.name };
+    for (const sla of this.plan.slas) {
+      const key = slaKey(tenant, this.deploymentName, sla.cluster);
+      new StoreEntry(`${name}-sla-${sla.cluster}`, { store: args.store, credentials: args.credentials, key, value: JSON.stringify(sla) }, { parent: this });
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * Vault policy documents per environment (pure). Paths follow the store layout
- * (`/vamp/<organization>/<environment>/{gateways,agents,releases}/<name>` in a KV v2 mount).
+ * (`/vamp/<organization>/<environment>/{gateways,agents,releases,slas,workflows,status}/…` in a KV v2 mount).
  */
 export interface VaultPaths {
   /** The KV v2 mount (default `secret`). */
@@ -9,10 +9,12 @@ export interface VaultPaths {
   environment: string;
 }
 
-const dir = (p: VaultPaths, what: "gateways" | "agents" | "releases" = "gateways") => `vamp/${p.organization}/${p.environment}/${what}`;
+type Dir = "gateways" | "agents" | "releases" | "slas" | "workflows" | "status";
+
+const dir = (p: VaultPaths, what: Dir = "gateways") => `vamp/${p.organization}/${p.environment}/${what}`;
 
 /** HCL granting `data` and `metadata` capabilities below one directory of the environment. */
-function grant(p: VaultPaths, what: "gateways" | "agents" | "releases", data: string[], metadata: string[]): string[] {
+function grant(p: VaultPaths, what: Dir, data: string[], metadata: string[]): string[] {
   const caps = (c: string[]) => `  capabilities = [${c.map((x) => JSON.stringify(x)).join(", ")}]`;
   return [`path "${p.mount}/data/${dir(p, what)}/*" {`, caps(data), `}`, `path "${p.mount}/metadata/${dir(p, what)}/*" {`, caps(metadata), `}`];
 }
@@ -28,14 +30,16 @@ export function agentPolicy(p: VaultPaths): string {
 }
 
 /**
- * The writers' policy (Pulumi's Gateway, Route and CanaryRelease resources, the reconciler, the
- * workflow agent): the environment's gateways and releases, and reading the agents' presence.
+ * The writers' policy (Pulumi's Gateway, Route, CanaryRelease, Deployment and Workflow
+ * resources, the reconciler, the workflow agent): the environment's gateways, releases, SLAs,
+ * workflows and the workflow agent's status records, and reading the agents' presence.
  */
 export function writerPolicy(p: VaultPaths): string {
   return [
-    `# Writers of ${p.organization}/${p.environment} gateways and releases (Pulumi, the reconciler, the workflow agent).`,
-    ...grant(p, "gateways", ["create", "read", "update", "delete"], ["read", "list", "delete"]),
-    ...grant(p, "releases", ["create", "read", "update", "delete"], ["read", "list", "delete"]),
+    `# Writers of ${p.organization}/${p.environment} gateways, releases, SLAs and workflows (Pulumi, the reconciler, the workflow agent).`,
+    ...(["gateways", "releases", "slas", "workflows", "status"] as const).flatMap((d) =>
+      grant(p, d, ["create", "read", "update", "delete"], ["read", "list", "delete"]),
+    ),
     ...grant(p, "agents", ["read"], ["read", "list"]),
     ``,
   ].join("\n");

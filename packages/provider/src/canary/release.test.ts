@@ -33,7 +33,7 @@ describe("a canary release's declaration", () => {
     ]);
     expect(validateCanary({ ...spec, steps: { weights: [100] } }, "c").problems[0].message).toMatch(/^needs at least one step below 100%/);
     expect(validateCanary({ ...spec, sliceStable: true }, "c").problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      "sliceStable: true is not supported yet: after the release, remove the stable route from the Gateway's routes (the Gateway owns which routes exist)",
+      "sliceStable: true is refused: slicing is the program's step: after the promotion, remove the stable route from the Gateway (or the stable service from the blueprint) and run pulumi up",
     ]);
   });
   it("gates and webhooks: steps 2..N or promotion, moments, URLs, each problem named", () => {

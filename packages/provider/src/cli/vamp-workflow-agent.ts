@@ -58,12 +58,12 @@ const program = withSearchOptions(
     const server = await serveStatus({ ready: () => ({ ready: true }), status: () => ({ agent: agentId, releases: releases.active }) }, listen);
     const workflows = flags.workflows ? new WorkflowRunner({ store, connection, tenant, log, events: eventsTarget.target }) : undefined;
     await releases.start();
-    slas?.start();
+    await slas?.start();
     await workflows?.start();
     log({ event: "started", slas: !!slas, workflows: !!workflows });
     stopOnSignal({
       stop: async () => {
-        slas?.stop();
+        await slas?.stop();
         await workflows?.stop();
         await releases.stop();
         await events?.flush();

@@ -1,7 +1,9 @@
 /**
- * An SLA in the store (`/vamp/<org>/<env>/slas/<deployment>.<cluster>`): what the workflow agent
- * watches (the cluster's internal gateways), what it scales (the cluster's workloads in the
- * namespace), and when it last acted (its cooldown survives a restart).
+ * An SLA in the store (`/vamp/<org>/<env>/slas/<deployment>.<cluster>`, written by the
+ * Deployment that declares it): what the workflow agent watches (the cluster's internal
+ * gateways) and what it scales (the cluster's workloads in the namespace). When the agent last
+ * acted is its own record ({@link SlaStatus}), so its cooldown survives a restart and the
+ * stack's record never drifts.
  */
 import type { Escalation, Sla } from "./artifact";
 
@@ -18,6 +20,10 @@ export interface SlaRecord {
   gateways: string[];
   /** The SLA with its escalations given inline (references resolved). */
   sla: Omit<Sla, "escalations"> & { escalations: Escalation[] };
+}
+
+/** The workflow agent's own record of an SLA (`/vamp/<org>/<env>/status/slas/<deployment>.<cluster>`). */
+export interface SlaStatus {
   /** The last escalation or de-escalation: when, which, and why. */
   last?: { at: number; action: "escalate" | "deescalate"; reason: string };
 }

@@ -1,7 +1,9 @@
 /**
- * A workflow in the store (`/vamp/<org>/<env>/workflows/<name>`): the validated Vamp workflow
- * (its breed inline; a script breed has deployable type `application/javascript`), and what the
- * workflow agent remembers of its schedule (so a restart neither repeats nor forgets runs).
+ * A workflow in the store (`/vamp/<org>/<env>/workflows/<name>`, written by the Workflow
+ * resource): the validated Vamp workflow, its breed inline (a script: deployable type
+ * `application/javascript`). What the workflow agent remembers of its schedule is its own
+ * record ({@link WorkflowStatus}), so a restart neither repeats nor forgets runs and the stack's
+ * record never drifts.
  */
 import type { Breed, Workflow } from "./artifact";
 
@@ -19,7 +21,11 @@ export interface WorkflowRecord {
   apiVersion: typeof WORKFLOW_API_VERSION;
   kind: "Workflow";
   workflow: Omit<Workflow, "breed"> & { breed: Breed };
-  /** When it was first written: a time schedule without `start` starts here. */
-  createdAt: number;
-  state?: TimeState & { last?: { at: number; ms: number; ok: boolean; error?: string } };
+}
+
+/** The workflow agent's own record of a workflow (`/vamp/<org>/<env>/status/workflows/<name>`). */
+export interface WorkflowStatus extends TimeState {
+  /** When the agent first saw the workflow: a time schedule without `start` starts here. */
+  since: number;
+  last?: { at: number; ms: number; ok: boolean; error?: string };
 }

@@ -8,3 +8,4 @@ export { discoveredState, sameRoutes, reconcileRecord } from "./discovery";
 export { podsToInstances, podServes, type PodLike } from "./pods";
 export * from "./keys";
 export * from "./release";
+export { workflowRecord, SCRIPT_TYPE } from "./workflow";

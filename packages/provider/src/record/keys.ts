@@ -73,3 +73,13 @@ export function workflowsDir(t: Tenant): string {
 export function workflowKey(t: Tenant, name: string): string {
   return `${workflowsDir(t)}/${encodeURIComponent(name)}`;
 }
+
+/** Where the workflow agent keeps its own records of a tenant's SLAs and workflows (the records themselves are the stack's). */
+export function statusDir(t: Tenant, kind: "slas" | "workflows"): string {
+  return `${tenantDir(t)}/status/${kind}`;
+}
+
+/** The workflow agent's record of the SLA or workflow whose key is `recordKey`. */
+export function statusKeyOf(t: Tenant, kind: "slas" | "workflows", recordKey: string): string {
+  return `${statusDir(t, kind)}/${recordKey.split("/").pop()}`;
+}

@@ -8,6 +8,7 @@
  */
 import type { BreedPort, Dialects, HealthCheck } from "../model/artifact";
 import { keyPath, quote, type Problem } from "../model/problem";
+import { SLA_API_VERSION, type SlaRecord } from "../model/sla";
 import type { GatewaySpec, RouteSpec } from "../model/spec";
 import { parseValue, referenceText, type ValueReference } from "../validation/artifact/references";
 import type { ResolvedBlueprint, ResolvedCluster, ResolvedService } from "./resolve";
@@ -62,6 +63,8 @@ export interface DeploymentPlan {
   gateways: GatewayPlan[];
   /** Where each cluster's ports are reached: the `$cluster.host` / `$cluster.ports.<name>` values. */
   endpoints: Record<string, { host: string; ports: Record<string, number> }>;
+  /** The clusters' SLAs as the workflow agent reads them: over the cluster's internal gateways, scaling its workloads. */
+  slas: SlaRecord[];
 }
 
 /** `sava:1.0.0` → `sava_1.0.0`: a Kubernetes label value (63 characters, alphanumeric at both ends). */
@@ -105,7 +108,13 @@ export function planDeployment(bp: ResolvedBlueprint, opts: PlanOptions): { plan
   const services = bp.clusters.flatMap((cl) => cl.services.map((s, i) => servicePlan(bp, cl, s, i, endpoints, opts, problems, source)));
   const external = bp.gateways.map((g) => externalGateway(g, opts.deployment));
   checkUniqueNames(services, problems, source);
-  return problems.length ? { problems } : { plan: { services, gateways: [...internal, ...external], endpoints }, problems };
+  const slas = bp.clusters.flatMap((cl) => (cl.sla ? [slaRecord(cl, cl.sla, internal, opts)] : []));
+  return problems.length ? { problems } : { plan: { services, gateways: [...internal, ...external], endpoints, slas }, problems };
+}
+
+function slaRecord(cl: ResolvedCluster, sla: SlaRecord["sla"], internal: GatewayPlan[], opts: PlanOptions): SlaRecord {
+  const gateways = internal.filter((g) => g.cluster === cl.name).map((g) => g.name);
+  return { apiVersion: SLA_API_VERSION, kind: "Sla", deployment: opts.deployment, cluster: cl.name, namespace: opts.namespace, gateways, sla };
 }
 
 function internalGateways(bp: ResolvedBlueprint, opts: PlanOptions, problems: Problem[], source: string): GatewayPlan[] {
@@ -190,6 +199,12 @@ function servicePlan(
   source: string,
 ): ServicePlan {
   const at = `clusters${keyPath(cl.name)}.services[${i}]`;
+  if (s.breed.deployable.type !== "container/docker")
+    problems.push({
+      source,
+      path: `${at}.breed.deployable`,
+      message: `a service runs as a container: breed ${quote(s.breed.name)} is ${quote(s.breed.deployable.type)} (script breeds are for workflows)`,
+    });
   const version = labelValue(s.breed.name);
   const labels = { [LABELS.app]: labelValue(cl.name), [LABELS.version]: version, [LABELS.deployment]: opts.deployment, [LABELS.cluster]: labelValue(cl.name) };
   const ctx: ValueContext = { bp, endpoints, problems, source };

@@ -10,7 +10,7 @@ import { stableStringify } from "../model/stable";
 import type { Tenant } from "../model/tenant";
 import { decodeRelease, encodeRelease, withLease } from "../record/release";
 import { releaseKey, releasesDir } from "../record/keys";
-import type { KeyValueStore } from "../store/types";
+import type { KeyValueStore, KvEntry } from "../store/types";
 import { updateEntry } from "../store/update";
 
 /** Read-modify-write of one release record; `change` returning undefined leaves it. */
@@ -37,9 +37,14 @@ export async function readRelease(store: KeyValueStore, tenant: Tenant, name: st
 
 /** Every release record of a tenant (one that cannot be read is reported, not thrown). */
 export async function listReleases(store: KeyValueStore, tenant: Tenant): Promise<{ records: ReleaseRecord[]; unreadable: string[] }> {
+  return decodeReleases(await store.list(releasesDir(tenant)));
+}
+
+/** The release records of listed entries, by name (one that cannot be read is reported, not thrown). */
+export function decodeReleases(entries: KvEntry[]): { records: ReleaseRecord[]; unreadable: string[] } {
   const records: ReleaseRecord[] = [];
   const unreadable: string[] = [];
-  for (const e of await store.list(releasesDir(tenant))) {
+  for (const e of entries) {
     try {
       records.push(decodeRelease(e.key, e.value));
     } catch (err) {

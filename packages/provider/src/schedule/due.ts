@@ -6,7 +6,7 @@
  */
 import type { Schedule } from "../model/artifact";
 import { matchesTags } from "../events/event";
-import { lastTick, parsePeriod } from "./period";
+import { addPeriods, lastTick, parsePeriod } from "./period";
 
 import type { TimeState } from "../model/workflow";
 
@@ -16,15 +16,18 @@ export interface TimeDecision {
   action: "run" | "skip" | "wait" | "done";
   state: TimeState;
   reason: string;
+  /** When the next tick after this decision comes (none once done). */
+  nextAt?: number;
 }
 
 /**
  * @example
- * timeDue({ period: "PT1M", repeat: 10 }, createdAt, { nextTick: 0, runs: 0 }, false, Date.now()) // { action: "run", state: { nextTick: 1, runs: 1 }, ... }
+ * timeDue({ period: "PT1M", repeat: 10 }, since, { nextTick: 0, runs: 0 }, false, Date.now()) // { action: "run", state: { nextTick: 1, runs: 1 }, ... }
  */
 export function timeDue(
   s: { period: string; start?: string; repeat?: number },
-  createdAt: number,
+  /** When the schedule began, when it names no `start`. */
+  since: number,
   state: TimeState,
   running: boolean,
   now: number,
@@ -32,14 +35,18 @@ export function timeDue(
   const p = parsePeriod(s.period);
   if (!p) return { action: "done", state, reason: `period ${JSON.stringify(s.period)} is not an ISO-8601 period` };
   if (s.repeat !== undefined && state.runs >= s.repeat) return { action: "done", state, reason: `ran ${state.runs} of ${s.repeat} times` };
-  const start = s.start ? Date.parse(s.start) : createdAt;
+  const start = s.start ? Date.parse(s.start) : since;
   const k = lastTick(start, p, state.nextTick, now);
-  if (k === undefined) return { action: "wait", state, reason: "not yet" };
-  if (running) return { action: "skip", state: { ...state, nextTick: k + 1 }, reason: `tick ${k + 1} skipped: the previous run still runs` };
+  const nextAt = (tick: number) => addPeriods(start, p, tick);
+  if (k === undefined) return { action: "wait", state, reason: "not yet", nextAt: nextAt(state.nextTick) };
+  if (running)
+    return { action: "skip", state: { ...state, nextTick: k + 1 }, reason: `tick ${k + 1} skipped: the previous run still runs`, nextAt: nextAt(k + 1) };
+  const runs = state.runs + 1;
   return {
     action: "run",
-    state: { nextTick: k + 1, runs: state.runs + 1 },
-    reason: `tick ${k + 1}${s.repeat ? `, run ${state.runs + 1} of ${s.repeat}` : ""}`,
+    state: { nextTick: k + 1, runs },
+    reason: `tick ${k + 1}${s.repeat ? `, run ${runs} of ${s.repeat}` : ""}`,
+    ...(s.repeat !== undefined && runs >= s.repeat ? {} : { nextAt: nextAt(k + 1) }),
   };
 }
 

@@ -27,6 +27,12 @@ describe("time schedules", () => {
     expect([runs, state.runs]).toEqual([10, 10]);
     expect(timeDue(s, 0, state, false, 60_000)).toMatchObject({ action: "done", reason: "ran 10 of 10 times" });
   });
+  it("say when the next tick comes, and nothing once done", () => {
+    expect(timeDue(s, 1_000, { nextTick: 0, runs: 0 }, false, 500)).toMatchObject({ action: "wait", nextAt: 1_000 });
+    expect(timeDue(s, 1_000, { nextTick: 0, runs: 0 }, false, 1_200)).toMatchObject({ action: "run", nextAt: 2_000 });
+    expect(timeDue(s, 1_000, { nextTick: 2, runs: 2 }, true, 3_100)).toMatchObject({ action: "skip", nextAt: 4_000 });
+    expect(timeDue(s, 0, { nextTick: 9, runs: 9 }, false, 9_000).nextAt).toBeUndefined();
+  });
   it("skip a tick while the previous run still runs, and collapse missed ticks into one run", () => {
     const skipped = timeDue(s, 0, { nextTick: 3, runs: 3 }, true, 3_200);
     expect([skipped.action, skipped.state, skipped.reason]).toEqual(["skip", { nextTick: 4, runs: 3 }, "tick 4 skipped: the previous run still runs"]);

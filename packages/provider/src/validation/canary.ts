@@ -37,11 +37,12 @@ export function validateCanary(spec: unknown, source: string): { canary?: Canary
   const minSamples = given(s.minSamples) ? whole(s.minSamples, "minSamples", 1, c) : 20;
   checkAnalysis(s.analysis, c);
   if (given(s.sliceStable) && typeof s.sliceStable !== "boolean") c.err("sliceStable", `must be true or false, got ${quote(s.sliceStable)}`);
-  // Refused rather than ignored until a release can remove a route the Gateway declares.
+  // Refused rather than ignored: which routes and workloads exist is the stack's to say, so a
+  // release that removed them would leave the stack drifted.
   if (s.sliceStable === true)
     c.err(
       "sliceStable",
-      "true is not supported yet: after the release, remove the stable route from the Gateway's routes (the Gateway owns which routes exist)",
+      "true is refused: slicing is the program's step: after the promotion, remove the stable route from the Gateway (or the stable service from the blueprint) and run pulumi up",
     );
   const gates = checkGates(s.gates, weights?.length ?? 0, c);
   const webhooks = checkWebhooks(s.webhooks, c);

@@ -5,5 +5,6 @@ export { shareRemainder } from "./weights";
 export * from "./values";
 export { validateBreed, type ArtifactOptions } from "./artifact/breed";
 export { validateBlueprint } from "./artifact/blueprint";
+export { validateWorkflow } from "./artifact/workflow";
 export { parseValue, referencesOf, type ValueReference } from "./artifact/references";
 export { validateCanary } from "./canary";

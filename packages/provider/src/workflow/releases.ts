@@ -10,9 +10,10 @@ import type { Tenant } from "../model/tenant";
 import { leaseLapsed } from "../record/release";
 import { releasesDir } from "../record/keys";
 import { driveRelease } from "../rollout/driver";
-import { claimRelease, listReleases } from "../rollout/records";
+import { claimRelease, decodeReleases } from "../rollout/records";
 import type { EventSink } from "../rollout/report";
-import type { KeyValueStore, StoreWatch } from "../store/types";
+import { followDir, type DirFollower } from "../store/follow";
+import type { KeyValueStore, KvEntry } from "../store/types";
 
 export interface ReleaseSupervisorOptions {
   store: KeyValueStore;
@@ -21,8 +22,6 @@ export interface ReleaseSupervisorOptions {
   agentId: string;
   log: Logger;
   events?: EventSink;
-  /** How often to look at every release besides the store's watch (default 500 ms). */
-  scanMs?: number;
   tickMs?: number;
 }
 
@@ -40,25 +39,21 @@ export class ReleaseSupervisor {
   private readonly holder: string;
   private readonly driving = new Map<string, Promise<void>>();
   private readonly halt = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private watch: StoreWatch | undefined;
-  private scanning = false;
+  private follower: DirFollower | undefined;
 
   constructor(private readonly o: ReleaseSupervisorOptions) {
     this.holder = `workflow-agent/${o.agentId}`;
   }
 
   async start(): Promise<void> {
-    this.watch = await this.o.store.watch(releasesDir(this.o.tenant), () => void this.scan());
-    this.timer = setInterval(() => void this.scan(), this.o.scanMs ?? 500);
-    await this.scan();
+    const { store, tenant, log } = this.o;
+    this.follower = await followDir(store, releasesDir(tenant), (entries) => this.consider(entries), { log, what: "release-scan" });
   }
 
   /** Stops driving (releases stay where they are; a restart resumes them). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     this.halt.abort("the workflow agent stopped");
-    await this.watch?.close();
+    await this.follower?.close();
     await Promise.allSettled(this.driving.values());
   }
 
@@ -67,21 +62,18 @@ export class ReleaseSupervisor {
     return [...this.driving.keys()];
   }
 
-  private async scan(): Promise<void> {
-    if (this.scanning || this.halt.signal.aborted) return;
-    this.scanning = true;
-    try {
-      const { records, unreadable } = await listReleases(this.o.store, this.o.tenant);
-      for (const u of unreadable) this.o.log({ event: "release-unreadable", message: u });
-      for (const r of records) {
-        const action = releaseAction(r, this.holder, Date.now());
-        if (action && !this.driving.has(r.name)) this.begin(r, action);
-      }
-    } catch (e) {
-      this.o.log({ event: "release-scan-error", message: messageOf(e) });
-    } finally {
-      this.scanning = false;
+  /** Begins what each record asks for; wakes again when the first lease still running would lapse. */
+  private async consider(entries: KvEntry[]): Promise<number | undefined> {
+    if (this.halt.signal.aborted) return undefined;
+    const { records, unreadable } = decodeReleases(entries);
+    for (const u of unreadable) this.o.log({ event: "release-unreadable", message: u });
+    const leases: number[] = [];
+    for (const r of records) {
+      const action = releaseAction(r, this.holder, Date.now());
+      if (action && !this.driving.has(r.name)) this.begin(r, action);
+      else if (r.lease && r.state?.phase === "progressing") leases.push(r.lease.expiresAt + 1);
     }
+    return leases.length ? Math.min(...leases) : undefined;
   }
 
   private begin(r: ReleaseRecord, action: "drive" | "rollback"): void {

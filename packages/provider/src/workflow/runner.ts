@@ -4,7 +4,8 @@
  * process ({@link HOST_ENV}), ended after `VAMP_WORKFLOW_EXECUTION_TIMEOUT` seconds (default 10);
  * a daemon runs again `VAMP_WORKFLOW_EXECUTION_PERIOD` seconds (default 5) after the last run
  * ended. A run due while the last still runs is skipped. What a time schedule ran is kept in the
- * record, so a restart neither repeats nor forgets.
+ * agent's own status record, so a restart neither repeats nor forgets. It reads the workflows
+ * when they change, when an event comes, when a run ends and when a tick is due.
  */
 import { fork } from "node:child_process";
 import * as path from "node:path";
@@ -13,13 +14,14 @@ import type { VampEvent } from "../events/event";
 import type { Logger } from "../infra/logger";
 import { messageOf } from "../model/problem";
 import type { Tenant } from "../model/tenant";
-import type { WorkflowRecord } from "../model/workflow";
-import { workflowsDir } from "../record/keys";
+import type { WorkflowRecord, WorkflowStatus } from "../model/workflow";
+import { statusKeyOf, workflowsDir } from "../record/keys";
 import { eventDue, timeDue } from "../schedule/due";
 import { connectSearch, type SearchTarget } from "../search/client";
 import { followEvents } from "../search/events";
 import type { StoreConnection } from "../store/connection";
-import type { KeyValueStore } from "../store/types";
+import { followDir, type DirFollower } from "../store/follow";
+import type { KeyValueStore, KvEntry } from "../store/types";
 import { updateEntry } from "../store/update";
 import { HOST_ENV } from "./script-host";
 
@@ -31,7 +33,6 @@ export interface WorkflowRunnerOptions {
   log: Logger;
   /** The events cluster: event schedules follow it, and runs' `vamp.emit` writes to it. */
   events?: SearchTarget;
-  scanMs?: number;
 }
 
 const envNumber = (r: WorkflowRecord, name: string, fallback: number) => {
@@ -39,96 +40,115 @@ const envNumber = (r: WorkflowRecord, name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
+const readStatus = (e: KvEntry | undefined): WorkflowStatus | undefined => (e ? (JSON.parse(e.value) as WorkflowStatus) : undefined);
+
 export class WorkflowRunner {
   private readonly running = new Map<string, Promise<void>>();
   private readonly lastEnd = new Map<string, number>();
   private readonly pending: VampEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private follower: DirFollower | undefined;
   private stopFollowing: (() => void) | undefined;
-  private scanning = false;
 
   constructor(private readonly o: WorkflowRunnerOptions) {}
 
   async start(): Promise<void> {
+    const { store, tenant, log } = this.o;
     if (this.o.events) {
       const search = await connectSearch(this.o.events);
-      this.stopFollowing = followEvents(search, this.o.tenant.organization, [], Date.now(), (e) => this.pending.push(e), {
-        everyMs: 500,
-        onError: (e) => this.o.log({ event: "workflow-events-error", message: messageOf(e) }),
-      });
+      this.stopFollowing = followEvents(
+        search,
+        tenant.organization,
+        [],
+        Date.now(),
+        (e) => {
+          this.pending.push(e);
+          this.follower?.kick();
+        },
+        { everyMs: 500, onError: (e) => log({ event: "workflow-events-error", message: messageOf(e) }) },
+      );
     }
-    this.timer = setInterval(() => void this.scan(), this.o.scanMs ?? 200);
+    this.follower = await followDir(store, workflowsDir(tenant), (entries) => this.consider(entries), { log, what: "workflow-scan" });
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     this.stopFollowing?.();
+    await this.follower?.close();
     await Promise.allSettled(this.running.values());
   }
 
-  private async scan(): Promise<void> {
-    if (this.scanning) return;
-    this.scanning = true;
-    try {
-      const events = this.pending.splice(0);
-      for (const e of await this.o.store.list(workflowsDir(this.o.tenant))) {
-        try {
-          await this.consider(e.key, JSON.parse(e.value) as WorkflowRecord, events);
-        } catch (err) {
-          this.o.log({ event: "workflow-error", key: e.key, message: messageOf(err) });
-        }
+  /** Starts what is due; wakes when the next daemon period or time tick comes. */
+  private async consider(entries: KvEntry[]): Promise<number | undefined> {
+    const events = this.pending.splice(0);
+    let wakeAt = Infinity;
+    for (const e of entries) {
+      try {
+        const next = await this.considerOne(e.key, JSON.parse(e.value) as WorkflowRecord, events);
+        if (next !== undefined) wakeAt = Math.min(wakeAt, next);
+      } catch (err) {
+        this.o.log({ event: "workflow-error", key: e.key, message: messageOf(err) });
       }
-    } catch (err) {
-      this.o.log({ event: "workflow-scan-error", message: messageOf(err) });
-    } finally {
-      this.scanning = false;
     }
+    return Number.isFinite(wakeAt) ? wakeAt : undefined;
   }
 
-  private async consider(key: string, r: WorkflowRecord, events: VampEvent[]): Promise<void> {
+  private async considerOne(key: string, r: WorkflowRecord, events: VampEvent[]): Promise<number | undefined> {
     const name = r.workflow.name;
-    const busy = this.running.has(name);
     const s = r.workflow.schedule;
     if ("daemon" in s) {
-      if (!busy && Date.now() - (this.lastEnd.get(name) ?? 0) >= envNumber(r, "VAMP_WORKFLOW_EXECUTION_PERIOD", 5) * 1000) this.run(key, r);
-      return;
+      if (this.running.has(name)) return undefined; // its end wakes us
+      const due = (this.lastEnd.get(name) ?? 0) + envNumber(r, "VAMP_WORKFLOW_EXECUTION_PERIOD", 5) * 1000;
+      if (Date.now() < due) return due;
+      this.run(key, r);
+      return undefined;
     }
     if ("event" in s) {
       for (const e of events.filter((x) => eventDue(s, x))) {
         if (this.running.has(name)) this.o.log({ event: "workflow-skipped", workflow: name, reason: "the last run still runs", trigger: e.tags });
         else this.run(key, r, e);
       }
-      return;
+      return undefined;
     }
-    const d = timeDue(s.time, r.createdAt, r.state ?? { nextTick: 0, runs: 0 }, busy, Date.now());
-    if (d.action === "wait" || d.action === "done") return;
-    // The schedule's progress first: a restart must not run this tick again.
-    await updateEntry(this.o.store, key, (cur) =>
-      cur ? { put: JSON.stringify({ ...(JSON.parse(cur.value) as WorkflowRecord), state: { ...r.state, ...d.state } }) } : { keep: true },
-    );
+    return this.considerTime(key, r, s.time);
+  }
+
+  /** A time schedule: its progress is written before the run, so a restart never runs a tick again. */
+  private async considerTime(key: string, r: WorkflowRecord, time: { period: string; start?: string; repeat?: number }): Promise<number | undefined> {
+    const name = r.workflow.name;
+    const statusKey = statusKeyOf(this.o.tenant, "workflows", key);
+    const now = Date.now();
+    let status = readStatus(await this.o.store.get(statusKey));
+    if (!status) {
+      // The first sight of it: a schedule without `start` starts now, and stays so after a restart.
+      await updateEntry(this.o.store, statusKey, (cur) => (cur ? { keep: true } : { put: JSON.stringify({ since: now, nextTick: 0, runs: 0 }) }));
+      status = readStatus(await this.o.store.get(statusKey))!;
+    }
+    const d = timeDue(time, status.since, status, this.running.has(name), now);
+    if (d.action === "wait" || d.action === "done") return d.nextAt;
+    await updateEntry(this.o.store, statusKey, (cur) => ({ put: JSON.stringify({ ...(readStatus(cur) ?? status), ...d.state }) }));
     if (d.action === "skip") this.o.log({ event: "workflow-skipped", workflow: name, reason: d.reason });
     else this.run(key, r, undefined, d.reason);
+    return d.nextAt;
   }
 
   private run(key: string, r: WorkflowRecord, trigger?: VampEvent, why?: string): void {
     const name = r.workflow.name;
     const started = Date.now();
     const timeoutMs = envNumber(r, "VAMP_WORKFLOW_EXECUTION_TIMEOUT", 10) * 1000;
+    const statusKey = statusKeyOf(this.o.tenant, "workflows", key);
     this.o.log({ event: "workflow-run", workflow: name, why: why ?? (trigger ? `event ${trigger.tags.join(" ")}` : "daemon") });
     const done = this.spawn(r, trigger, timeoutMs)
       .then(async ({ ok, error }) => {
         const last = { at: started, ms: Date.now() - started, ok, ...(error ? { error } : {}) };
         this.o.log({ event: "workflow-ended", workflow: name, ...last });
-        await updateEntry(this.o.store, key, (cur) => {
-          if (!cur) return { keep: true };
-          const rec = JSON.parse(cur.value) as WorkflowRecord;
-          return { put: JSON.stringify({ ...rec, state: { nextTick: 0, runs: 0, ...rec.state, last } }) };
-        });
+        await updateEntry(this.o.store, statusKey, (cur) => ({
+          put: JSON.stringify({ since: started, nextTick: 0, runs: 0, ...readStatus(cur), last }),
+        }));
       })
       .catch((e) => this.o.log({ event: "workflow-error", workflow: name, message: messageOf(e) }))
       .finally(() => {
         this.running.delete(name);
         this.lastEnd.set(name, Date.now());
+        this.follower?.kick();
       });
     this.running.set(name, done);
   }

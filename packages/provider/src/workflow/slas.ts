@@ -1,8 +1,9 @@
 /**
  * The workflow agent's SLA side: every SLA's window, the mean response time of its cluster's
  * gateways from every agent's live counts, the verdict, and the escalation applied to the
- * cluster's workloads through the Kubernetes API, honouring the cooldown (kept in the store,
- * so a restart does not act twice).
+ * cluster's workloads through the Kubernetes API, honouring the cooldown (kept in the agent's
+ * own status record, so a restart does not act twice). It reads the SLAs when they change and
+ * when a window ends.
  */
 import type * as K8s from "@kubernetes/client-node";
 import { applyScale, workloadScales } from "../discovery/scale";
@@ -11,16 +12,16 @@ import type { Logger } from "../infra/logger";
 import { emptyHistogram, mean, mergeHistogram } from "../metrics/histogram";
 import { isRef, type Escalation } from "../model/artifact";
 import { messageOf } from "../model/problem";
-import type { SlaRecord } from "../model/sla";
+import type { SlaRecord, SlaStatus } from "../model/sla";
 import type { Tenant } from "../model/tenant";
 import { LABELS, labelValue } from "../release/plan";
-import { slasDir } from "../record/keys";
+import { slasDir, statusKeyOf } from "../record/keys";
 import { agentWindows } from "../rollout/agents";
 import type { EventSink } from "../rollout/report";
 import { planEscalation, type ScaleChange } from "../sla/escalate";
 import { slaVerdict } from "../sla/evaluate";
-import type { KeyValueStore } from "../store/types";
-import { updateEntry } from "../store/update";
+import { followDir, type DirFollower } from "../store/follow";
+import type { KeyValueStore, KvEntry } from "../store/types";
 
 export interface SlaMonitorOptions {
   store: KeyValueStore;
@@ -28,47 +29,44 @@ export interface SlaMonitorOptions {
   kubeConfig: K8s.KubeConfig;
   log: Logger;
   events?: EventSink;
-  /** How often to look whether a window has passed (default 1 s). */
-  checkMs?: number;
 }
 
 export class SlaMonitor {
   private readonly evaluated = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private busy = false;
+  private follower: DirFollower | undefined;
 
   constructor(private readonly o: SlaMonitorOptions) {}
 
-  start(): void {
-    this.timer = setInterval(() => void this.scan(), this.o.checkMs ?? 1000);
+  async start(): Promise<void> {
+    const { store, tenant, log } = this.o;
+    this.follower = await followDir(store, slasDir(tenant), (entries) => this.consider(entries), { log, what: "sla-scan" });
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  async stop(): Promise<void> {
+    await this.follower?.close();
   }
 
-  private async scan(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      for (const e of await this.o.store.list(slasDir(this.o.tenant))) {
-        const now = Date.now();
-        let rec: SlaRecord;
-        try {
-          rec = JSON.parse(e.value) as SlaRecord;
-        } catch {
-          this.o.log({ event: "sla-unreadable", key: e.key });
-          continue;
-        }
-        if (now - (this.evaluated.get(e.key) ?? 0) < rec.sla.window.interval * 1000) continue;
+  /** Evaluates every SLA whose window has passed; wakes when the next one's does. */
+  private async consider(entries: KvEntry[]): Promise<number | undefined> {
+    let wakeAt = Infinity;
+    for (const e of entries) {
+      let rec: SlaRecord;
+      try {
+        rec = JSON.parse(e.value) as SlaRecord;
+      } catch {
+        this.o.log({ event: "sla-unreadable", key: e.key });
+        continue;
+      }
+      const now = Date.now();
+      const windowMs = rec.sla.window.interval * 1000;
+      const last = this.evaluated.get(e.key) ?? 0;
+      if (now - last >= windowMs) {
         this.evaluated.set(e.key, now);
         await this.evaluate(e.key, rec, now).catch((err) => this.o.log({ event: "sla-error", key: e.key, message: messageOf(err) }));
       }
-    } catch (err) {
-      this.o.log({ event: "sla-scan-error", message: messageOf(err) });
-    } finally {
-      this.busy = false;
+      wakeAt = Math.min(wakeAt, (this.evaluated.get(e.key) ?? now) + windowMs);
     }
+    return Number.isFinite(wakeAt) ? wakeAt : undefined;
   }
 
   /** The window's requests and mean response time over the cluster's gateways. */
@@ -87,14 +85,16 @@ export class SlaMonitor {
   }
 
   private async evaluate(key: string, rec: SlaRecord, now: number): Promise<void> {
-    const verdict = slaVerdict(rec.sla, await this.window(rec, now), rec.last?.at, now);
+    const statusKey = statusKeyOf(this.o.tenant, "slas", key);
+    const status = await this.o.store.get(statusKey).then((e) => (e ? (JSON.parse(e.value) as SlaStatus) : {}));
+    const verdict = slaVerdict(rec.sla, await this.window(rec, now), status.last?.at, now);
     if (verdict.action === "none") return;
     const changes = await this.scale(rec, verdict.action === "escalate");
     const name = `${rec.deployment}/${rec.cluster}`;
     this.o.log({ event: `sla-${verdict.action}`, sla: name, reason: verdict.reason, changes });
     if (!changes.length) return; // at its bounds: nothing done, nothing to cool down from
-    const last = { at: Date.now(), action: verdict.action, reason: verdict.reason };
-    await updateEntry(this.o.store, key, (cur) => (cur ? { put: JSON.stringify({ ...(JSON.parse(cur.value) as SlaRecord), last }) } : { keep: true }));
+    const next: SlaStatus = { last: { at: Date.now(), action: verdict.action, reason: verdict.reason } };
+    await this.o.store.put(statusKey, JSON.stringify(next));
     this.o.events?.push(slaEvent(this.o.tenant, rec, verdict.action, { reason: verdict.reason, changes }));
   }
 

@@ -67,11 +67,19 @@ function checkDeployable(v: unknown, path: string, c: Check): Deployable | undef
   if (typeof v === "string" && v.trim()) return { type: "container/docker", definition: v.trim() };
   if (isObject(v) && typeof v.definition === "string" && v.definition.trim()) {
     const type = v.type === undefined ? "container/docker" : v.type;
+    // A workflow's script breed: its definition is the script (Vamp's JavaScript workflows).
+    if (type === "application/javascript") return { type, definition: v.definition };
     if (type !== "container/docker" && type !== "docker")
-      return void c.err(`${path}.type`, `must be container/docker (the only deployable Kubernetes runs), got ${quote(type)}`);
+      return void c.err(
+        `${path}.type`,
+        `must be container/docker (the only deployable Kubernetes runs) or application/javascript (a workflow's script), got ${quote(type)}`,
+      );
     return { type: "container/docker", definition: v.definition.trim() };
   }
-  return void c.err(path, `must be an image like "magneticio/sava:1.0.0" or { type: container/docker, definition: image }, got ${quote(v)}`);
+  return void c.err(
+    path,
+    `must be an image like "magneticio/sava:1.0.0", { type: container/docker, definition: image } or { type: application/javascript, definition: script }, got ${quote(v)}`,
+  );
 }
 
 function checkDependencies(v: unknown, path: string, c: Check, seen: string[]): Record<string, Inline<Breed>> {

@@ -1,6 +1,6 @@
 /** A workflow (program or Vamp document) → the validated {@link Workflow}. */
 import type { Schedule, Workflow } from "../../model/artifact";
-import { quote } from "../../model/problem";
+import { quote, type Problem } from "../../model/problem";
 import { Check, isObject, type Raw } from "../check";
 import { wholeNumber } from "../units";
 import { checkBreed } from "./breed";
@@ -59,4 +59,17 @@ function checkSchedule(v: unknown, path: string, c: Check): Schedule | undefined
     return { time: { period, ...(start ? { start: start as string } : {}), ...(r?.ok ? { repeat: r.value } : {}) } };
   }
   return void c.err(path, `must be daemon, { event: { tags: [...] } } or { time: { period: PT1M } }, got ${quote(v)}`);
+}
+
+/**
+ * A workflow as a program gives it (or a Vamp document, with `dialect: "vamp"`), checked.
+ *
+ * @example
+ * validateWorkflow({ name: "tick", breed: "tick-script", schedule: { time: { period: "PT1M" } } }, { source: "" })
+ */
+export function validateWorkflow(raw: unknown, opts: { source: string; dialect?: "program" | "vamp" }): { workflow?: Workflow; problems: Problem[] } {
+  const c = new Check(opts.source, opts.dialect ?? "program");
+  if (!isObject(raw)) return (c.err("", `a workflow must be a map with a name, a breed and a schedule, got ${quote(raw)}`), { problems: c.problems });
+  const workflow = checkWorkflow(raw, "", c);
+  return workflow && !c.problems.length ? { workflow, problems: [] } : { problems: c.problems };
 }
