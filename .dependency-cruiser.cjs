@@ -6,7 +6,7 @@
 //   edges (I/O):
 //     infra (logger, status server, loop, retry) · store · haproxy (process control) · discovery
 //     · search (the search cluster) → ship (the log pipeline) → agent, reconciler, dynamic → cli
-//     · rollout (a release driven against the store and the agents) → workflow (the workflow agent), dynamic → cli
+//     · rollout (a release driven against the store and the agents) → workflow (the workflow agent), dynamic, ui (the page's server) → cli
 //
 // An arrow points from what is imported to what may import it: each folder may import only
 // folders to its left (and its own). docs/architecture.md explains the steps.
@@ -29,7 +29,7 @@ const CORE = [
   "sla",
   "schedule",
 ];
-const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "rollout", "workflow", "dynamic", "cli"];
+const EDGES = ["infra", "store", "haproxy", "discovery", "search", "ship", "agent", "reconciler", "rollout", "workflow", "dynamic", "ui", "cli"];
 const folder = (names) => `${SRC}(${names.join("|")})/`;
 
 /** What each folder may import from the provider besides itself. */
@@ -61,6 +61,7 @@ const allowed = {
   rollout: [...CORE, "infra", "store"],
   workflow: [...CORE, "infra", "store", "search", "discovery", "rollout"],
   dynamic: [...CORE, "infra", "store", "discovery", "search", "rollout"],
+  ui: [...CORE, "infra", "store", "discovery", "search", "rollout"],
   cli: [...CORE, ...EDGES],
 };
 

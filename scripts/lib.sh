@@ -14,8 +14,8 @@ ensure_node_modules() {
 }
 
 ensure_build() {
-  log "build (tsc -b)"
-  (cd "$root" && npx --no-install tsc -b)
+  log "build (tsc -b, the UI's page)"
+  (cd "$root" && npm run -s build)
 }
 
 # ensure_testbed [parts...]: installs the test bed's parts (default core + vault).

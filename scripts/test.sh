@@ -14,11 +14,11 @@ t0=$(date +%s)
 ensure_node_modules
 # Kubernetes (API server, scheduler, controller manager, kwok) serves the selector and topology
 # suites; the search nodes (OpenSearch, Elasticsearch) the index-template, log and event suites.
-ensure_testbed core vault consul kubernetes search elasticsearch
+ensure_testbed core vault consul kubernetes search elasticsearch browser
 
 ensure_build
-log "typecheck tests"
-(cd "$root" && npx --no-install tsc -p test --noEmit)
+log "typecheck tests and the UI's page"
+(cd "$root" && npx --no-install tsc -p test --noEmit && npx --no-install tsc -p packages/ui --noEmit)
 log "lint: layers (dependency-cruiser), code (ESLint), format (Prettier)"
 (cd "$root" && npm run -s lint)
 

@@ -2,12 +2,13 @@
 # The local test bed: installs (and caches) what the tests and the demo need, and starts/stops
 # the servers as plain processes on 127.0.0.1.
 #
-#   testbed.sh install [core] [vault] [consul] [kubernetes] [search] [elasticsearch] [peers]   apt packages,
+#   testbed.sh install [core] [vault] [consul] [kubernetes] [search] [elasticsearch] [browser] [peers]   apt packages,
 #                                 Pulumi CLI + language host (core); the Vault server (vault); Consul (consul);
 #                                 kube-apiserver/controller-manager/scheduler + kwok + the Pulumi Kubernetes
 #                                 provider plugin (kubernetes, with core); an OpenSearch node from Maven
 #                                 Central (search); an Elasticsearch core node from Maven Central
-#                                 (elasticsearch); Traefik, Caddy and nginx for bench:peers (peers, not CI).
+#                                 (elasticsearch); Debian's Chromium for the UI's browser tests (browser);
+#                                 Traefik, Caddy and nginx for bench:peers (peers, not CI).
 #                                 Default: core vault
 #   testbed.sh start [svc...]     etcd zookeeper mariadb haproxy vault (default: all); kubernetes
 #                                 consul, search and elasticsearch on request; waits until each answers
@@ -40,7 +41,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 install_apt() {
   local missing=()
-  for p in $APT_PACKAGES; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then log "apt: all present"; return; fi
@@ -152,7 +153,8 @@ require github.com/caddyserver/caddy/v2 $CADDY_VERSION" \
 }
 
 install_peers() {
-  APT_PACKAGES="$PEER_APT_PACKAGES" install_apt
+  # shellcheck disable=SC2086 # a list of package names
+  install_apt $PEER_APT_PACKAGES
   install_caddy
   install_traefik
 }
@@ -385,8 +387,11 @@ cmd_install() {
   if [[ " $parts " == *" search "* ]]; then install_search; fi
   if [[ " $parts " == *" elasticsearch "* ]]; then install_elasticsearch; fi
   if [[ " $parts " == *" peers "* ]]; then install_peers; fi
+  # The UI's browser tests drive Debian's Chromium (nothing downloads a browser).
+  if [[ " $parts " == *" browser "* ]]; then install_apt chromium; fi
   [[ " $parts " == *" core "* ]] || { log "install done in $(( $(date +%s) - t0 )) s"; return; }
-  install_apt
+  # shellcheck disable=SC2086 # a list of package names
+  install_apt $APT_PACKAGES
   if [ -n "${VAMP_PULUMI_BIN:-}" ]; then
     log "using the pulumi CLI in VAMP_PULUMI_BIN=$VAMP_PULUMI_BIN"
   else

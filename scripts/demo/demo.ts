@@ -3,7 +3,7 @@
  * place): starts etcd, two versions of a demo service, the gateway agent with HAProxy and the
  * workflow agent, sends users' traffic through the gateway, runs a real `pulumi up` of the root
  * stack (Pulumi.yaml, program in stack/), whose canary release moves the traffic from 1.0.0 to
- * 1.1.0 on evidence, and measures the split.
+ * 1.1.0 on evidence, measures the split, and serves the page (`vamp ui`, 127.0.0.1:19300) that shows it.
  *   npm run demo                      release 1.1.0: stepped to 100% on its live metrics
  *   npm run demo -- --bad             release a faulty 1.1.0: rolled back, `pulumi up` fails with the reason
  *   npm run demo -- destroy           tear the stack down and stop the demo processes
@@ -11,6 +11,7 @@
  * With VAMP_DEMO_CHECK_ARGS=1 it only checks its arguments (demo.sh does, before installing).
  */
 import { spawn, spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { alive, readPid, sleep, spawnDetached } from "../../testbed/services/service";
@@ -109,6 +110,7 @@ async function answers(url: string): Promise<boolean> {
 async function destroy(): Promise<void> {
   await startServices(["etcd"]);
   // The agent goes first: it would reload HAProxy for the deleted gateway while we stop it.
+  await stopBackground("ui");
   await stopBackground("workflow");
   await stopBackground("agent");
   await stopBackground("stable");
@@ -158,6 +160,38 @@ async function startDemoServices(etcd: string, bad: boolean): Promise<void> {
     ...agentArgs,
   ]);
   startBackground("workflow", process.execPath, [WORKFLOW_AGENT, ...tenantArgs(etcd), "--agent-id", "demo-workflow", "--listen", "127.0.0.1:19102"]);
+  await stopBackground("ui"); // this checkout's page
+  process.env.VAMP_UI_TOKEN = uiToken();
+  startBackground("ui", process.execPath, [CLI, "ui", ...tenantArgs(etcd), "--listen", UI_LISTEN]);
+}
+
+const UI_LISTEN = "127.0.0.1:19300";
+
+/** The token the demo's page takes changes with: made once, kept for the user alone. */
+function uiToken(): string {
+  const file = path.join(demoRun, "ui-token");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(18).toString("base64url"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+/**
+ * A stack without state (a new checkout) next to the records of an earlier demo (another
+ * checkout's stack, whose state this one cannot destroy): the local/demo tenant is the demo's
+ * own, so its gateways and releases go, and the release starts from 1.0.0 again.
+ */
+async function clearDemoTenant(etcd: string): Promise<void> {
+  const { openStore, gatewaysDir, releasesDir } = await import("@vamp-pulumi/provider");
+  const store = openStore({ kind: "etcd", endpoints: [etcd] });
+  const tenant = { organization: "local", environment: "demo" };
+  try {
+    const left = [...(await store.list(gatewaysDir(tenant))), ...(await store.list(releasesDir(tenant)))];
+    if (!left.length) return;
+    log(`the store holds ${left.length} records of an earlier demo (another checkout's stack): clearing local/demo first`);
+    for (const e of left) await store.delete(e.key);
+    for (let i = 0; i < 100 && (await answers(GATEWAY)); i++) await sleep(100);
+  } finally {
+    await store.close();
+  }
 }
 
 async function up(etcd: string, bad: boolean): Promise<void> {
@@ -169,7 +203,7 @@ async function up(etcd: string, bad: boolean): Promise<void> {
     run("pulumi", ["destroy", "--yes", "--skip-preview"]);
     // Until the agent took the gateway down, the users' requests would still reach it.
     for (let i = 0; i < 100 && (await answers(GATEWAY)); i++) await sleep(100);
-  }
+  } else await clearDemoTenant(etcd);
   log("users: 40 requests/s through the gateway (127.0.0.1:19050) while `pulumi up` releases 1.1.0");
   const load = startLoad(GATEWAY, 40);
   const started = Date.now();
@@ -191,6 +225,7 @@ async function up(etcd: string, bad: boolean): Promise<void> {
   if (!ok && !bad) throw new CommandFailed(1);
   if (bad) log("as it should: the faulty 1.1.0 was rolled back, 1.0.0 serves everything, and `pulumi up` failed with the reason");
   console.log(`Try it: curl -s ${GATEWAY}   |  a faulty release: npm run demo -- --bad   |  agent: curl -s ${AGENT}/metrics`);
+  console.log(`The page (gateways, the live split, the release): http://${UI_LISTEN}/?organization=local&environment=demo&view=releases#token=${uiToken()}`);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -39,6 +39,7 @@ export * from "./logs/access-log";
 export * from "./logs/indices";
 export * from "./metrics/histogram";
 export * from "./metrics/window";
+export * from "./metrics/series";
 export * from "./metrics/live";
 export * from "./metrics/search-query";
 export * from "./events/event";
@@ -74,3 +75,8 @@ export * from "./reconciler";
 
 // --- Pulumi dynamic resources
 export * from "./dynamic";
+
+// --- what the workflow agent, the CLI and the UI's server share: a tenant's routes, weights and releases
+export { listGatewayRoutes, setRouteWeights, type GatewayRoutes } from "./rollout/routes";
+export { commandRelease, releaseStatus } from "./rollout/commands";
+export { uiSource, type UiOptions } from "./ui/api";

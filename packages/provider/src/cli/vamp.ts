@@ -17,27 +17,30 @@
  *                               Vamp's events (a tag a:b also matches a), oldest first; --follow prints new ones
  *   vamp release status [NAME] | promote NAME | abort NAME | approve NAME [--wait 30s] (store, tenant)
  *                               canary releases: phase, step, weights, lease, decisions; an operator's promote or abort
+ *   vamp ui [--listen 127.0.0.1:19300] [--read-only] [--token-file F] [--events-url URL] [--kubeconfig K] (store; --organization/--environment: the first tenant shown)
+ *                               the web page: gateways, splits, live charts, releases (promote, abort), events, deployments
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)
  */
 import { InvalidArgumentError, type Command } from "commander";
 import * as fs from "node:fs";
-import { listWorkloads, loadKubeConfig } from "../discovery/kubernetes";
+import { deploymentStatuses } from "../discovery/deployments";
 import { readArtifacts, type Catalog } from "../dsl/artifacts";
 import { readGateways } from "../dsl/read";
 import { ARTIFACT_KINDS, type ArtifactKind } from "../model/artifact";
 import type { Gateway } from "../model/gateway";
 import { formatProblem, VampError, type Problem } from "../model/problem";
 import { renderConfig } from "../render/haproxy";
-import { LABELS } from "../release/plan";
-import { versionStatus, type ServiceStatus } from "../release/status";
+import type { ServiceStatus } from "../release/status";
 import { resolveSet } from "../resolve/set";
 import type { GatewayMetrics } from "../metrics/window";
 import { intOption, newProgram, runProgram } from "./program";
 import { searchTargetFromArgs, withSearchOptions, type SearchOptionValues } from "./search-args";
 import { storeAndTenantFromArgs, withStoreOptions, type StoreOptionValues } from "./store-args";
 import { table } from "./table";
-import { commandRelease, releaseStatus, releaseStatusText } from "./releases";
+import { commandRelease, releaseStatus } from "../rollout/commands";
+import { releaseStatusText } from "./releases";
+import { uiCommand } from "./ui";
 import { seconds } from "../validation/units";
 import { collect, liveMetrics, metricsTable, printEvents, searchMetrics, storeStatus, storeStatusText, windowSpan } from "./traffic";
 
@@ -155,24 +158,13 @@ const status = outputOption(
       await opened.store.close();
     }
   }
-  if (o.namespace) out.deployments = await deploymentRows(o.namespace, o.deployment, o.kubeconfig);
+  if (o.namespace) out.deployments = await deploymentStatuses(o.namespace, o.deployment, o.kubeconfig);
   if (isJson(o)) return console.log(JSON.stringify(out, null, 2));
   const parts: string[] = [];
   if (out.store) parts.push(storeStatusText(out.store as Awaited<ReturnType<typeof storeStatus>>));
   if (out.deployments) parts.push(deploymentTable(out.deployments as ServiceStatus[]));
   console.log(parts.join("\n\n"));
 });
-
-async function deploymentRows(namespace: string, deployment: string | undefined, kubeconfig: string | undefined): Promise<ServiceStatus[]> {
-  const selector = deployment ? `${LABELS.deployment}=${deployment}` : LABELS.deployment;
-  let workloads;
-  try {
-    workloads = await listWorkloads(loadKubeConfig(kubeconfig), namespace, selector);
-  } catch (e) {
-    throw new VampError("unavailable", `cannot list the deployments of namespace ${namespace}: ${(e as Error).message.split("\n")[0]}`);
-  }
-  return workloads.map(versionStatus).sort((a, b) => `${a.deployment}/${a.cluster}/${a.breed}`.localeCompare(`${b.deployment}/${b.cluster}/${b.breed}`));
-}
 
 /** Aligned columns, one row per version. */
 function deploymentTable(rows: ServiceStatus[]): string {
@@ -287,5 +279,7 @@ function sourceOption(v: string): string {
   if (v !== "live" && v !== "search") throw new InvalidArgumentError(`must be live or search, got ${JSON.stringify(v)}`);
   return v;
 }
+
+uiCommand(program);
 
 void runProgram(program);

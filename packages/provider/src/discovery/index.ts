@@ -1,2 +1,3 @@
 export type { KubernetesDiscovery } from "./kubernetes";
 export { loadKubeConfig, listPods, watchPods, type PodWatch } from "./kubernetes";
+export { deploymentStatuses } from "./deployments";

@@ -2,6 +2,7 @@
  * The gateway agents of an environment as a release (and `vamp metrics`) sees them: who is alive,
  * their live counts over a window merged, and what HAProxy applies on each.
  */
+import { mergeSeries, type GatewaySeries, type SecondCounts } from "../metrics/series";
 import { mergeWindows, type WindowCounts } from "../metrics/window";
 import { VampError, messageOf } from "../model/problem";
 import { AGENT_PRESENCE_STALE_MS, type AgentPresence, type AppliedRoute } from "../model/record";
@@ -81,4 +82,51 @@ export async function agentApplied(
   const { answers, missing } = await askAll<AppliedRoute[]>(agents, `/applied?gateway=${encodeURIComponent(gateway)}`, timeoutMs);
   if (missing.length) throw new VampError("unavailable", `agents did not answer: ${missing.join("; ")}`);
   return answers.map((a) => ({ agent: a.agent.id, routes: a.value }));
+}
+
+/**
+ * Every live agent's per-second counts of `gateway` over `[from, to)`, merged into one column
+ * per route; the agents that did not answer are named, not fatal (a chart shows what it has).
+ *
+ * @example
+ * const { series, missing } = await agentSeries(store, tenant, "shop", { from: Date.now() - 900_000, to: Date.now() });
+ */
+export async function agentSeries(
+  store: KeyValueStore,
+  tenant: Tenant,
+  gateway: string,
+  span: { from: number; to: number },
+  timeoutMs = 2000,
+): Promise<{ series: GatewaySeries; agents: number; missing: string[] }> {
+  const agents = await liveAgents(store, tenant);
+  if (!agents.length) throw noAgent(tenant);
+  const { answers, missing } = await askAll<SecondCounts[]>(
+    agents,
+    `/series?gateway=${encodeURIComponent(gateway)}&from=${span.from}&to=${span.to}`,
+    timeoutMs,
+  );
+  return {
+    series: mergeSeries(
+      gateway,
+      answers.map((a) => a.value),
+      span.from,
+      span.to,
+    ),
+    agents: answers.length,
+    missing,
+  };
+}
+
+/**
+ * What HAProxy applies for `gateway` on each of `agents` (as {@link liveAgents} listed them);
+ * an agent that does not answer is named in `missing`, not fatal (a page shows what it has).
+ */
+export async function appliedByAgent(
+  agents: AgentPresence[],
+  gateway: string,
+  timeoutMs = 1500,
+): Promise<{ applied: { agent: string; revision?: string; routes: AppliedRoute[] }[]; missing: string[] }> {
+  const { answers, missing } = await askAll<AppliedRoute[]>(agents, `/applied?gateway=${encodeURIComponent(gateway)}`, timeoutMs);
+  const applied = answers.map((a) => ({ agent: a.agent.id, revision: a.agent.revisions[gateway], routes: a.value }));
+  return { applied: applied.sort((a, b) => a.agent.localeCompare(b.agent)), missing };
 }

@@ -8,3 +8,4 @@ export { validateBlueprint } from "./artifact/blueprint";
 export { validateWorkflow } from "./artifact/workflow";
 export { parseValue, referencesOf, type ValueReference } from "./artifact/references";
 export { validateCanary } from "./canary";
+export { windowOf } from "./window";

@@ -5,16 +5,11 @@
  */
 import type { VampEvent } from "../events/event";
 import { summarizeWindow, type GatewayMetrics } from "../metrics/window";
-import { VampError } from "../model/problem";
 import type { Tenant } from "../model/tenant";
-import { decodeRecord, encodeRecord } from "../record/codec";
-import { gatewayKey, gatewaysDir } from "../record/keys";
-import { effectiveSpec, routeWrite } from "../record/ownership";
 import { agentWindows } from "../rollout/agents";
 import type { EventSink } from "../rollout/report";
+import { listGatewayRoutes, setRouteWeights } from "../rollout/routes";
 import type { KeyValueStore } from "../store/types";
-import { updateEntry } from "../store/update";
-import { validateGateway } from "../validation/gateway";
 
 export interface WorkflowClient {
   tenant: Tenant;
@@ -38,29 +33,9 @@ export function workflowClient(store: KeyValueStore, tenant: Tenant, name: strin
   return {
     tenant,
     async gateways() {
-      return (await store.list(gatewaysDir(tenant))).flatMap((e) => {
-        const rec = decodeRecord(e.key, e.value);
-        const v = validateGateway(effectiveSpec(rec), { source: rec.name, name: rec.name, deployment: rec.deployment });
-        if (!v.gateway) return [];
-        return [
-          {
-            name: rec.name,
-            routes: v.gateway.routes.map((r) => ({ route: r.key, weight: r.weight, ...(r.condition ? { condition: r.condition.source } : {}) })),
-          },
-        ];
-      });
+      return (await listGatewayRoutes(store, tenant)).filter((g) => !g.invalid).map((g) => ({ name: g.name, routes: g.routes }));
     },
-    async setWeights(gateway, weights) {
-      const key = gatewayKey(tenant, gateway);
-      await updateEntry(store, key, (cur) => {
-        if (!cur) throw new VampError("not-found", `gateway "${gateway}" not found`);
-        let rec = decodeRecord(key, cur.value);
-        for (const [route, weight] of Object.entries(weights)) rec = routeWrite(rec, route, owner, { weight });
-        const v = validateGateway(effectiveSpec(rec), { source: `gateway ${gateway}`, name: rec.name, deployment: rec.deployment });
-        if (v.problems.length) throw VampError.invalid(`gateway "${gateway}" would be invalid`, v.problems);
-        return { put: encodeRecord({ ...rec, writer: owner }) };
-      });
-    },
+    setWeights: (gateway, weights) => setRouteWeights(store, tenant, gateway, weights, owner),
     async metrics(gateway, seconds = 30) {
       const to = Math.floor(Date.now() / 1000) * 1000;
       const { window } = await agentWindows(store, tenant, gateway, { from: to - seconds * 1000, to });

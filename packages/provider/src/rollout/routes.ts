@@ -1,0 +1,73 @@
+/**
+ * A tenant's gateways and routes as they are served, and route weights set by a named writer
+ * (a workflow, the UI) with the same rules as the resources and the CLI: ownership, validation,
+ * compare-and-swap. A weight set here shows as drift in `pulumi refresh`, naming the writer.
+ */
+import { VampError } from "../model/problem";
+import type { Tenant } from "../model/tenant";
+import { decodeRecord, encodeRecord } from "../record/codec";
+import { gatewayKey, gatewaysDir } from "../record/keys";
+import { effectiveSpec, routeWrite } from "../record/ownership";
+import type { KeyValueStore } from "../store/types";
+import { updateEntry } from "../store/update";
+import { validateGateway } from "../validation/gateway";
+
+/** One gateway as its agents serve it. */
+export interface GatewayRoutes {
+  name: string;
+  port: string;
+  /** Who wrote the record last. */
+  writer?: string;
+  /** The store's revision of the record (the agents report the one they apply). */
+  revision: string;
+  routes: { route: string; weight: number; condition?: string; conditionStrength?: number; owner?: string }[];
+  /** Why the record cannot be served (its agents keep its last good version). */
+  invalid?: string;
+}
+
+/**
+ * Every gateway of the tenant with its effective routes.
+ *
+ * @example
+ * for (const g of await listGatewayRoutes(store, tenant)) console.log(g.name, g.routes);
+ */
+export async function listGatewayRoutes(store: KeyValueStore, tenant: Tenant): Promise<GatewayRoutes[]> {
+  return (await store.list(gatewaysDir(tenant)))
+    .map((e): GatewayRoutes => {
+      const rec = decodeRecord(e.key, e.value);
+      const spec = effectiveSpec(rec);
+      const v = validateGateway(spec, { source: rec.name, name: rec.name, deployment: rec.deployment });
+      const base = { name: rec.name, port: String(spec.port), writer: rec.writer, revision: e.revision };
+      if (!v.gateway) return { ...base, routes: [], invalid: v.problems.map((p) => `${p.path}: ${p.message}`).join("; ") };
+      const routes = v.gateway.routes.map((r) => ({
+        route: r.key,
+        weight: r.weight,
+        ...(r.condition ? { condition: r.condition.source, conditionStrength: r.conditionStrength } : {}),
+        ...(rec.managers?.[r.key]?.owner ? { owner: rec.managers[r.key].owner } : {}),
+      }));
+      return { ...base, routes };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Sets route weights of one gateway in one compare-and-swap write, as `owner`; refused, naming
+ * the problem, when the gateway would be invalid (weights not totalling 100%, an unknown route).
+ *
+ * @example
+ * await setRouteWeights(store, tenant, "shop", { "shop/v1": 80, "shop/v2": 20 }, "ui/alice");
+ */
+export async function setRouteWeights(store: KeyValueStore, tenant: Tenant, gateway: string, weights: Record<string, number>, owner: string): Promise<void> {
+  const key = gatewayKey(tenant, gateway);
+  await updateEntry(store, key, (cur) => {
+    if (!cur) throw new VampError("not-found", `gateway "${gateway}" not found`);
+    let rec = decodeRecord(key, cur.value);
+    for (const [route, weight] of Object.entries(weights)) {
+      if (!(route in (effectiveSpec(rec).routes ?? {}))) throw new VampError("invalid", `gateway "${gateway}" has no route "${route}"`);
+      rec = routeWrite(rec, route, owner, { weight });
+    }
+    const v = validateGateway(effectiveSpec(rec), { source: `gateway ${gateway}`, name: rec.name, deployment: rec.deployment });
+    if (v.problems.length) throw VampError.invalid(`gateway "${gateway}" would be invalid`, v.problems);
+    return { put: encodeRecord({ ...rec, writer: owner }) };
+  });
+}
