@@ -3,7 +3,7 @@
  * place): starts etcd, two versions of a demo service, the gateway agent with HAProxy and the
  * workflow agent, sends users' traffic through the gateway, runs a real `pulumi up` of the root
  * stack (Pulumi.yaml, program in stack/), whose canary release moves the traffic from 1.0.0 to
- * 1.1.0 on evidence, measures the split, and serves the page (`vamp ui`, 127.0.0.1:19300) that shows it.
+ * 1.1.0 on evidence, measures the split, and serves the page (`vamp ui`, 127.0.0.1:19080) that shows it.
  *   npm run demo                      release 1.1.0: stepped to 100% on its live metrics
  *   npm run demo -- --bad             release a faulty 1.1.0: rolled back, `pulumi up` fails with the reason
  *   npm run demo -- destroy           tear the stack down and stop the demo processes
@@ -165,7 +165,7 @@ async function startDemoServices(etcd: string, bad: boolean): Promise<void> {
   startBackground("ui", process.execPath, [CLI, "ui", ...tenantArgs(etcd), "--listen", UI_LISTEN]);
 }
 
-const UI_LISTEN = "127.0.0.1:19300";
+const UI_LISTEN = "127.0.0.1:19080";
 
 /** The token the demo's page takes changes with: made once, kept for the user alone. */
 function uiToken(): string {
@@ -225,7 +225,10 @@ async function up(etcd: string, bad: boolean): Promise<void> {
   if (!ok && !bad) throw new CommandFailed(1);
   if (bad) log("as it should: the faulty 1.1.0 was rolled back, 1.0.0 serves everything, and `pulumi up` failed with the reason");
   console.log(`Try it: curl -s ${GATEWAY}   |  a faulty release: npm run demo -- --bad   |  agent: curl -s ${AGENT}/metrics`);
-  console.log(`The page (gateways, the live split, the release): http://${UI_LISTEN}/?organization=local&environment=demo&view=releases#token=${uiToken()}`);
+  for (let i = 0; i < 50 && !(await answers(`http://${UI_LISTEN}/healthz`)); i++) await sleep(100);
+  if (await answers(`http://${UI_LISTEN}/healthz`))
+    console.log(`The page (gateways, the live split, the release): http://${UI_LISTEN}/?organization=local&environment=demo&view=releases#token=${uiToken()}`);
+  else console.log(`The page did not start (is ${UI_LISTEN} taken?): see ${path.join(demoRun, "ui.log")}`);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -93,6 +93,13 @@ describe("mistakes get one clear line and a non-zero exit", () => {
     expect(m.code).toBe(2);
     expect(m.err).toMatch(/^vamp-reconciler: required option '--organization <name>' not specified/);
   });
+
+  it("vamp ui off loopback without a token or --read-only is refused before it listens", () => {
+    const r = run("vamp", "ui", "--endpoints", "http://127.0.0.1:1", "--listen", "0.0.0.0:19397");
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toBe("vamp ui: --listen: 0.0.0.0 is not loopback: give the token (VAMP_UI_TOKEN or --token-file) or --read-only");
+    noStack(r.err);
+  });
 });
 
 describe("what works", () => {

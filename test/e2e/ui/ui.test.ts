@@ -1,26 +1,30 @@
 /**
  * The UI in real headless Chromium (Debian's, driven by playwright-core; nothing downloads a
- * browser) against real servers: etcd, a gateway agent process with HAProxy, two versions under
- * traffic, the real Pulumi engine for the weights, and the workflow agent for a release. The page
+ * browser), served by `vamp ui` as its own process, against real servers: etcd (behind a relay
+ * the test can cut), a gateway agent process with HAProxy, two versions under traffic, the real
+ * Pulumi engine for the weights, and the workflow agent for a release. The page
  * shows the gateway and its 90/10 split; a weight changed through `pulumi up` appears without a
  * reload within 2 s; a release's steps appear as they happen and its Abort button rolls it back
  * (confirmed at the proxy); without the token nothing changes; with the store away the page says
- * so and recovers. Each main view is saved as a screenshot under test-results/ui/.
+ * so and recovers; events filter by tags (the test bed's OpenSearch); deployments show their
+ * versions' status (the test bed's Kubernetes API). Each main view is saved as a screenshot under
+ * test-results/ui/.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { serveStatus } from "../../../packages/provider/src/infra/http-status";
 import { claimRelease, readRelease } from "../../../packages/provider/src/rollout/records";
-import { openStore } from "../../../packages/provider/src/store/factory";
-import { uiSource } from "../../../packages/provider/src/ui/api";
+import { connectSearch, type SearchClient } from "../../../packages/provider/src/search/client";
+import { emitEvents } from "../../../packages/provider/src/search/events";
+import { createNamespace, deleteNamespace, kube } from "../../support/kube";
 import { newTestStack, type TestStack } from "../../support/pulumi";
 import { requireServices, storeConnection, testbedEnv } from "../../support/testbed";
 import { freePort } from "../../support/traffic";
 import { until } from "../agent/harness";
 import { startTraffic, startVersion, startWorkflowAgent, type Version, type WorkflowAgentProcess } from "../canary/harness";
-import { startServing } from "../logs/harness";
+import { searchNode, startServing } from "../logs/harness";
 
 jest.setTimeout(240_000);
 
@@ -28,6 +32,7 @@ const CHROMIUM = process.env.VAMP_CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = path.join(__dirname, "../../../test-results/ui");
 const PAGE_FILES = path.join(__dirname, "../../../packages/ui/dist");
 const TOKEN = "e2e-ui-token-0123456789";
+const VAMP = path.join(__dirname, "../../../packages/provider/bin/vamp.js");
 
 /** A TCP relay in front of etcd that the test can cut and restore: the store going away, for the UI alone. */
 async function relay(target: { host: string; port: number }) {
@@ -66,12 +71,15 @@ describe("the UI in headless Chromium", () => {
   let v1: Version, v2: Version;
   let gw: Awaited<ReturnType<typeof startServing>>;
   let t: TestStack;
-  let ui: Awaited<ReturnType<typeof serveStatus>>;
+  let ui: ChildProcess;
   let uiUrl: string;
   let storeRelay: Awaited<ReturnType<typeof relay>>;
   let traffic: ReturnType<typeof startTraffic>;
   let wf: WorkflowAgentProcess | undefined;
   const routes = { stable: "", canary: "" };
+  const node = searchNode("opensearch");
+  const namespace = `${tenant.organization}-${tenant.environment}`;
+  let search: SearchClient;
   const pageFor = async (token?: string, view = "gateways"): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${uiUrl}/?organization=${tenant.organization}&environment=${tenant.environment}&view=${view}${token ? `#token=${token}` : ""}`);
@@ -86,8 +94,10 @@ describe("the UI in headless Chromium", () => {
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: bash testbed/testbed.sh install browser (Debian's chromium)`);
     if (!fs.existsSync(path.join(PAGE_FILES, "index.html"))) throw new Error(`the page is not built (${PAGE_FILES}): npm run build`);
-    await requireServices("etcd", "haproxy");
+    await requireServices("etcd", "haproxy", "kubernetes", node.service);
     fs.mkdirSync(SHOTS, { recursive: true });
+    search = await connectSearch({ url: node.url });
+    await createNamespace(namespace);
     [v1, v2] = [await startVersion("v1"), await startVersion("v2")];
     Object.assign(routes, { stable: `[127.0.0.1:${v1.port}]`, canary: `[127.0.0.1:${v2.port}]` });
     gw = await startServing(tenant, { [`127.0.0.1:${v1.port}`]: 100 }, []);
@@ -105,20 +115,51 @@ describe("the UI in headless Chromium", () => {
     traffic = startTraffic(`http://127.0.0.1:${port}`, 40);
     const etcd = new URL(testbedEnv().VAMP_ETCD_ENDPOINT);
     storeRelay = await relay({ host: etcd.hostname, port: Number(etcd.port) });
-    const uiStore = openStore({ kind: "etcd", endpoints: [storeRelay.url] });
-    ui = await serveStatus(uiSource({ store: uiStore, user: "e2e", token: TOKEN, files: PAGE_FILES, storeTimeoutMs: 2000 }), { host: "127.0.0.1", port: 0 });
-    uiUrl = `http://127.0.0.1:${(ui.address() as net.AddressInfo).port}`;
+    // The page's server as users run it: `vamp ui`, its store behind the relay.
+    const listen = `127.0.0.1:${await freePort()}`;
+    const args = [
+      "ui",
+      "--endpoints",
+      storeRelay.url,
+      "--listen",
+      listen,
+      "--events-url",
+      node.url,
+      "--kubeconfig",
+      testbedEnv().VAMP_KUBECONFIG,
+      "--user",
+      "e2e",
+    ];
+    ui = spawn(process.execPath, [VAMP, ...args], { env: { ...process.env, VAMP_UI_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "pipe"] });
+    let said = "";
+    ui.stdout!.on("data", (d) => (said += String(d)));
+    ui.stderr!.on("data", (d) => (said += String(d)));
+    uiUrl = `http://${listen}`;
+    await until(
+      () =>
+        fetch(`${uiUrl}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      15_000,
+      "vamp ui answering",
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}: ${said}`);
+    });
+    expect(said).toBe(`Vamp UI: ${uiUrl}/\n`); // a token given: none printed
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   });
   afterAll(async () => {
     await browser?.close();
-    ui?.close();
+    ui?.kill("SIGTERM");
     await traffic?.stop();
     await wf?.stop();
     await t?.cleanup().catch(() => undefined);
     await gw?.stop();
     await v1?.close();
     await v2?.close();
+    await search?.close();
+    await deleteNamespace(namespace).catch(() => undefined);
   });
 
   it("shows the gateway, its declared, applied and measured 90/10 split and live charts", async () => {
@@ -181,6 +222,26 @@ describe("the UI in headless Chromium", () => {
     await page.close();
   });
 
+  it("a weight set on the page is drift: pulumi refresh shows it naming the page, the next up puts the declared one back", async () => {
+    const page = await pageFor(TOKEN);
+    const form = page.getByRole("form", { name: "set the weights of shop/web" });
+    await form.waitFor();
+    await form.locator(`input[name="${routes.stable}"]`).fill("60");
+    await form.locator(`input[name="${routes.canary}"]`).fill("40");
+    await form.getByRole("button", { name: "Set weights" }).click();
+    await until(async () => (await row(page, routes.canary).locator(".declared").textContent()) === "40%", 5000, "40% on the page");
+    await until(async () => (await applied()) === 40, 5000, "40 at the proxy");
+    await t.stack.refresh();
+    const state = await t.stack.exportStack();
+    const gwState = (state.deployment.resources as { type: string; outputs?: Record<string, unknown> }[]).find((r) => r.outputs?.gatewayName === "shop/web")!;
+    expect(gwState.outputs!.driftBy).toBe("ui/e2e");
+    expect((gwState.outputs!.routes as Record<string, { weight: number }>)[routes.canary].weight).toBe(40);
+    await t.stack.up();
+    await until(async () => (await row(page, routes.canary).locator(".declared").textContent()) === "30%", 5000, "30% again on the page");
+    await page.screenshot({ path: path.join(SHOTS, "gateways-after-up.png"), fullPage: true });
+    await page.close();
+  });
+
   it("shows a release's steps as they happen, and its Abort button rolls it back (confirmed at the proxy)", async () => {
     wf = await startWorkflowAgent(tenant, "wf-ui");
     const page = await pageFor(TOKEN, "releases");
@@ -234,6 +295,44 @@ describe("the UI in headless Chromium", () => {
     await page.locator('section[data-release="web-v2"]').waitFor();
     expect(page.url()).toContain("view=releases");
     await page.screenshot({ path: path.join(SHOTS, "narrow-releases.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("the event stream filters by tags", async () => {
+    const mine = `ui:${tenant.environment}`;
+    const now = Date.now();
+    await emitEvents(search, tenant.organization, [
+      { tags: [mine, "kind:deployed"], type: "deployment", value: { version: "1.1.0" }, timestamp: now },
+      { tags: [mine, "kind:scaled"], type: "sla", value: { replicas: 3 }, timestamp: now + 1 },
+    ]);
+    const page = await pageFor(TOKEN, "events");
+    const filter = page.getByLabel("Tags (all must match, comma-separated)");
+    await filter.fill(mine);
+    await filter.press("Tab");
+    await until(async () => (await page.locator("ul.events > li").count()) === 2, 15_000, "both events of this test");
+    await filter.fill(`${mine}, kind:deployed`);
+    await filter.press("Tab");
+    await until(async () => (await page.locator("ul.events > li").count()) === 1, 5000, "one event");
+    expect(await page.locator("ul.events > li").first().textContent()).toContain("kind:deployed");
+    await page.screenshot({ path: path.join(SHOTS, "events.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("the deployments view shows each version of the namespace with its status", async () => {
+    const labels = { "vamp.io/deployment": "shop", "vamp.io/cluster": "web", "vamp.io/version": "web_1.1.0", app: "web" };
+    await kube("POST", `/apis/apps/v1/namespaces/${namespace}/deployments`, {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "shop-web-1-1-0", labels, annotations: { "vamp.io/breed": "web:1.1.0" } },
+      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "web:1.1.0" }] } } },
+    });
+    const page = await pageFor(TOKEN, "deployments");
+    const row = page.locator("table.deployments tbody tr");
+    await until(async () => (await row.count()) === 1, 10_000, "the version on the page").catch(async (e: Error) => {
+      throw new Error(`${e.message}; the page says: ${await page.locator("main").textContent()}`);
+    });
+    expect((await row.first().locator("td").allTextContents()).slice(0, 5)).toEqual(["shop", "web", "web:1.1.0", "shop-web-1-1-0", "deploy"]);
+    await page.screenshot({ path: path.join(SHOTS, "deployments.png"), fullPage: true });
     await page.close();
   });
 });

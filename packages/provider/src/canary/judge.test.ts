@@ -65,6 +65,7 @@ describe("the error test on 1,000 simulated releases each", () => {
     const failed = runs((seed) => simulateErrors(seed, { canaryP: 0.01, stableP: 0.01, canaryRps: 0.5, stableRps: 20, seconds: 1800 })).filter(
       (x) => x !== undefined,
     );
+    console.log(`figures: A/A at 0.5 canary requests/s for 30 min: ${failed.length} false rollbacks in 1,000 runs`);
     expect(failed.length).toBeLessThanOrEqual(10);
   });
 
@@ -72,12 +73,17 @@ describe("the error test on 1,000 simulated releases each", () => {
     const failed = runs((seed) => simulateErrors(seed, { canaryP: 0.01, stableP: 0.01, canaryRps: 10, stableRps: 90, seconds: 600 })).filter(
       (x) => x !== undefined,
     );
+    console.log(`figures: A/A at 10 canary requests/s for 10 min: ${failed.length} false rollbacks in 1,000 runs`);
     expect(failed.length).toBeLessThanOrEqual(10);
   });
 
   it("errors rising from 1% to 5%: detected in at least 99% of runs within 1,000 canary requests", () => {
     const at = runs((seed) => simulateErrors(seed, { canaryP: 0.05, stableP: 0.01, canaryRps: 10, stableRps: 90, seconds: 100 }));
-    const detected = at.filter((n) => n !== undefined && n <= 1000);
+    const detected = at.filter((n) => n !== undefined && n <= 1000) as number[];
+    const sorted = [...detected].sort((a, b) => a - b);
+    console.log(
+      `figures: 1% → 5% errors detected in ${detected.length} of 1,000 runs within 1,000 canary requests (median at ${sorted[Math.floor(sorted.length / 2)]} requests)`,
+    );
     expect(detected.length).toBeGreaterThanOrEqual(990);
   });
 

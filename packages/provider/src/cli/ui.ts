@@ -39,7 +39,10 @@ function pageFiles(): { dir?: string; problem?: Problem } {
     : { problem: { source: "", path: "", message: `the page is not built (${dir}): run npm run build` } };
 }
 
-function tokenOf(flags: UiFlags): { token?: string; made: boolean; problem?: Problem } {
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
+/** The token changes need: given, or made up now (on loopback only: elsewhere a made-up token would only be in a log). */
+function tokenOf(flags: UiFlags, host: string): { token?: string; made: boolean; problem?: Problem } {
   if (flags.readOnly) return { made: false };
   if (flags.tokenFile) {
     try {
@@ -54,6 +57,11 @@ function tokenOf(flags: UiFlags): { token?: string; made: boolean; problem?: Pro
     }
   }
   if (process.env.VAMP_UI_TOKEN) return { token: process.env.VAMP_UI_TOKEN, made: false };
+  if (!LOOPBACK.test(host))
+    return {
+      made: false,
+      problem: { source: "", path: "--listen", message: `${host} is not loopback: give the token (VAMP_UI_TOKEN or --token-file) or --read-only` },
+    };
   return { token: crypto.randomBytes(18).toString("base64url"), made: true };
 }
 
@@ -61,7 +69,7 @@ function tokenOf(flags: UiFlags): { token?: string; made: boolean; problem?: Pro
 export function uiCommand(program: Command): void {
   const cmd = withSearchOptions(withStoreOptions(program.command("ui"), { optional: true }), { events: true })
     .description("the web page of the store's tenants: gateways, splits, live charts, releases, events, deployments")
-    .option("--listen <host:port>", "where the page is served (loopback unless told otherwise)", "127.0.0.1:19300")
+    .option("--listen <host:port>", "where the page is served (loopback unless told otherwise)", "127.0.0.1:19080")
     .option("--read-only", "take no changes (no weights, no promote or abort)")
     .option("--token-file <file>", "the token changes need (default $VAMP_UI_TOKEN, else one made up now and printed)")
     .option("--kubeconfig <path>", "the Kubernetes API for the deployments view (default: none)")
@@ -71,7 +79,7 @@ export function uiCommand(program: Command): void {
     const { connection, problems } = storeFromArgs(flags);
     const events = searchTargetFromArgs(flags, "events");
     const page = pageFiles();
-    const token = tokenOf(flags);
+    const token = tokenOf(flags, listen.problems.length ? "127.0.0.1" : listen.host);
     const all = [...listen.problems, ...problems, ...events.problems, ...(page.problem ? [page.problem] : []), ...(token.problem ? [token.problem] : [])];
     if (all.length) cmd.error(`vamp ui: ${all.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join("; ")}`, { exitCode: 2, code: "vamp.usage" });
     const store = openStore(connection, storeCredentialsFromEnv());

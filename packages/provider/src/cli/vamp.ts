@@ -17,7 +17,7 @@
  *                               Vamp's events (a tag a:b also matches a), oldest first; --follow prints new ones
  *   vamp release status [NAME] | promote NAME | abort NAME | approve NAME [--wait 30s] (store, tenant)
  *                               canary releases: phase, step, weights, lease, decisions; an operator's promote or abort
- *   vamp ui [--listen 127.0.0.1:19300] [--read-only] [--token-file F] [--events-url URL] [--kubeconfig K] (store; --organization/--environment: the first tenant shown)
+ *   vamp ui [--listen 127.0.0.1:19080] [--read-only] [--token-file F] [--events-url URL] [--kubeconfig K] (store; --organization/--environment: the first tenant shown)
  *                               the web page: gateways, splits, live charts, releases (promote, abort), events, deployments
  *   vamp render FILE... [--bind 127.0.0.1] [--stats-socket PATH] [--virtual-hosts-port N] [--health-port N]
  *                               a complete HAProxy configuration on stdout (haproxy -f runs it)

@@ -115,6 +115,25 @@ export function routeWrite(current: GatewayRecord, route: string, owner: string,
   return { ...current, spec: { ...current.spec, routes: { ...routes, [route]: body } }, managers };
 }
 
+/**
+ * The record after an operator (the UI) set route weights by hand: the weights change where they
+ * are, nobody's ownership does, and the record names the operator as its last writer. So it is
+ * drift to whoever owns each weight (the `Gateway`, a `Route`): `pulumi refresh` shows it, naming
+ * the operator, and the next `pulumi up` puts the declared weights back.
+ *
+ * @example
+ * operatorWrite(rec, { "[10.0.0.1:80]": 70, "[10.0.0.2:80]": 30 }, "ui/alice")
+ */
+export function operatorWrite(current: GatewayRecord, weights: Record<string, number>, writer: string): GatewayRecord {
+  const routes = { ...current.spec.routes };
+  for (const [route, weight] of Object.entries(weights)) {
+    if (!(route in routes) && hasSelector(current.spec) && route in (current.discovered?.routes ?? {})) routes[route] = {};
+    if (!(route in routes)) throw unknownRoute(current, route);
+    routes[route] = { ...routes[route], weight };
+  }
+  return { ...current, spec: { ...current.spec, routes }, writer };
+}
+
 /** The record after a `Route` resource let go of its route: values stay, ownership goes back to the gateway. */
 export function routeRelease(current: GatewayRecord, route: string, owner: string): GatewayRecord {
   if (current.managers?.[route]?.owner !== owner) return current;

@@ -1,13 +1,14 @@
 /**
- * A tenant's gateways and routes as they are served, and route weights set by a named writer
- * (a workflow, the UI) with the same rules as the resources and the CLI: ownership, validation,
- * compare-and-swap. A weight set here shows as drift in `pulumi refresh`, naming the writer.
+ * A tenant's gateways and routes as they are served, and route weights set by a workflow (as
+ * their owner, like a `Route`) or by an operator on the page (by hand: drift to their owner,
+ * shown by `pulumi refresh` naming the operator), each with validation and compare-and-swap.
  */
 import { VampError } from "../model/problem";
+import type { GatewayRecord } from "../model/record";
 import type { Tenant } from "../model/tenant";
 import { decodeRecord, encodeRecord } from "../record/codec";
 import { gatewayKey, gatewaysDir } from "../record/keys";
-import { effectiveSpec, routeWrite } from "../record/ownership";
+import { effectiveSpec, operatorWrite, routeWrite } from "../record/ownership";
 import type { KeyValueStore } from "../store/types";
 import { updateEntry } from "../store/update";
 import { validateGateway } from "../validation/gateway";
@@ -58,16 +59,37 @@ export async function listGatewayRoutes(store: KeyValueStore, tenant: Tenant): P
  * await setRouteWeights(store, tenant, "shop", { "shop/v1": 80, "shop/v2": 20 }, "ui/alice");
  */
 export async function setRouteWeights(store: KeyValueStore, tenant: Tenant, gateway: string, weights: Record<string, number>, owner: string): Promise<void> {
+  await changeGateway(store, tenant, gateway, (rec) => {
+    for (const [route, weight] of Object.entries(weights)) rec = routeWrite(rec, route, owner, { weight });
+    return { ...rec, writer: owner };
+  });
+}
+
+/**
+ * Sets route weights by hand, as `writer` (`ui/<user>`): nobody's ownership changes, so it is
+ * drift to each weight's owner; refused, naming the problem, when the gateway would be invalid.
+ *
+ * @example
+ * await overrideRouteWeights(store, tenant, "shop", { "shop/v1": 80, "shop/v2": 20 }, "ui/alice");
+ */
+export async function overrideRouteWeights(
+  store: KeyValueStore,
+  tenant: Tenant,
+  gateway: string,
+  weights: Record<string, number>,
+  writer: string,
+): Promise<void> {
+  await changeGateway(store, tenant, gateway, (rec) => operatorWrite(rec, weights, writer));
+}
+
+/** One validated compare-and-swap change of a gateway's record. */
+async function changeGateway(store: KeyValueStore, tenant: Tenant, gateway: string, change: (rec: GatewayRecord) => GatewayRecord): Promise<void> {
   const key = gatewayKey(tenant, gateway);
   await updateEntry(store, key, (cur) => {
     if (!cur) throw new VampError("not-found", `gateway "${gateway}" not found`);
-    let rec = decodeRecord(key, cur.value);
-    for (const [route, weight] of Object.entries(weights)) {
-      if (!(route in (effectiveSpec(rec).routes ?? {}))) throw new VampError("invalid", `gateway "${gateway}" has no route "${route}"`);
-      rec = routeWrite(rec, route, owner, { weight });
-    }
+    const rec = change(decodeRecord(key, cur.value));
     const v = validateGateway(effectiveSpec(rec), { source: `gateway ${gateway}`, name: rec.name, deployment: rec.deployment });
     if (v.problems.length) throw VampError.invalid(`gateway "${gateway}" would be invalid`, v.problems);
-    return { put: encodeRecord({ ...rec, writer: owner }) };
+    return { put: encodeRecord(rec) };
   });
 }

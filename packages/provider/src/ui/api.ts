@@ -13,7 +13,7 @@ import { STORE_ROOT } from "../record/keys";
 import { agentSeries, appliedByAgent, liveAgents } from "../rollout/agents";
 import { commandRelease } from "../rollout/commands";
 import { listReleases } from "../rollout/records";
-import { listGatewayRoutes, setRouteWeights } from "../rollout/routes";
+import { listGatewayRoutes, overrideRouteWeights } from "../rollout/routes";
 import type { SearchClient } from "../search/client";
 import { queryEvents } from "../search/events";
 import type { KeyValueStore } from "../store/types";
@@ -47,7 +47,7 @@ function tenantOf(q: URLSearchParams | Record<string, unknown>): Tenant {
 
 /**
  * @example
- * const server = await serveStatus(uiSource({ store, user: "alice", token, files }), { host: "127.0.0.1", port: 19300 });
+ * const server = await serveStatus(uiSource({ store, user: "alice", token, files }), { host: "127.0.0.1", port: 19080 });
  */
 export function uiSource(o: UiOptions): StatusSource {
   const store = storeGuard(o.storeTimeoutMs ?? 3000);
@@ -116,13 +116,13 @@ function reads(o: UiOptions, stored: Guarded): NonNullable<StatusSource["json"]>
   };
 }
 
-/** What the page changes: POST with the token, the tenant in the body; written as `ui/<user>`. */
+/** What the page changes: POST with the token, the tenant in the body; written by hand as `ui/<user>` (drift to the weights' owners). */
 function changes(o: UiOptions, stored: Guarded): NonNullable<StatusSource["actions"]>["handlers"] {
   return {
     "/api/weights": async (body) => {
       const b = body as { gateway?: string; weights?: Record<string, number> };
       if (!b.gateway || typeof b.weights !== "object" || !b.weights) throw new VampError("invalid", "give gateway and weights ({ route: weight })");
-      await stored(setRouteWeights(o.store, tenantOf(body as Record<string, unknown>), b.gateway, b.weights, `ui/${o.user}`));
+      await stored(overrideRouteWeights(o.store, tenantOf(body as Record<string, unknown>), b.gateway, b.weights, `ui/${o.user}`));
       return { ok: true };
     },
     "/api/release": async (body) => {

@@ -1,6 +1,6 @@
 /** The Gateway's provider methods that need no store: check, diff, and what read reports. */
 import { RECORD_API_VERSION, type GatewayRecord } from "../../model/record";
-import { routeWrite } from "../../record/ownership";
+import { operatorWrite, routeWrite } from "../../record/ownership";
 import { check, diff, readOutputs } from "./handlers";
 import type { GatewayOutputs } from "./inputs";
 
@@ -98,6 +98,18 @@ describe("readOutputs", () => {
   it("reports a hand-edited weight as drift", () => {
     const o = readOutputs(outs(), rec({ "[10.0.0.1:80]": { weight: 50 }, "[10.0.0.2:80]": { weight: 50 } }), "8");
     expect(o.routes).toEqual({ "[10.0.0.1:80]": { weight: 50 }, "[10.0.0.2:80]": { weight: 50 } });
+  });
+
+  it("names who made the drift when the record names someone else (the page), and only then", () => {
+    const byHand = operatorWrite(
+      rec({ "[10.0.0.1:80]": { weight: 90 }, "[10.0.0.2:80]": { weight: 10 } }),
+      { "[10.0.0.2:80]": 30, "[10.0.0.1:80]": 70 },
+      "ui/alice",
+    );
+    const o = readOutputs(outs(), byHand, "10");
+    expect([o.routes, o.driftBy]).toEqual([{ "[10.0.0.1:80]": { weight: 70 }, "[10.0.0.2:80]": { weight: 30 } }, "ui/alice"]);
+    // Put back as declared (the next up): no drift, nobody named, even though the page wrote last.
+    expect(readOutputs(outs({ driftBy: "ui/alice" }), { ...byHand, spec: { ...byHand.spec, routes: base.routes } }, "11").driftBy).toBeUndefined();
   });
 
   it("does not report a weight a Route manages as the gateway's drift", () => {

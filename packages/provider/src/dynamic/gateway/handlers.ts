@@ -169,11 +169,15 @@ export function readOutputs(props: GatewayOutputs, rec: GatewayRecord, revision:
   const declared = specOf(props);
   const actual = normalizeSpec(gatewayView(rec, declared));
   const outs: Record<string, unknown> = { ...props, revision };
-  for (const f of changedFields(declared, actual, GATEWAY_SPEC_FIELDS)) {
+  delete outs.driftBy;
+  const changed = changedFields(declared, actual, GATEWAY_SPEC_FIELDS);
+  for (const f of changed) {
     // The engine's wire format has no `undefined`: absent fields are removed, not set.
     if (actual[f] === undefined) delete outs[f];
     else outs[f] = actual[f];
   }
+  // Who made the drift, when the record names someone else than this stack.
+  if (changed.length && rec.writer && rec.writer !== "pulumi") outs.driftBy = rec.writer;
   return JSON.parse(JSON.stringify(outs)) as GatewayOutputs;
 }
 

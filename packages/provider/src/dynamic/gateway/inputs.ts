@@ -25,4 +25,6 @@ export interface GatewayOutputs extends GatewayInputs, EventsOutputs {
   key: string;
   /** The store's revision of the record as last written or read. */
   revision: string;
+  /** After `refresh`, when the gateway's own fields differ from what it declares: who wrote the record last (`ui/<user>`, a hand edit). */
+  driftBy?: string;
 }

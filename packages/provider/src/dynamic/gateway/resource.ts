@@ -80,6 +80,8 @@ export class Gateway extends pulumi.dynamic.Resource {
   declare public readonly revision: pulumi.Output<string>;
   declare public readonly gatewayName: pulumi.Output<string>;
   declare public readonly routes: pulumi.Output<Record<string, RouteSpec>>;
+  /** After `refresh`, when the gateway's own fields drifted: who wrote the record last (`ui/<user>` for the page). */
+  declare public readonly driftBy: pulumi.Output<string | undefined>;
   /** Events that could not be written to the `events` cluster, with why (absent when all were). */
   declare public readonly eventsMissed: pulumi.Output<{ tags: string[]; type: string; error: string }[] | undefined>;
 
