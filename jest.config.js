@@ -5,6 +5,7 @@
 /** @type {import('jest').Config} */
 const swc = ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }];
 module.exports = {
+  testSequencer: "<rootDir>/test/support/sequencer.js",
   projects: [
     {
       displayName: "unit",

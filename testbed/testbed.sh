@@ -3,6 +3,7 @@
 # the servers as plain processes on 127.0.0.1.
 #
 #   testbed.sh install [core] [vault] [consul] [kubernetes] [search] [elasticsearch] [browser] [peers]   apt packages,
+#                                 (kubernetes is kube-servers and kube-provider, each also alone)
 #                                 Pulumi CLI + language host (core); the Vault server (vault); Consul (consul);
 #                                 kube-apiserver/controller-manager/scheduler + kwok + the Pulumi Kubernetes
 #                                 provider plugin (kubernetes, with core); an OpenSearch node from Maven
@@ -381,7 +382,8 @@ install_shims() {
 # controller manager, scheduler and kwok (only the suites that need a cluster use them).
 cmd_install() {
   local t0 parts=${*:-core vault}; t0=$(date +%s)
-  if [[ " $parts " == *" kubernetes "* ]]; then install_kubernetes; install_kwok; fi
+  # kubernetes = kube-servers (API server, controller manager, scheduler, kwok) + kube-provider (the plugin).
+  if [[ " $parts " == *" kubernetes "* || " $parts " == *" kube-servers "* ]]; then install_kubernetes; install_kwok; fi
   if [[ " $parts " == *" vault "* ]]; then install_vault; fi
   if [[ " $parts " == *" consul "* ]]; then install_consul; fi
   if [[ " $parts " == *" search "* ]]; then install_search; fi
@@ -401,7 +403,7 @@ cmd_install() {
   fi
   "$PULUMI_DIR/bin/pulumi" version >/dev/null || die "pulumi does not run"
   # The provider plugin goes into the engine's plugin directory, so it comes after the engine.
-  if [[ " $parts " == *" kubernetes "* ]]; then install_kubernetes_provider; fi
+  if [[ " $parts " == *" kubernetes "* || " $parts " == *" kube-provider "* ]]; then install_kubernetes_provider; fi
   log "install done in $(( $(date +%s) - t0 )) s; cache $VAMP_CACHE ($(du -sh "$VAMP_CACHE" 2>/dev/null | cut -f1))"
 }
 

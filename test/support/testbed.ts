@@ -7,9 +7,38 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { openStore, type KeyValueStore, type StoreConnection, type StoreCredentials } from "../../packages/provider/src/store";
 import { applyTestbedEnvironment, isRunning, isUp, service, startServices, TestbedError } from "../../testbed/services";
+import { versions } from "../../testbed/services/paths";
 import { currentRunId, recordStarted } from "./testbed-run";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** How long a suite may wait for the Kubernetes provider plugin that `npm test` builds beside the suites (a cold build: 14 to 25 minutes). */
+export const KUBERNETES_PROVIDER_WAIT_MS = 45 * 60_000;
+
+/**
+ * Makes sure the Pulumi Kubernetes provider plugin is installed. `npm test` builds it (when not
+ * cached) beside the first suites, at low priority, and names the build's directory in
+ * VAMP_KUBE_PROVIDER_BUILD: the suites that need it run last (test/support/sequencer.js) and
+ * wait here for it. A failed build fails them with its log's tail.
+ */
+export async function requireKubernetesProvider(): Promise<void> {
+  const build = process.env.VAMP_KUBE_PROVIDER_BUILD;
+  if (build) {
+    const rcFile = path.join(build, "rc");
+    const deadline = Date.now() + KUBERNETES_PROVIDER_WAIT_MS;
+    while (!fs.existsSync(rcFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2000));
+    const rc = fs.existsSync(rcFile) ? fs.readFileSync(rcFile, "utf8").trim() : "still running";
+    if (rc !== "0") {
+      const log = fs.existsSync(path.join(build, "log")) ? fs.readFileSync(path.join(build, "log"), "utf8").split("\n").slice(-15).join("\n") : "";
+      throw new Error(`building the Pulumi Kubernetes provider plugin failed (${rc}); its log ends:\n${log}`);
+    }
+  }
+  const home = testbedEnv().PULUMI_HOME;
+  const v = versions.KUBERNETES_PROVIDER_VERSION;
+  const plugin = path.join(home, "plugins", `resource-kubernetes-v${v}`, "pulumi-resource-kubernetes");
+  if (!fs.existsSync(plugin))
+    throw new Error(`the Pulumi Kubernetes provider plugin v${v} is not installed (${plugin}): bash testbed/testbed.sh install kubernetes`);
+}
 
 let loaded: Record<string, string> | undefined;
 

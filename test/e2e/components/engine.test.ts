@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { kube } from "../../support/kube";
 import { newTestStack, type TestStack } from "../../support/pulumi";
-import { REPO_ROOT, requireServices, testbedEnv } from "../../support/testbed";
+import { KUBERNETES_PROVIDER_WAIT_MS, REPO_ROOT, requireKubernetesProvider, requireServices, testbedEnv } from "../../support/testbed";
 import { until } from "../agent/harness";
 import { expectAgentsSpreadAndReady, expectBudgetBlocksSecondEviction, expectLeastPrivilege, type Manifest } from "./rules";
 
@@ -70,6 +70,8 @@ const EXAMPLES: Example[] = [
 /** The changes of an operation other than "same". */
 const changes = (summary: Record<string, number> | undefined) => Object.fromEntries(Object.entries(summary ?? {}).filter(([k, n]) => k !== "same" && n > 0));
 
+// The plugin may still be building beside the suites before this one (npm test).
+beforeAll(() => requireKubernetesProvider(), KUBERNETES_PROVIDER_WAIT_MS);
 beforeAll(() => requireServices("kubernetes"));
 
 describe.each(EXAMPLES)("examples/$dir through the real engine and provider plugin", (ex) => {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { KeyValueStore } from "../../../packages/provider/src/store";
 import { kube } from "../../support/kube";
 import { newTestStack, type TestStack } from "../../support/pulumi";
-import { openTestStore, requireServices, storeConnection, testbedEnv } from "../../support/testbed";
+import { KUBERNETES_PROVIDER_WAIT_MS, openTestStore, requireKubernetesProvider, requireServices, storeConnection, testbedEnv } from "../../support/testbed";
 import { freePort, sendRequests, startBackend, startCallingBackend, type Backend } from "../../support/traffic";
 import { spawnSync, type ChildProcess } from "node:child_process";
 import { REPO_ROOT } from "../../support/testbed";
@@ -107,6 +107,9 @@ async function diagnose(url: string, pods: Pod[]): Promise<string> {
   const podLines = pods.map((p) => `${p.metadata.name} ${p.status.podIP ?? "-"} ${JSON.stringify(p.spec.containers[0].ports)}`);
   return `requests: ${JSON.stringify(tally.errors)}\npods:\n${podLines.join("\n")}\nrecords:\n${records.join("\n")}\nagent: ${JSON.stringify(agent.agent.getStatus()).slice(0, 1500)}`;
 }
+
+// The plugin may still be building beside the suites before this one (npm test).
+beforeAll(() => requireKubernetesProvider(), KUBERNETES_PROVIDER_WAIT_MS);
 
 beforeAll(async () => {
   await requireServices("etcd", "kubernetes");
