@@ -90,7 +90,13 @@ function RoutesTable({ g, split }: { g: GatewayView; split: ReturnType<typeof me
               {g.applied.length
                 ? g.applied.map((a) => {
                     const w = a.routes.find((x) => x.route === r.route)?.weight;
-                    return <div key={a.agent}>{`${a.agent}: ${w ?? "?"}${a.revision === g.revision ? "" : ` (rev ${a.revision ?? "none"}, behind)`}`}</div>;
+                    // Behind: HAProxy serves another weight than declared (the agent's revision, up to 5 s old, says which it has).
+                    const behind = w !== r.weight;
+                    return (
+                      <div key={a.agent} class={behind ? "warning-text" : undefined}>
+                        {`${a.agent}: ${w ?? "?"}${behind ? ` (behind: revision ${a.revision ?? "none"})` : ""}`}
+                      </div>
+                    );
                   })
                 : "no agent reporting"}
             </td>

@@ -98,7 +98,17 @@ export async function agentSeries(
   span: { from: number; to: number },
   timeoutMs = 2000,
 ): Promise<{ series: GatewaySeries; agents: number; missing: string[] }> {
-  const agents = await liveAgents(store, tenant);
+  return seriesFrom(await liveAgents(store, tenant), tenant, gateway, span, timeoutMs);
+}
+
+/** {@link agentSeries} from agents already listed (a caller that tells the store's failures apart from the agents'). */
+export async function seriesFrom(
+  agents: AgentPresence[],
+  tenant: Tenant,
+  gateway: string,
+  span: { from: number; to: number },
+  timeoutMs = 2000,
+): Promise<{ series: GatewaySeries; agents: number; missing: string[] }> {
   if (!agents.length) throw noAgent(tenant);
   const { answers, missing } = await askAll<SecondCounts[]>(
     agents,

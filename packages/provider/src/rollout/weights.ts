@@ -68,8 +68,27 @@ async function endedReleases(store: KeyValueStore, tenant: Tenant, rec: GatewayR
  * would reject (nothing serving changes), and routes another running release or a `Route` holds.
  */
 export async function writeWeights(store: KeyValueStore, tenant: Tenant, c: Canary, owner: string, w: { stable: number; canary: number }): Promise<string> {
+  try {
+    return await writeAs(store, tenant, c, owner, w, []);
+  } catch (e) {
+    if (!(e instanceof VampError) || e.code !== "conflict") throw e;
+    // Someone else holds a weight: take it over only from releases that have ended (looked up
+    // here, not on every step: the usual write finds the routes the release's own).
+    const ended = await endedReleases(store, tenant, await readRecord(store, tenant, c.gateway), c, owner);
+    if (!ended.length) throw e;
+    return writeAs(store, tenant, c, owner, w, ended);
+  }
+}
+
+async function writeAs(
+  store: KeyValueStore,
+  tenant: Tenant,
+  c: Canary,
+  owner: string,
+  w: { stable: number; canary: number },
+  ended: string[],
+): Promise<string> {
   const key = gatewayKey(tenant, c.gateway);
-  const ended = await endedReleases(store, tenant, await readRecord(store, tenant, c.gateway), c, owner);
   const res = await updateEntry(store, key, (cur) => {
     if (!cur) throw new VampError("not-found", `gateway: gateway "${c.gateway}" not found at ${key}`);
     let rec = decodeRecord(key, cur.value);

@@ -10,7 +10,7 @@ import type { StatusSource } from "../infra/http-status";
 import { messageOf, VampError } from "../model/problem";
 import type { Tenant } from "../model/tenant";
 import { STORE_ROOT } from "../record/keys";
-import { agentSeries, appliedByAgent, liveAgents } from "../rollout/agents";
+import { appliedByAgent, liveAgents, seriesFrom } from "../rollout/agents";
 import { commandRelease } from "../rollout/commands";
 import { listReleases } from "../rollout/records";
 import { listGatewayRoutes, overrideRouteWeights } from "../rollout/routes";
@@ -94,7 +94,8 @@ function reads(o: UiOptions, stored: Guarded): NonNullable<StatusSource["json"]>
     "/api/series": async (q) => {
       const gateway = q.get("gateway");
       if (!gateway) throw new VampError("invalid", "gateway: required");
-      return agentSeries(o.store, tenantOf(q), gateway, windowOf(q));
+      const t = tenantOf(q);
+      return seriesFrom(await stored(liveAgents(o.store, t)), t, gateway, windowOf(q));
     },
     "/api/events": async (q) => {
       if (!o.search) throw new VampError("not-found", "this server has no events cluster (vamp ui --events-url)");
