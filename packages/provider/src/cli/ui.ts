@@ -86,7 +86,9 @@ export function uiCommand(program: Command): void {
     const search = events.target ? await connectSearch(events.target) : undefined;
     const user = flags.user ?? os.userInfo().username;
     const source = uiSource({ store, user, token: token.token, search, kubeconfig: flags.kubeconfig, files: page.dir! });
-    const server = await serveStatus(source, listen);
+    // On loopback, only loopback names: a site the browser visits cannot rebind its name to the page.
+    const hosts = LOOPBACK.test(listen.host) ? [listen.host, "localhost", "127.0.0.1", "[::1]"].map((h) => `${h}:${listen.port}`) : undefined;
+    const server = await serveStatus({ ...source, hosts }, listen);
     const tenant = flags.organization && flags.environment ? `?organization=${flags.organization}&environment=${flags.environment}` : "";
     const address = `http://${listen.host}:${listen.port}/${tenant}`;
     console.log(`Vamp UI: ${address}${token.made ? `#token=${token.token}` : ""}${token.token ? "" : "  (read-only)"}`);

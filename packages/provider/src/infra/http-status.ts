@@ -23,6 +23,11 @@ export interface StatusSource {
   actions?: { token?: string; handlers: Record<string, (body: unknown, query: URLSearchParams) => Promise<unknown>> };
   /** Files served for any other GET path (`/` is `index.html`), from this directory. */
   files?: string;
+  /**
+   * The `Host` headers answered (`127.0.0.1:19080`); others get 403. A page on loopback sets it,
+   * so a web site the browser visits cannot reach it through a name that resolves to 127.0.0.1.
+   */
+  hosts?: string[];
 }
 
 type Answer = [number, string | Buffer, string];
@@ -109,6 +114,10 @@ function route(source: StatusSource, rawUrl: string | undefined): Promise<Answer
  */
 export async function serveStatus(source: StatusSource, listen: { host: string; port: number }): Promise<http.Server> {
   const server = http.createServer((req, res) => {
+    if (source.hosts && !source.hosts.includes(req.headers.host ?? "")) {
+      res.writeHead(403, { "content-type": "text/plain" }).end(`unexpected Host ${JSON.stringify(req.headers.host ?? "")}\n`);
+      return;
+    }
     const post = req.method === "POST" && source.actions;
     if (req.method !== "GET" && req.method !== "HEAD" && !post) {
       res.writeHead(405, { "content-type": "text/plain", allow: source.actions ? "GET, POST" : "GET" }).end("GET only\n");
