@@ -301,15 +301,18 @@ describe("the UI in headless Chromium", () => {
   it("the event stream filters by tags", async () => {
     const mine = `ui:${tenant.environment}`;
     const now = Date.now();
-    await emitEvents(search, tenant.organization, [
+    const emitted = await emitEvents(search, tenant.organization, [
       { tags: [mine, "kind:deployed"], type: "deployment", value: { version: "1.1.0" }, timestamp: now },
       { tags: [mine, "kind:scaled"], type: "sla", value: { replicas: 3 }, timestamp: now + 1 },
     ]);
+    expect(emitted).toEqual({ emitted: 2, missed: [] });
     const page = await pageFor(TOKEN, "events");
     const filter = page.getByLabel("Tags (all must match, comma-separated)");
     await filter.fill(mine);
     await filter.press("Tab");
-    await until(async () => (await page.locator("ul.events > li").count()) === 2, 15_000, "both events of this test");
+    await until(async () => (await page.locator("ul.events > li").count()) === 2, 15_000, "both events of this test").catch(async (e: Error) => {
+      throw new Error(`${e.message}; the page says: ${await page.locator("main").textContent()}`);
+    });
     await filter.fill(`${mine}, kind:deployed`);
     await filter.press("Tab");
     await until(async () => (await page.locator("ul.events > li").count()) === 1, 5000, "one event");

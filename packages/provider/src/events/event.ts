@@ -60,10 +60,10 @@ export function eventOfDocument(d: Record<string, unknown>): VampEvent {
  * @example
  * eventsQuery(["gateways:shop"], Date.now() - 3_600_000)
  */
-export function eventsQuery(tags: string[], since: number, size = 1000): Record<string, unknown> {
+export function eventsQuery(tags: string[], since: number, size = 1000, order: "asc" | "desc" = "asc"): Record<string, unknown> {
   return {
     size,
-    sort: [{ "@timestamp": { order: "asc" } }],
+    sort: [{ "@timestamp": { order } }],
     query: { bool: { filter: [...tags.map((t) => ({ term: { tags: t } })), { range: { "@timestamp": { gt: since, format: "epoch_millis" } } }] } },
   };
 }

@@ -58,7 +58,8 @@ interface Hits {
 }
 
 /**
- * Events carrying every tag in `tags`, newer than `since` (ms), oldest first.
+ * Events carrying every tag in `tags`, newer than `since` (ms), oldest first (`order: "desc"`:
+ * the newest `size`, newest first).
  *
  * @example
  * await queryEvents(search, "acme", ["gateways:shop", "route:weightupdated"], Date.now() - 3_600_000);
@@ -69,12 +70,13 @@ export async function queryEvents(
   tags: string[],
   since: number,
   size = 1000,
+  order: "asc" | "desc" = "asc",
 ): Promise<(VampEvent & { id: string })[]> {
   const answer = await search.request<Hits>(
     {
       method: "POST",
       path: `/${eventIndices(organization)}/_search`,
-      body: eventsQuery(tags, since, size),
+      body: eventsQuery(tags, since, size, order),
       querystring: { ignore_unavailable: true, allow_no_indices: true },
     },
     { tolerate404: true },

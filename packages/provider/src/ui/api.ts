@@ -104,10 +104,10 @@ function reads(o: UiOptions, stored: Guarded): NonNullable<StatusSource["json"]>
         .map((t) => t.trim())
         .filter(Boolean);
       const since = Date.now() - Number(q.get("minutes") ?? 60) * 60_000;
-      const events = await queryEvents(o.search, tenantOf(q).organization, tags, since, 1000).catch((e) => {
+      // The newest 200: an organization may have many more in the hour.
+      return queryEvents(o.search, tenantOf(q).organization, tags, since, 200, "desc").catch((e) => {
         throw new VampError("unavailable", `the events cluster does not answer: ${messageOf(e)}`);
       });
-      return events.slice(-200).reverse();
     },
     "/api/deployments": async (q) => {
       if (o.kubeconfig === undefined) throw new VampError("not-found", "this server has no Kubernetes API (vamp ui --kubeconfig)");
