@@ -85,23 +85,13 @@ export async function agentApplied(
 }
 
 /**
- * Every live agent's per-second counts of `gateway` over `[from, to)`, merged into one column
+ * Every one of `agents`' per-second counts of `gateway` over `[from, to)`, merged into one column
  * per route; the agents that did not answer are named, not fatal (a chart shows what it has).
+ * The caller lists the agents (and so tells the store's failures apart from the agents').
  *
  * @example
- * const { series, missing } = await agentSeries(store, tenant, "shop", { from: Date.now() - 900_000, to: Date.now() });
+ * const { series, missing } = await seriesFrom(await liveAgents(store, tenant), tenant, "shop", { from: Date.now() - 900_000, to: Date.now() });
  */
-export async function agentSeries(
-  store: KeyValueStore,
-  tenant: Tenant,
-  gateway: string,
-  span: { from: number; to: number },
-  timeoutMs = 2000,
-): Promise<{ series: GatewaySeries; agents: number; missing: string[] }> {
-  return seriesFrom(await liveAgents(store, tenant), tenant, gateway, span, timeoutMs);
-}
-
-/** {@link agentSeries} from agents already listed (a caller that tells the store's failures apart from the agents'). */
 export async function seriesFrom(
   agents: AgentPresence[],
   tenant: Tenant,

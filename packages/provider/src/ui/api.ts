@@ -53,12 +53,15 @@ export function uiSource(o: UiOptions): StatusSource {
   const store = storeGuard(o.storeTimeoutMs ?? 3000);
   return {
     ready: () => (store.error() ? { ready: false, reason: `the store does not answer: ${store.error()}` } : { ready: true }),
-    status: () => ({ readOnly: !o.token, events: !!o.search, deployments: o.kubeconfig !== undefined }),
+    status: () => configOf(o),
     json: reads(o, store.call),
     actions: { token: o.token, handlers: changes(o, store.call) },
     files: o.files,
   };
 }
+
+/** What the page can do here: change things (with the token), show events, show deployments; and as whom. */
+const configOf = (o: UiOptions) => ({ readOnly: !o.token, events: !!o.search, deployments: o.kubeconfig !== undefined, user: o.user });
 
 type Guarded = <T>(what: Promise<T>) => Promise<T>;
 
@@ -88,7 +91,7 @@ function storeGuard(timeoutMs: number): { call: Guarded; error: () => string | u
 /** What the page reads: GET, the tenant in the query. */
 function reads(o: UiOptions, stored: Guarded): NonNullable<StatusSource["json"]> {
   return {
-    "/api/config": () => ({ readOnly: !o.token, events: !!o.search, deployments: o.kubeconfig !== undefined, user: o.user }),
+    "/api/config": () => configOf(o),
     "/api/tenants": () => stored(listTenants(o.store)),
     "/api/overview": (q) => overview(o, tenantOf(q), stored),
     "/api/series": async (q) => {
