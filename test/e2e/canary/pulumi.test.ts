@@ -142,7 +142,9 @@ describe("CanaryRelease inside pulumi up", () => {
     const { t, applied } = await setUp("60s");
     const traffic = startTraffic(gw.url, 40);
     const up = upInTerminal(t);
-    await until(async () => (await applied()) === 20, 60_000, "the first step at the proxy");
+    await until(async () => (await applied()) === 20, 60_000, "the first step at the proxy").catch((e: Error) => {
+      throw new Error(`${e.message}; pulumi up printed:\n${up.output()}`);
+    });
     const at = Date.now();
     process.kill(-up.child.pid!, "SIGINT");
     await until(async () => (await applied()) === 0, 10_000, "stable at 100% at the proxy");
@@ -161,7 +163,9 @@ describe("CanaryRelease inside pulumi up", () => {
     const wf = await startWorkflowAgent(tenant, "wf-pulumi-e2e");
     try {
       const up = upInTerminal(t);
-      await until(async () => (await applied()) === 20, 60_000, "the first step at the proxy");
+      await until(async () => (await applied()) === 20, 60_000, "the first step at the proxy").catch((e: Error) => {
+        throw new Error(`${e.message}; pulumi up printed:\n${up.output()}`);
+      });
       // Everything of this `pulumi up` dies at once: the CLI, its language host and its plugins.
       const all = [up.child.pid!, ...descendants(up.child.pid!)];
       const at = Date.now();
