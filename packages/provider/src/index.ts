@@ -53,6 +53,7 @@ export * from "./model/canary";
 export * from "./sla";
 export * from "./schedule";
 export * from "./model/release";
+export * from "./model/analysis";
 export * from "./model/sla";
 export * from "./model/workflow";
 export { toHaproxyCondition, aclName, type Acl, type HaproxyCondition } from "./render/acl";

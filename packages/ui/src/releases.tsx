@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { Analysis } from "./analysis";
 import { post, type ReleaseRecord, type Tenant } from "./api";
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString();
@@ -94,11 +95,31 @@ function ReleaseCard({ tenant, r, token, readOnly }: { tenant: Tenant; r: Releas
           {message.text}
         </p>
       )}
+      {running && r.look && (
+        <section class="now" aria-label={`analysis of step ${r.look.step + 1} so far`}>
+          <h4>
+            Step {r.look.step + 1} so far <span class="muted">({time(r.look.at)})</span>
+          </h4>
+          <p class={`decision ${r.look.action}`}>
+            <strong>{r.look.action}</strong>: {r.look.reason}
+          </p>
+          {r.look.report && <Analysis report={r.look.report} canary={r.spec.canary} stable={r.spec.stable} />}
+        </section>
+      )}
       <h4>Timeline</h4>
       <ol class="timeline" aria-label={`decisions of ${r.name}`}>
         {[...r.decisions].reverse().map((d, i) => (
           <li key={`${d.at}-${i}`} class={`decision ${d.action}`}>
-            <time dateTime={new Date(d.at).toISOString()}>{time(d.at)}</time> step {d.step + 1} <strong>{d.action}</strong>: {d.reason}
+            <details>
+              <summary>
+                <time dateTime={new Date(d.at).toISOString()}>{time(d.at)}</time> step {d.step + 1} <strong>{d.action}</strong>: {d.reason}
+              </summary>
+              {d.report ? (
+                <Analysis report={d.report} canary={r.spec.canary} stable={r.spec.stable} />
+              ) : (
+                <p class="muted">taken without a look at the metrics</p>
+              )}
+            </details>
           </li>
         ))}
       </ol>

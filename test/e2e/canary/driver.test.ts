@@ -52,8 +52,14 @@ describe("the release driver: real agent, HAProxy and etcd", () => {
   it("steps a healthy canary 20 → 50 → 100 on evidence, 0 failed requests", async () => {
     const traffic = startTraffic(gw.url, 40);
     const rec = await claimRelease(gw.store, tenant, "ok", spec(), "e2e-driver", 2500);
-    const out = await driveRelease(rec, opts());
+    const driving = driveRelease(rec, opts());
+    // While the first step runs, its record carries the driver's latest look with the evidence.
+    await until(async () => ((await readRelease(gw.store, tenant, "ok"))?.look?.report?.samples.canary ?? 0) > 0, 10_000, "a look with canary requests");
+    const during = (await readRelease(gw.store, tenant, "ok"))!.look!;
+    const out = await driving;
     const samples = await traffic.stop();
+    expect(during.step).toBe(0);
+    expect(during.report!.samples.stable).toBeGreaterThan(0);
     console.log(lines.join("\n"));
     expect(out.state.phase).toBe("promoted");
     expect(await weights()).toEqual([0, 100]);
@@ -62,6 +68,13 @@ describe("the release driver: real agent, HAProxy and etcd", () => {
     const stored = await readRelease(gw.store, tenant, "ok");
     expect(stored?.state?.phase).toBe("promoted");
     expect(stored?.lease).toBeUndefined();
+    expect(stored?.look).toBeUndefined();
+    // Each decision keeps the evidence it was taken on: at least minSamples canary requests in its step.
+    expect(stored!.decisions.map((d) => [d.step, d.action])).toEqual([
+      [0, "advance"],
+      [1, "promote"],
+    ]);
+    for (const d of stored!.decisions) expect(d.report!.samples.canary).toBeGreaterThanOrEqual(10);
   });
 
   it("rolls a failing canary back: weight 0 confirmed at every agent within 5 s of its first 5xx, fewer than 25 failed", async () => {

@@ -259,6 +259,20 @@ describe("the UI in headless Chromium", () => {
     await until(async () => (await card.locator(".step").textContent()) === "2", 15_000, "step 2 on the page");
     expect(await card.locator(".weights").textContent()).toContain("50%");
     expect(await card.locator(".timeline li").count()).toBeGreaterThan(0);
+    // The step's analysis so far: both versions' requests, and the tests the judge weighed.
+    const now = card.locator("section.now");
+    await until(
+      async () => Number((await now.locator("tr.canary td").first().textContent())?.split(" / ")[0]) > 0,
+      10_000,
+      "canary requests in step 2's analysis",
+    );
+    expect(await now.locator("h4").textContent()).toMatch(/^Step 2 so far/);
+    expect(await now.locator(".tests").textContent()).toMatch(/error test undecided: log-likelihood ratio -?\d/);
+    // The first step's decision keeps the evidence it advanced on (at least minSamples canary requests), shown when opened.
+    const first = card.locator(".timeline li").last();
+    await first.locator("summary").click();
+    expect(await first.locator("summary").textContent()).toMatch(/step 1 advance/);
+    expect(Number((await first.locator("tr.canary td").first().textContent())?.split(" / ")[0])).toBeGreaterThanOrEqual(10);
     await page.screenshot({ path: path.join(SHOTS, "releases.png"), fullPage: true });
     await card.getByRole("button", { name: "Abort" }).click();
     await until(async () => (await applied()) === 0, 10_000, "the canary at 0 at the proxy");

@@ -6,6 +6,7 @@
  * difference is small, and the stable version's own errors raise the bar instead of counting
  * against the canary. Pure.
  */
+import type { ErrorTestResult } from "../model/analysis";
 
 /** Requests and errors (5xx) of one version since the release started. */
 export interface ErrorCounts {
@@ -26,18 +27,7 @@ export interface ErrorTestConfig {
 
 export const DEFAULT_ERROR_TEST: ErrorTestConfig = { alpha: 0.01, beta: 0.01, minIncrease: 0.01, factor: 2 };
 
-export interface ErrorTestResult {
-  verdict: "fail" | "continue";
-  /** The log-likelihood ratio of "canary at p1" over "canary at p0". */
-  llr: number;
-  /** Where it fails. */
-  threshold: number;
-  /** The rates compared: the stable version's (its upper 95% bound) and the alternative. */
-  p0: number;
-  p1: number;
-  canaryRate: number;
-  stableRate: number;
-}
+export type { ErrorTestResult };
 
 /** Wilson's upper 95% bound of a proportion: with little stable traffic the bar is higher, not lower. */
 export function upperBound(errors: number, requests: number, z = 1.96): number {

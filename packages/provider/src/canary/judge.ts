@@ -6,8 +6,9 @@
  * traffic for a whole deadline; advances otherwise. Every decision carries its report. Pure.
  */
 import type { Histogram } from "../metrics/histogram";
-import { errorTest, type ErrorCounts, type ErrorTestConfig, type ErrorTestResult } from "./error-test";
-import { latencyTest, type LatencyTestConfig, type LatencyTestResult } from "./latency-test";
+import type { AnalysisReport } from "../model/analysis";
+import { errorTest, type ErrorCounts, type ErrorTestConfig } from "./error-test";
+import { latencyTest, type LatencyTestConfig } from "./latency-test";
 
 export interface VersionStep {
   requests: number;
@@ -39,12 +40,8 @@ export interface JudgeConfig {
 
 export const DEFAULT_JUDGE: JudgeConfig = { intervalMs: 10_000, minSamples: 20, noTrafficDeadlineMs: 120_000, error: {}, latency: {} };
 
-export interface Report {
-  samples: { canary: number; stable: number; canaryTotal: number; stableTotal: number };
-  errors: ErrorTestResult;
-  latency: LatencyTestResult;
-  elapsedMs: number;
-}
+/** A decision's evidence and tests (kept with the decision in the release record). */
+export type Report = AnalysisReport;
 
 export interface Decision {
   /** `promote` (to 100% at once) comes only from an operator. */

@@ -5,6 +5,7 @@
  * allowed share, so a tiny but significant difference under heavy traffic never rolls back. Pure.
  */
 import { errorFunction } from "simple-statistics";
+import type { LatencyTestResult } from "../model/analysis";
 import { histogramCount, quantile, type Histogram } from "../metrics/histogram";
 
 export interface LatencyTestConfig {
@@ -18,15 +19,7 @@ export interface LatencyTestConfig {
 
 export const DEFAULT_LATENCY_TEST: LatencyTestConfig = { alpha: 0.001, maxSlowdown: 0.2, minSamples: 20 };
 
-export interface LatencyTestResult {
-  verdict: "fail" | "pass" | "insufficient";
-  /** One-sided p-value of "the canary is slower". */
-  pValue?: number;
-  /** The canary's median over stable's. */
-  medianRatio?: number;
-  canaryP50?: number;
-  stableP50?: number;
-}
+export type { LatencyTestResult };
 
 /** The standard normal's upper tail. */
 function upperTail(z: number): number {

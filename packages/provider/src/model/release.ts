@@ -3,6 +3,7 @@
  * who drives it, and what an operator asked of it. The driver inside `pulumi up` and the
  * workflow agent read and write the same record; the lease says whose turn it is.
  */
+import type { AnalysisReport } from "./analysis";
 import type { CanarySpec } from "./canary";
 
 export const RELEASE_API_VERSION = "vamp.io/v1";
@@ -37,13 +38,18 @@ export interface ReleaseState {
   confirmedAt?: number;
 }
 
-/** One decision of the judge as kept in the record (the full report goes to the events). */
+/** One decision of the judge as kept in the record, with the evidence it was taken on. */
 export interface DecisionEntry {
   at: number;
   step: number;
   action: "advance" | "hold" | "rollback" | "promote";
   reason: string;
+  /** The look's samples and tests (absent for a decision taken without a look, such as an abort before the first). */
+  report?: AnalysisReport;
 }
+
+/** The driver's latest look at the running step (written with each lease renewal, so at most a tick old). */
+export type LookEntry = DecisionEntry;
 
 export interface ReleaseRecord {
   apiVersion: typeof RELEASE_API_VERSION;
@@ -65,6 +71,8 @@ export interface ReleaseRecord {
   command?: { action: "promote" | "abort" | "approve"; by: string; at: number };
   /** The latest decisions, newest last (at most {@link DECISIONS_KEPT}). */
   decisions: DecisionEntry[];
+  /** While progressing: what the driver saw at its latest look (the step's analysis so far). */
+  look?: LookEntry;
 }
 
 export const DECISIONS_KEPT = 50;

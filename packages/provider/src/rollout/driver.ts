@@ -10,7 +10,7 @@ import { judge, type Decision, type Evidence } from "../canary/judge";
 import type { WindowCounts } from "../metrics/window";
 import type { Canary } from "../model/canary";
 import { VampError, messageOf } from "../model/problem";
-import type { ReleaseRecord, ReleaseState } from "../model/release";
+import type { LookEntry, ReleaseRecord, ReleaseState } from "../model/release";
 import type { Tenant } from "../model/tenant";
 import { withDecision } from "../record/release";
 import type { KeyValueStore } from "../store/types";
@@ -110,14 +110,17 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
   say(state.phase === "progressing" ? startLine(name, c, state, claimed.state !== undefined) : `${name}: ${state.phase}: ${state.reason}`);
   const look = { metricErrors: 0 };
   let lastSaid = 0;
+  let seen: LookEntry | undefined;
   while (state.phase === "progressing") {
     await tick(o.tickMs ?? 500, o.signal);
     if (o.halt?.aborted)
       throw new VampError("unavailable", `release ${name}: halted at step ${state.step + 1} (${String(o.halt.reason ?? "")}); it resumes when driven again`);
-    const rec = await renewLease(o.store, o.tenant, name, o.holder, o.leaseTtlMs ?? 2500);
+    // The renewal carries the previous look: the page sees the step's analysis without a write of its own.
+    const rec = await renewLease(o.store, o.tenant, name, o.holder, o.leaseTtlMs ?? 2500, seen);
     const now = Date.now();
     const { decision, evidence, approvedBy } = await lookAt(o, c, state, rec, now, look, emit);
     const { next, decided } = await step(c, name, approvedBy ? approve(state, approvedBy, now) : state, decision, now, evidence);
+    seen = { at: now, step: state.step, action: decided.action, reason: decided.reason, report: decided.report };
     const moved = next.step !== state.step || next.phase !== state.phase;
     if (next !== state || now - lastSaid >= 5000) {
       say(decisionLine(name, c, state, next, decided));
@@ -125,11 +128,13 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
     }
     if (next === state) continue;
     // The record first: a driver that dies between the two resumes at the recorded step and writes its weights.
-    await save(o, name, next, moved ? { at: now, step: state.step, action: decided.action, reason: decided.reason } : undefined, !!approvedBy);
+    await save(o, name, next, moved ? seen : undefined, !!approvedBy);
     if (next.weights.canary !== state.weights.canary) await writeWeights(o.store, o.tenant, c, releaseOwner(name), next.weights);
     const kind = !moved ? "gate" : next.phase === "progressing" ? "step" : (next.phase as ReleaseEventKind);
     emit(kind, { reason: decided.reason, report: decided.report, weights: next.weights, gate: next.gate });
     state = next;
+    // The next step's analysis starts afresh.
+    if (moved) seen = undefined;
   }
   return finish(o, c, name, state, say, emit);
 }
@@ -219,6 +224,7 @@ async function save(o: DriverOptions, name: string, state: ReleaseState, d?: Rel
     if (!cur) throw new VampError("not-found", `release ${name}: its record was deleted from the store`);
     const next: ReleaseRecord = { ...cur, state };
     if (acted || d) delete next.command;
+    if (d || state.phase !== "progressing") delete next.look;
     return d ? withDecision(next, d) : next;
   });
   return rec!;

@@ -5,7 +5,7 @@
  */
 import type { CanarySpec } from "../model/canary";
 import { VampError } from "../model/problem";
-import { RELEASE_API_VERSION, type ReleaseDriver, type ReleaseRecord } from "../model/release";
+import { RELEASE_API_VERSION, type LookEntry, type ReleaseDriver, type ReleaseRecord } from "../model/release";
 import { stableStringify } from "../model/stable";
 import type { Tenant } from "../model/tenant";
 import { decodeRelease, encodeRelease, withLease } from "../record/release";
@@ -93,11 +93,12 @@ export async function claimRelease(
 }
 
 /** Renews `holder`'s lease and returns the record (with any operator command); throws when another holder took it. */
-export async function renewLease(store: KeyValueStore, tenant: Tenant, name: string, holder: string, ttlMs: number): Promise<ReleaseRecord> {
+export async function renewLease(store: KeyValueStore, tenant: Tenant, name: string, holder: string, ttlMs: number, look?: LookEntry): Promise<ReleaseRecord> {
   const rec = await updateRelease(store, tenant, name, (cur) => {
     if (!cur) throw new VampError("not-found", `release ${name}: its record was deleted from the store`);
     if (cur.lease && cur.lease.holder !== holder) throw new VampError("conflict", `release ${name}: ${cur.lease.holder} took it over`);
-    return withLease(cur, holder, ttlMs, Date.now());
+    const renewed = withLease(cur, holder, ttlMs, Date.now());
+    return look ? { ...renewed, look } : renewed;
   });
   return rec!;
 }
