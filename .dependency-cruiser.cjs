@@ -6,7 +6,7 @@
 //   edges (I/O):
 //     infra (logger, status server, loop, retry) · store · haproxy (process control) · discovery
 //     · search (the search cluster) → ship (the log pipeline) → agent, reconciler, dynamic → cli
-//     · rollout (a release driven against the store and the agents) → workflow (the workflow agent), dynamic, ui (the page's server) → cli
+//     · search → rollout (a release driven against the store, the agents and, for log checks, the gateway logs) → workflow (the workflow agent), dynamic, ui (the page's server) → cli
 //
 // An arrow points from what is imported to what may import it: each folder may import only
 // folders to its left (and its own). docs/architecture.md explains the steps.
@@ -58,7 +58,7 @@ const allowed = {
   ship: ["model", "logs", "metrics", "infra", "search"],
   agent: [...CORE, "infra", "store", "haproxy", "search", "ship"],
   reconciler: [...CORE, "infra", "store", "discovery"],
-  rollout: [...CORE, "infra", "store"],
+  rollout: [...CORE, "infra", "store", "search"],
   workflow: [...CORE, "infra", "store", "search", "discovery", "rollout"],
   dynamic: [...CORE, "infra", "store", "discovery", "search", "rollout"],
   ui: [...CORE, "infra", "store", "discovery", "search", "rollout"],

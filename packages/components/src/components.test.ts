@@ -252,6 +252,14 @@ describe("ServiceCluster", () => {
     expect(containers.map((c) => c.name)).toEqual(["workflow-agent", "releases"]);
     expect(containers[1].command.join(" ")).toMatch(/vamp-workflow-agent\.js$/);
     expect(containers[1].args).toEqual(expect.arrayContaining(["--agent-id", "$(POD_NAME)", "--organization", wf[0].metadata.namespace.split("-")[0]]));
+    // The release driver asks the same search cluster the gateway agents ship their logs to (log checks).
+    const gw = of(d, "kubernetes:apps/v1:Deployment").find(
+      (x) => x.metadata.name === "vamp-gateway-agent" && x.metadata.namespace === wf[0].metadata.namespace,
+    )!;
+    const flag = (args: string[], f: string) => (args.includes(f) ? args[args.indexOf(f) + 1] : undefined);
+    const gwArgs = (gw.spec.template.spec.containers as Obj[])[0].args as string[];
+    expect(flag(gwArgs, "--search-url")).toMatch(/^https:\/\//);
+    expect(flag(containers[1].args as string[], "--search-url")).toBe(flag(gwArgs, "--search-url"));
   });
 
   it("refuses fewer than two agents, naming the field", async () => {

@@ -54,6 +54,15 @@ export function Analysis({ report, canary, stable }: { report: AnalysisReport; c
       <p class="tests">
         after {(report.elapsedMs / 1000).toFixed(1)} s of the step: {testsLine(report)}
       </p>
+      {report.logs?.length ? (
+        <ul class="log-checks" aria-label="log checks">
+          {report.logs.map((l) => (
+            <li key={l.name} class={`log-check ${l.verdict}`}>
+              <strong>{l.verdict}</strong> {l.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

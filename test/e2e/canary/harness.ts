@@ -113,10 +113,10 @@ export async function startWorkflowAgent(tenant: Tenant, agentId: string, extra:
  * puts stable back at 100% (waiting until HAProxy applies it), `applied()` is the canary's weight
  * at HAProxy (undefined until served), `weights()` the two weights in the store.
  */
-export async function startCanaryBed(tenant: Tenant) {
+export async function startCanaryBed(tenant: Tenant, agentArgs: string[] = []) {
   const [v1, v2] = [await startVersion("v1"), await startVersion("v2")];
   const routes = { stable: `[127.0.0.1:${v1.port}]`, canary: `[127.0.0.1:${v2.port}]` };
-  const gw = await startServing(tenant, { [`127.0.0.1:${v1.port}`]: 100, [`127.0.0.1:${v2.port}`]: 0 }, []);
+  const gw = await startServing(tenant, { [`127.0.0.1:${v1.port}`]: 100, [`127.0.0.1:${v2.port}`]: 0 }, agentArgs);
   const applied = async () => {
     const r = await fetch(`${gw.agent.endpoint}/applied?gateway=shop`);
     return r.ok ? ((await r.json()) as { route: string; weight: number }[]).find((x) => x.route === routes.canary)?.weight : undefined;

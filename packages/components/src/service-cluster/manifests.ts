@@ -214,8 +214,13 @@ export function workflowAgentDeployment(w: EnvironmentWorkloads) {
               name: "releases",
               image: w.images.workflowAgent,
               command: ["node", "/opt/vamp/node_modules/@vamp-pulumi/provider/dist/cli/vamp-workflow-agent.js"],
-              args: [...tenantArgs(w), "--agent-id", "$(POD_NAME)", "--slas", "--listen", `0.0.0.0:${RELEASES_HEALTH_PORT}`],
-              env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }, ...credentialEnv(WORKFLOW_AGENT)],
+              // The search targets: releases' events, and the gateway logs their log checks ask.
+              args: [...tenantArgs(w), "--agent-id", "$(POD_NAME)", "--slas", "--listen", `0.0.0.0:${RELEASES_HEALTH_PORT}`, ...searchArgs(w)],
+              env: [
+                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                ...credentialEnv(WORKFLOW_AGENT),
+                ...(w.search || w.events ? searchCredentialEnv() : []),
+              ],
               ports: [{ name: "releases", containerPort: RELEASES_HEALTH_PORT }],
               livenessProbe: { httpGet: { path: "/healthz", port: RELEASES_HEALTH_PORT }, periodSeconds: 10, failureThreshold: 3 },
               resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { memory: "256Mi" } },

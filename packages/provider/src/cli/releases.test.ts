@@ -7,6 +7,16 @@ const report = (canary: number, stable: number): AnalysisReport => ({
   errors: { verdict: "continue", llr: -1.25, threshold: 4.6, p0: 0.01, p1: 0.02, canaryRate: 0, stableRate: 0.005 },
   latency: { verdict: "pass", pValue: 0.42, medianRatio: 1.02, canaryP50: 20.4, stableP50: 20 },
   elapsedMs: 2100,
+  logs: [
+    {
+      name: "slow",
+      query: "duration_ms:>500",
+      verdict: "pass",
+      canary: { requests: 30, matches: 0 },
+      stable: { requests: 90, matches: 1 },
+      reason: "slow: 0.00% of the canary's 30 requests match duration_ms:>500 (stable 1.11% of 90)",
+    },
+  ],
 });
 
 const record = (over: Partial<ReleaseRecord>): ReleaseRecord => ({
@@ -38,6 +48,7 @@ describe("vamp release status NAME", () => {
     expect(text).toMatch(/canary v2 +7 \/ 37 +0\.00% +20\.4 ms/);
     expect(text).toMatch(/stable v1 +9 \/ 129 +0\.50% +20\.0 ms/);
     expect(text).toMatch(/error test: continue, log-likelihood ratio -1\.25 of 4\.60; latency test: pass, median x1\.02, p=4\.2e-1/);
+    expect(text).toMatch(/log check pass: slow: 0\.00% of the canary's 30 requests match duration_ms:>500 \(stable 1\.11% of 90\)$/m);
   });
 
   it("an ended release shows the evidence of its last decision; the list alone shows none", () => {

@@ -29,6 +29,7 @@ function analysisText(r: ReleaseRecord, a: AnalysisReport): string {
     ),
     `error test: ${a.errors.verdict}, log-likelihood ratio ${a.errors.llr.toFixed(2)} of ${a.errors.threshold.toFixed(2)}; ` +
       `latency test: ${l.verdict}${l.medianRatio === undefined ? "" : `, median x${l.medianRatio.toFixed(2)}, p=${l.pValue?.toExponential(1)}`}`,
+    ...(a.logs ?? []).map((x) => `log check ${x.verdict}: ${x.reason}`),
   ].join("\n");
 }
 

@@ -32,7 +32,7 @@ interface WorkflowFlags extends StoreOptionValues, SearchOptionValues {
 
 const program = withSearchOptions(
   withStoreOptions(newProgram("vamp-workflow-agent", "Drives a tenant's canary releases in the cluster and rolls back those whose driver went away.")),
-  { events: true },
+  { events: true, search: true },
 )
   .option("--agent-id <id>", "this agent's name: its lease holder and events' actor, the same after a restart (default: the host name)")
   .option("--listen <host:port>", "liveness, readiness and status (loopback unless told otherwise)", "127.0.0.1:19102")
@@ -42,7 +42,8 @@ const program = withSearchOptions(
   .action(async (flags: WorkflowFlags) => {
     const listen = parseListen(flags.listen);
     const eventsTarget = searchTargetFromArgs(flags, "events");
-    const { store, tenant } = storeAndTenantFromArgs(program, flags, [...listen.problems, ...eventsTarget.problems]);
+    const logsTarget = searchTargetFromArgs(flags, "search");
+    const { store, tenant } = storeAndTenantFromArgs(program, flags, [...listen.problems, ...eventsTarget.problems, ...logsTarget.problems]);
     const { connection } = storeFromArgs(flags);
     const agentId = flags.agentId ?? os.hostname();
     const log = jsonLogger({ component: "workflow-agent", agent: agentId });
@@ -51,7 +52,9 @@ const program = withSearchOptions(
           log({ event: "events-missed", count: m.length, error: m[0].error }),
         )
       : undefined;
-    const releases = new ReleaseSupervisor({ store, tenant, agentId, log, events });
+    // The gateway logs, for releases with log checks.
+    const logs = logsTarget.target ? await connectSearch(logsTarget.target) : undefined;
+    const releases = new ReleaseSupervisor({ store, tenant, agentId, log, events, logs });
     const slas = flags.slas
       ? new SlaMonitor({ store, tenant, kubeConfig: loadKubeConfig(flags.kubeconfig ?? process.env.KUBECONFIG), log, events })
       : undefined;
@@ -67,6 +70,7 @@ const program = withSearchOptions(
         await workflows?.stop();
         await releases.stop();
         await events?.flush();
+        await logs?.close();
       },
       server,
       store,

@@ -14,15 +14,15 @@ export interface EventsOutputs {
   eventsMissed?: EmitOutcome["missed"];
 }
 
-export function validateEvents(v: unknown): Problem[] {
+export function validateEvents(v: unknown, field = "events", what = "the management region's search cluster"): Problem[] {
   if (v === undefined || v === null) return [];
   const p = (path: string, message: string): Problem[] => [{ source: "", path, message }];
-  if (typeof v !== "object" || Array.isArray(v)) return p("events", "must be { url, flavor? } of the management region's search cluster");
+  if (typeof v !== "object" || Array.isArray(v)) return p(field, `must be { url, flavor? } of ${what}`);
   const e = v as Record<string, unknown>;
   if (typeof e.url !== "string" || !/^https?:\/\/[^\s/]+\/?$/.test(e.url))
-    return p("events.url", `must be a URL like "https://search-eu:9200", got ${JSON.stringify(e.url)}`);
+    return p(`${field}.url`, `must be a URL like "https://search-eu:9200", got ${JSON.stringify(e.url)}`);
   if (e.flavor !== undefined && e.flavor !== "elasticsearch" && e.flavor !== "opensearch")
-    return p("events.flavor", `must be "elasticsearch" or "opensearch", got ${JSON.stringify(e.flavor)}`);
+    return p(`${field}.flavor`, `must be "elasticsearch" or "opensearch", got ${JSON.stringify(e.flavor)}`);
   return [];
 }
 

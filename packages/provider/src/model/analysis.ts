@@ -30,6 +30,23 @@ export interface LatencyTestResult {
   stableP50?: number;
 }
 
+/** Requests of one version in the search cluster over the step, and how many match a log check's query. */
+export interface LogMatches {
+  requests: number;
+  matches: number;
+}
+
+/** A log check's result (see `LogCheckSpec`). */
+export interface LogCheckResult {
+  name: string;
+  query: string;
+  verdict: "pass" | "fail" | "insufficient";
+  canary: LogMatches;
+  stable: LogMatches;
+  /** Why, in words (the shares against the limits, or what is missing). */
+  reason: string;
+}
+
 /** One look's evidence and tests. */
 export interface AnalysisReport {
   /** Requests this step (`canary`, `stable`) and since the release began (`…Total`). */
@@ -38,4 +55,6 @@ export interface AnalysisReport {
   latency: LatencyTestResult;
   /** How long the step had run, ms. */
   elapsedMs: number;
+  /** The log checks, when the release has them and the live analysis would have advanced. */
+  logs?: LogCheckResult[];
 }

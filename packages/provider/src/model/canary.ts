@@ -23,6 +23,8 @@ export interface CanarySpec {
   analysis?: {
     errors?: { alpha?: number; beta?: number; minIncrease?: number; factor?: number };
     latency?: { alpha?: number; maxSlowdown?: number; minSamples?: number };
+    /** Queries on the gateway's access logs in the environment's search cluster, asked before each step advances and before promotion. */
+    logs?: LogCheckSpec[];
   };
   /** On success: remove the stable route from the gateway (a slice). Only `false` (the default: it stays at 0%) today; `true` is refused. */
   sliceStable?: boolean;
@@ -33,6 +35,29 @@ export interface CanarySpec {
   gates?: { before: (number | "promotion")[]; timeout?: number | string; onTimeout?: "rollback" | "promote" };
   /** Called (POST, JSON) at these moments; a refusal (not 2xx after the retries) of start, step or promotion rolls back. */
   webhooks?: { url: string; on: HookMoment[]; timeout?: number | string; retries?: number }[];
+}
+
+/**
+ * A query on the gateway's access logs in the environment's search cluster (the lines the
+ * gateway agent ships): the share of each version's requests of the step that match it. It is
+ * asked when the live analysis would advance; a canary over the limit rolls back, and too few of
+ * the canary's requests in the search cluster yet hold the step (no data never promotes).
+ *
+ * @example
+ * { name: "slow", query: "duration_ms:>500", maxShare: 0.01 }              // at most 1% of the canary's requests over 500 ms
+ * { name: "4xx", query: "status:[400 TO 499]", maxIncrease: 0.02 }          // at most 2 points more 4xx than stable
+ */
+export interface LogCheckSpec {
+  /** Named in the reports and reasons. */
+  name: string;
+  /** A query string (Lucene syntax) on the access log's fields: status, duration_ms, response_ms, bytes, method, path, termination. */
+  query: string;
+  /** The canary's share of its requests that match may be at most this (0 to 1). */
+  maxShare?: number;
+  /** The canary's share may exceed stable's by at most this (0 to 1). */
+  maxIncrease?: number;
+  /** Canary requests of the step the search cluster must hold before the check says anything (default 20). */
+  minSamples?: number;
 }
 
 /** When a release calls its webhooks: before it starts, before each step, before promotion, after a rollback. */

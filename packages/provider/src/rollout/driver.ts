@@ -7,17 +7,20 @@
 import { approve, commanded, decide, gateDecision, judgeConfig, startRelease } from "../canary/release";
 import { evidenceOf } from "../canary/evidence";
 import { judge, type Decision, type Evidence } from "../canary/judge";
+import { afterLogChecks } from "../canary/log-check";
 import type { WindowCounts } from "../metrics/window";
 import type { Canary } from "../model/canary";
 import { VampError, messageOf } from "../model/problem";
 import type { LookEntry, ReleaseRecord, ReleaseState } from "../model/release";
 import type { Tenant } from "../model/tenant";
 import { withDecision } from "../record/release";
+import type { SearchClient } from "../search/client";
 import type { KeyValueStore } from "../store/types";
 import { validateCanary } from "../validation/canary";
 import { agentWindows } from "./agents";
 import { confirmDrained, type Confirmation } from "./confirm";
 import { callHooks, type HookPayload } from "./hooks";
+import { askLogChecks } from "./log-checks";
 import { renewLease, updateRelease } from "./records";
 import { decisionLine, releaseEvent, startLine, type EventSink, type ReleaseEventKind } from "./report";
 import { readWeights, releaseOwner, writeWeights } from "./weights";
@@ -42,6 +45,8 @@ export interface DriverOptions {
   metricErrorLimit?: number;
   /** How long a rollback may take to be confirmed by every agent (default 30 s). */
   confirmTimeoutMs?: number;
+  /** The environment's search cluster (the gateway logs), for a release with log checks. */
+  logs?: SearchClient;
 }
 
 export interface ReleaseOutcome {
@@ -97,7 +102,7 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
   if (!state) {
     const current = await readWeights(o.store, o.tenant, c);
     state = startRelease(c, current, Date.now());
-    const refused = state.phase === "progressing" ? await callHooks(c, "start", payloadOf(name, c, state, state)) : undefined;
+    const refused = state.phase === "progressing" ? (noLogs(c, o) ?? (await callHooks(c, "start", payloadOf(name, c, state, state)))) : undefined;
     // Refused before anything moved: over, with the weights as they were.
     if (refused) state = { ...state, phase: "rolledback", weights: current, reason: refused, confirmedAt: Date.now() };
     await save(o, name, state);
@@ -139,6 +144,18 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
   return finish(o, c, name, state, say, emit);
 }
 
+/** A release with log checks needs the search cluster: refused at its start rather than failed at its first step. */
+function noLogs(c: Canary, o: DriverOptions): string | undefined {
+  if (c.analysis.logs?.length && !o.logs)
+    return `its log checks (${c.analysis.logs.map((l) => l.name).join(", ")}) need the environment's search cluster, and this driver has none (CanaryRelease: logs; vamp-workflow-agent: --search-url)`;
+  return undefined;
+}
+
+function logsOf(c: Canary, o: DriverOptions): SearchClient {
+  if (!o.logs) throw new VampError("unavailable", noLogs(c, o)!);
+  return o.logs;
+}
+
 /** What a webhook hears about a move from `from` to `to`. */
 function payloadOf(name: string, c: Canary, from: ReleaseState, to: ReleaseState): Omit<HookPayload, "moment"> {
   return { release: name, gateway: c.gateway, stable: c.stable, canary: c.canary, step: to.step + 1, weights: to.weights, reason: to.reason ?? from.reason };
@@ -174,8 +191,13 @@ async function lookAt(
   let decision: Decision;
   try {
     evidence = evidenceOf(c, state.counts, await stepWindow(o, c, state, now), now - state.stepStartedAt);
-    look.metricErrors = 0;
     decision = judge(evidence, judgeConfig(c));
+    // Asked only when the live analysis would advance: a search per check, not per look.
+    if (decision.action === "advance" && c.analysis.logs?.length) {
+      const results = await askLogChecks(logsOf(c, o), o.tenant, c, state.stepStartedAt, now);
+      decision = afterLogChecks(decision, results, now - state.stepStartedAt, c.noTrafficDeadlineMs);
+    }
+    look.metricErrors = 0;
   } catch (e) {
     look.metricErrors++;
     const reason = `metrics unavailable (${look.metricErrors} of ${limit} in a row): ${messageOf(e)}`;

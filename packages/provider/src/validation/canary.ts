@@ -106,7 +106,7 @@ function whole(v: unknown, field: string, min: number, c: Check): number | undef
 /** Probabilities in (0, 0.5], a slowdown and an increase above 0, a factor of at least 1. */
 function checkAnalysis(a: unknown, c: Check): void {
   if (!given(a)) return;
-  if (!isObject(a)) return c.err("analysis", `must be { errors?, latency? }, got ${quote(a)}`);
+  if (!isObject(a)) return c.err("analysis", `must be { errors?, latency?, logs? }, got ${quote(a)}`);
   const prob = (v: unknown, path: string) => {
     if (given(v) && !(typeof v === "number" && v > 0 && v <= 0.5)) c.err(path, `must be a probability above 0 and at most 0.5, got ${quote(v)}`);
   };
@@ -123,4 +123,27 @@ function checkAnalysis(a: unknown, c: Check): void {
   prob(l.alpha, "analysis.latency.alpha");
   positive(l.maxSlowdown, "analysis.latency.maxSlowdown");
   if (given(l.minSamples)) whole(l.minSamples, "analysis.latency.minSamples", 1, c);
+  checkLogChecks(a.logs, c);
+}
+
+/** Each log check: a unique name, a query, at least one limit as a share from 0 to 1. */
+function checkLogChecks(logs: unknown, c: Check): void {
+  if (!given(logs)) return;
+  if (!Array.isArray(logs)) return c.err("analysis.logs", `must be a list of { name, query, maxShare?, maxIncrease?, minSamples? }, got ${quote(logs)}`);
+  const names = new Set<string>();
+  logs.forEach((l, i) => {
+    const at = `analysis.logs[${i}]`;
+    if (!isObject(l)) return c.err(at, `must be { name, query, maxShare?, maxIncrease?, minSamples? }, got ${quote(l)}`);
+    c.unknownFields(l, at, ["name", "query", "maxShare", "maxIncrease", "minSamples"], "a log check");
+    if (typeof l.name !== "string" || !l.name.trim()) c.err(`${at}.name`, `must be a name for the reports, got ${quote(l.name)}`);
+    else if (names.has(l.name)) c.err(`${at}.name`, `must be unique among the log checks, got ${quote(l.name)} twice`);
+    else names.add(l.name);
+    if (typeof l.query !== "string" || !l.query.trim())
+      c.err(`${at}.query`, `must be a query string on the access log's fields (e.g. "duration_ms:>500"), got ${quote(l.query)}`);
+    for (const f of ["maxShare", "maxIncrease"] as const)
+      if (given(l[f]) && !(typeof l[f] === "number" && l[f] >= 0 && l[f] <= 1))
+        c.err(`${at}.${f}`, `must be a share from 0 to 1 (0.01 is 1%), got ${quote(l[f])}`);
+    if (!given(l.maxShare) && !given(l.maxIncrease)) c.err(at, `needs a limit: maxShare (of the canary's requests) or maxIncrease (over stable's share)`);
+    if (given(l.minSamples)) whole(l.minSamples, `${at}.minSamples`, 1, c);
+  });
 }

@@ -13,6 +13,7 @@ import { driveRelease } from "../rollout/driver";
 import { claimRelease, decodeReleases } from "../rollout/records";
 import type { EventSink } from "../rollout/report";
 import { followDir, type DirFollower } from "../store/follow";
+import type { SearchClient } from "../search/client";
 import type { KeyValueStore, KvEntry } from "../store/types";
 
 export interface ReleaseSupervisorOptions {
@@ -22,6 +23,8 @@ export interface ReleaseSupervisorOptions {
   agentId: string;
   log: Logger;
   events?: EventSink;
+  /** The environment's search cluster (the gateway logs), for releases with log checks. */
+  logs?: SearchClient;
   tickMs?: number;
 }
 
@@ -79,7 +82,7 @@ export class ReleaseSupervisor {
   private begin(r: ReleaseRecord, action: "drive" | "rollback"): void {
     const lapsed = r.lease ? Date.now() - r.lease.expiresAt : 0;
     const signal = action === "rollback" ? AbortSignal.abort(`the lease of ${r.lease?.holder} lapsed ${lapsed} ms ago: its driver is gone`) : undefined;
-    const { store, tenant, log, events } = this.o;
+    const { store, tenant, log, events, logs } = this.o;
     const run = (async () => {
       const claimed = await claimRelease(store, tenant, r.name, undefined, this.holder, 2500, r.driver);
       log({ event: action === "rollback" ? "release-takeover" : "release-drive", release: r.name, step: claimed.state?.step });
@@ -88,6 +91,7 @@ export class ReleaseSupervisor {
         tenant,
         holder: this.holder,
         events,
+        logs,
         signal,
         halt: this.halt.signal,
         tickMs: this.o.tickMs,

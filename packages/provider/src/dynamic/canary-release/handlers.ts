@@ -13,7 +13,7 @@ import { changedFields } from "../../model/stable";
 import { claimRelease, readRelease } from "../../rollout/records";
 import { driveRelease } from "../../rollout/driver";
 import { releaseOwner, releaseWeights } from "../../rollout/weights";
-import { connectSearch, type SearchTarget } from "../../search/client";
+import { connectSearch, type SearchClient, type SearchTarget } from "../../search/client";
 import { EventQueue } from "../../search/events";
 import { validateStoreConnection, type StoreConnection, type StoreCredentials } from "../../store/connection";
 import { withStore } from "../../store/factory";
@@ -29,6 +29,8 @@ export interface CanaryReleaseInputs extends CanarySpec {
   store: StoreConnection;
   credentials?: StoreCredentials;
   events?: SearchTarget;
+  /** The environment's search cluster (the gateway logs), for `analysis.logs`. */
+  logs?: SearchTarget;
   organization: string;
   environment: string;
   releaseName: string;
@@ -50,6 +52,13 @@ const specOf = (i: CanaryReleaseInputs): CanarySpec =>
 export async function check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const n = news as Partial<CanaryReleaseInputs>;
   const problems: Problem[] = [...validateStoreConnection(n.store, "store"), ...validateTenant(n), ...validateEvents(n.events)];
+  problems.push(...validateEvents(n.logs, "logs", "the environment's search cluster (the gateway logs)"));
+  if ((n.analysis as CanarySpec["analysis"])?.logs?.length && !n.logs)
+    problems.push({
+      source: "",
+      path: "logs",
+      message: "must be set when analysis.logs has checks: the search cluster the gateway agents ship their access logs to ({ url, flavor? })",
+    });
   const name = artifactName(n.releaseName);
   if (!name.ok) problems.push({ source: "", path: "releaseName", message: name.reason });
   if (n.driver !== undefined && n.driver !== "pulumi" && n.driver !== "cluster")
@@ -64,7 +73,7 @@ export async function check(_olds: unknown, news: Record<string, unknown>): Prom
 
 export async function diff(_id: string, olds: CanaryReleaseOutputs, news: CanaryReleaseInputs): Promise<pulumi.dynamic.DiffResult> {
   const replaces = changedFields(olds, news, IDENTITY);
-  const updates = changedFields(olds, news, [...CANARY_SPEC_FIELDS, "driver", "credentials", "events"] as const);
+  const updates = changedFields(olds, news, [...CANARY_SPEC_FIELDS, "driver", "credentials", "events", "logs"] as const);
   return { changes: replaces.length + updates.length > 0, replaces, stables: replaces.length ? [] : [...IDENTITY], deleteBeforeReplace: true };
 }
 
@@ -85,7 +94,10 @@ async function run(i: CanaryReleaseInputs): Promise<CanaryReleaseOutputs> {
   const missed: EventsOutputs["eventsMissed"] = [];
   const events = search ? new EventQueue(search, i.organization, (m) => missed.push(...m)) : undefined;
   const stop = interruption();
+  let logs: SearchClient | undefined;
   try {
+    // Before anything moves: a release whose log checks cannot be asked does not start.
+    logs = i.logs && driver === "pulumi" ? await connectSearch(i.logs, { timeoutMs: 3000 }) : undefined;
     return await withStore(i.store, i.credentials, async (store) => {
       const tenant = { organization: i.organization, environment: i.environment };
       if (driver === "cluster") {
@@ -93,7 +105,7 @@ async function run(i: CanaryReleaseInputs): Promise<CanaryReleaseOutputs> {
         return { ...i, phase: "handed-over" as const };
       }
       const claimed = await claimRelease(store, tenant, i.releaseName, specOf(i), holder, 2500, "pulumi");
-      const out = await driveRelease(claimed, { store, tenant, holder, say: sayer(i.resourceUrn), events, signal: stop.signal });
+      const out = await driveRelease(claimed, { store, tenant, holder, say: sayer(i.resourceUrn), events, logs, signal: stop.signal });
       if (out.state.phase === "rolledback")
         throw new VampError(
           "failed",
@@ -105,6 +117,7 @@ async function run(i: CanaryReleaseInputs): Promise<CanaryReleaseOutputs> {
     stop.done();
     await events?.flush().catch(() => undefined);
     await search?.close().catch(() => undefined);
+    await logs?.close().catch(() => undefined);
     if (missed.length) console.error(`vamp: ${missed.length} release events could not be written: ${missed[0].error}`);
   }
 }

@@ -11,6 +11,8 @@ export type CanaryReleaseArgs = { [K in keyof CanarySpec]: pulumi.Input<CanarySp
   credentials?: pulumi.Input<StoreCredentialsArgs>;
   /** The management region's search cluster: every step's report is kept there as an event. */
   events?: pulumi.Input<EventsArgs>;
+  /** The environment's search cluster, where the gateway agents ship the access logs: needed by `analysis.logs`. */
+  logs?: pulumi.Input<EventsArgs>;
   organization: pulumi.Input<string>;
   environment: pulumi.Input<string>;
   /** The release's name in the store (`vamp release status NAME`); default the resource's name. */
@@ -60,9 +62,10 @@ export class CanaryRelease extends pulumi.dynamic.Resource {
         ...args,
         credentials: secretCredentials(args.credentials),
         events: secretEvents(args.events),
+        logs: secretEvents(args.logs),
         resourceUrn: pulumi.createUrn(name, TYPE, opts?.parent),
       },
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials", "events"] }),
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials", "events", "logs"] }),
       "vamp",
       "CanaryRelease",
     );
