@@ -91,8 +91,13 @@ export function storeAndTenantFromArgs(cmd: Command, values: StoreOptionValues, 
   const { connection, problems } = storeFromArgs(values);
   const tenant = { organization: values.organization ?? "", environment: values.environment ?? "" };
   problems.push(...validateTenant(tenant).map((p) => ({ ...p, path: `--${p.path}` })), ...more);
-  if (problems.length) cmd.error(`${cmd.name()}: ${problems.map(formatProblem).join("; ")}`, { exitCode: 2, code: "vamp.usage" });
+  refuseProblems(cmd, problems);
   return { store: openStore(connection, storeCredentialsFromEnv()), tenant };
+}
+
+/** Stops with a usage error (exit 2) naming every problem, when there is any. */
+export function refuseProblems(cmd: Command, problems: Problem[], name = cmd.name()): void {
+  if (problems.length) cmd.error(`${name}: ${problems.map(formatProblem).join("; ")}`, { exitCode: 2, code: "vamp.usage" });
 }
 
 /** `--listen HOST:PORT`, and what is wrong with it. */

@@ -7,13 +7,11 @@ import { formatTime } from "./time";
 import { readMetricsAnswer, metricsQuery } from "../metrics/search-query";
 import { summarizeWindow, type GatewayMetrics } from "../metrics/window";
 import { agentWindows, liveAgents } from "../rollout/agents";
+import { listGatewayRoutes, type GatewayRoutes } from "../rollout/routes";
 import { indexPrefix } from "../logs/indices";
 import type { AgentPresence } from "../model/record";
 import { VampError, messageOf } from "../model/problem";
 import type { Tenant } from "../model/tenant";
-import { decodeRecord } from "../record/codec";
-import { gatewaysDir } from "../record/keys";
-import { effectiveSpec } from "../record/ownership";
 import { connectSearch, type SearchTarget } from "../search/client";
 import { followEvents, queryEvents } from "../search/events";
 import type { KeyValueStore } from "../store/types";
@@ -88,50 +86,16 @@ function sumStatus(m: GatewayMetrics): Record<string, number> {
   return out;
 }
 
-/** One gateway as `vamp status` shows it. */
-export interface GatewayStatus {
-  name: string;
-  revision: string;
-  port?: string | number;
-  routes: { route: string; weight?: string | number; condition?: string }[];
-  /** Why the record could not be read. */
-  error?: string;
-}
-
-/** Gateways, routes and weights in the store, and the agents with the revisions they serve. */
-export async function storeStatus(store: KeyValueStore, tenant: Tenant): Promise<{ gateways: GatewayStatus[]; agents: AgentPresence[] }> {
-  const gateways = (await store.list(gatewaysDir(tenant))).flatMap((e): GatewayStatus[] => {
-    try {
-      const rec = decodeRecord(e.key, e.value);
-      const spec = effectiveSpec(rec);
-      return [
-        {
-          name: rec.name,
-          revision: e.revision,
-          port: spec.port,
-          routes: Object.entries(spec.routes).map(([route, r]) => ({ route, weight: r.weight, condition: r.condition })),
-        },
-      ];
-    } catch (err) {
-      return [{ name: e.key, revision: e.revision, error: messageOf(err), routes: [] }];
-    }
-  });
-  const agents = await liveAgents(store, tenant);
-  return { gateways, agents };
+/** Gateways, routes and weights in the store (as their agents serve them), and the agents with the revisions they serve. */
+export async function storeStatus(store: KeyValueStore, tenant: Tenant): Promise<{ gateways: GatewayRoutes[]; agents: AgentPresence[] }> {
+  return { gateways: await listGatewayRoutes(store, tenant), agents: await liveAgents(store, tenant) };
 }
 
 export function storeStatusText(s: Awaited<ReturnType<typeof storeStatus>>): string {
   const rows = s.gateways.flatMap((g) =>
     g.routes.length
-      ? g.routes.map((r, i) => [
-          i ? "" : g.name,
-          i ? "" : String(g.port ?? "auto"),
-          i ? "" : g.revision,
-          r.route,
-          r.weight === undefined ? "rest" : String(r.weight),
-          r.condition ?? "",
-        ])
-      : [[g.name, "", g.revision, "error" in g ? `(unreadable: ${g.error})` : "(no routes)", "", ""]],
+      ? g.routes.map((r, i) => [i ? "" : g.name, i ? "" : g.port, i ? "" : g.revision, r.route, String(r.weight), r.condition ?? ""])
+      : [[g.name, g.port, g.revision, g.invalid ? `(not served: ${g.invalid})` : "(no routes)", "", ""]],
   );
   const agents = s.agents.map((a) => {
     const behind = s.gateways.filter((g) => a.revisions[g.name] !== g.revision).map((g) => g.name);

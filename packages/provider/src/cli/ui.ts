@@ -16,7 +16,7 @@ import { openStore, storeCredentialsFromEnv } from "../store";
 import { uiSource } from "../ui/api";
 import { stopOnSignal } from "./lifecycle";
 import { searchTargetFromArgs, withSearchOptions, type SearchOptionValues } from "./search-args";
-import { parseListen, storeFromArgs, withStoreOptions, type StoreOptionValues } from "./store-args";
+import { parseListen, refuseProblems, storeFromArgs, withStoreOptions, type StoreOptionValues } from "./store-args";
 
 interface UiFlags extends StoreOptionValues, SearchOptionValues {
   listen: string;
@@ -81,7 +81,7 @@ export function uiCommand(program: Command): void {
     const page = pageFiles();
     const token = tokenOf(flags, listen.problems.length ? "127.0.0.1" : listen.host);
     const all = [...listen.problems, ...problems, ...events.problems, ...(page.problem ? [page.problem] : []), ...(token.problem ? [token.problem] : [])];
-    if (all.length) cmd.error(`vamp ui: ${all.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join("; ")}`, { exitCode: 2, code: "vamp.usage" });
+    refuseProblems(cmd, all, "vamp ui");
     const store = openStore(connection, storeCredentialsFromEnv());
     const search = events.target ? await connectSearch(events.target) : undefined;
     const user = flags.user ?? os.userInfo().username;

@@ -79,9 +79,9 @@ export async function agentApplied(
 ): Promise<{ agent: string; routes: AppliedRoute[] }[]> {
   const agents = await liveAgents(store, tenant);
   if (!agents.length) throw noAgent(tenant);
-  const { answers, missing } = await askAll<AppliedRoute[]>(agents, `/applied?gateway=${encodeURIComponent(gateway)}`, timeoutMs);
+  const { applied, missing } = await appliedByAgent(agents, gateway, timeoutMs);
   if (missing.length) throw new VampError("unavailable", `agents did not answer: ${missing.join("; ")}`);
-  return answers.map((a) => ({ agent: a.agent.id, routes: a.value }));
+  return applied;
 }
 
 /**

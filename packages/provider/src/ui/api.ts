@@ -7,6 +7,8 @@
  */
 import { deploymentStatuses } from "../discovery/deployments";
 import type { StatusSource } from "../infra/http-status";
+import { shared } from "../infra/shared";
+import type { AgentPresence } from "../model/record";
 import { messageOf, VampError } from "../model/problem";
 import type { Tenant } from "../model/tenant";
 import { STORE_ROOT } from "../record/keys";
@@ -54,7 +56,7 @@ export function uiSource(o: UiOptions): StatusSource {
   return {
     ready: () => (store.error() ? { ready: false, reason: `the store does not answer: ${store.error()}` } : { ready: true }),
     status: () => configOf(o),
-    json: reads(o, store.call),
+    json: reads(o, sharedReads(o, store.call)),
     actions: { token: o.token, handlers: changes(o, store.call) },
     files: o.files,
   };
@@ -88,17 +90,39 @@ function storeGuard(timeoutMs: number): { call: Guarded; error: () => string | u
   return { call, error: () => storeError };
 }
 
+type SharedReads = ReturnType<typeof sharedReads>;
+const keyOf = (t: Tenant) => `${t.organization}/${t.environment}`;
+const tenantAt = (key: string): Tenant => {
+  const [organization, environment] = key.split("/");
+  return { organization, environment };
+};
+
+/**
+ * The store reads every open page repeats each second, shared: every tab's overview and every
+ * chart's list of agents within the second cost the store one read.
+ */
+function sharedReads(o: UiOptions, stored: Guarded) {
+  // Agents rewrite their presence every 5 s: a second's sharing hides nothing.
+  const agents = shared(1000, (k) => stored(liveAgents(o.store, tenantAt(k))));
+  return {
+    agents: (t: Tenant) => agents(keyOf(t)),
+    // Short: tabs polling together share one look, and a change still shows within the page's second.
+    overview: shared(250, (k) => overview(o, tenantAt(k), stored, (t) => agents(keyOf(t)))),
+    tenants: shared(5000, () => stored(listTenants(o.store))),
+  };
+}
+
 /** What the page reads: GET, the tenant in the query. */
-function reads(o: UiOptions, stored: Guarded): NonNullable<StatusSource["json"]> {
+function reads(o: UiOptions, kept: SharedReads): NonNullable<StatusSource["json"]> {
   return {
     "/api/config": () => configOf(o),
-    "/api/tenants": () => stored(listTenants(o.store)),
-    "/api/overview": (q) => overview(o, tenantOf(q), stored),
+    "/api/tenants": () => kept.tenants(""),
+    "/api/overview": (q) => kept.overview(keyOf(tenantOf(q))),
     "/api/series": async (q) => {
       const gateway = q.get("gateway");
       if (!gateway) throw new VampError("invalid", "gateway: required");
       const t = tenantOf(q);
-      return seriesFrom(await stored(liveAgents(o.store, t)), t, gateway, windowOf(q));
+      return seriesFrom(await kept.agents(t), t, gateway, windowOf(q));
     },
     "/api/events": async (q) => {
       if (!o.search) throw new VampError("not-found", "this server has no events cluster (vamp ui --events-url)");
@@ -151,8 +175,8 @@ async function listTenants(store: KeyValueStore): Promise<Tenant[]> {
 }
 
 /** One look at a tenant: gateways with what each agent applies, the agents, the releases. */
-async function overview(o: UiOptions, t: Tenant, stored: Guarded) {
-  const [gateways, agents, releases] = await stored(Promise.all([listGatewayRoutes(o.store, t), liveAgents(o.store, t), listReleases(o.store, t)]));
+async function overview(o: UiOptions, t: Tenant, stored: Guarded, agentsOf: (t: Tenant) => Promise<AgentPresence[]>) {
+  const [gateways, agents, releases] = await Promise.all([stored(listGatewayRoutes(o.store, t)), agentsOf(t), stored(listReleases(o.store, t))]);
   const missing = new Set<string>();
   const withApplied = await Promise.all(
     gateways.map(async (g) => {

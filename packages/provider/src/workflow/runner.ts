@@ -46,6 +46,8 @@ export class WorkflowRunner {
   private readonly running = new Map<string, Promise<void>>();
   private readonly lastEnd = new Map<string, number>();
   private readonly pending: VampEvent[] = [];
+  /** The time workflows' status records as this agent last read or wrote them (it is their only writer). */
+  private readonly statuses = new Map<string, WorkflowStatus>();
   private follower: DirFollower | undefined;
   private stopFollowing: (() => void) | undefined;
 
@@ -116,18 +118,36 @@ export class WorkflowRunner {
     const name = r.workflow.name;
     const statusKey = statusKeyOf(this.o.tenant, "workflows", key);
     const now = Date.now();
-    let status = readStatus(await this.o.store.get(statusKey));
-    if (!status) {
-      // The first sight of it: a schedule without `start` starts now, and stays so after a restart.
-      await updateEntry(this.o.store, statusKey, (cur) => (cur ? { keep: true } : { put: JSON.stringify({ since: now, nextTick: 0, runs: 0 }) }));
-      status = readStatus(await this.o.store.get(statusKey))!;
-    }
+    const status = await this.statusOf(statusKey, now);
     const d = timeDue(time, status.since, status, this.running.has(name), now);
     if (d.action === "wait" || d.action === "done") return d.nextAt;
-    await updateEntry(this.o.store, statusKey, (cur) => ({ put: JSON.stringify({ ...(readStatus(cur) ?? status), ...d.state }) }));
+    await this.writeStatus(statusKey, (cur) => ({ ...(cur ?? status), ...d.state }));
     if (d.action === "skip") this.o.log({ event: "workflow-skipped", workflow: name, reason: d.reason });
     else this.run(key, r, undefined, d.reason);
     return d.nextAt;
+  }
+
+  /** A time workflow's status: known, else read (written first at its first sight: a schedule without `start` starts now, and stays so after a restart). */
+  private async statusOf(statusKey: string, now: number): Promise<WorkflowStatus> {
+    const known = this.statuses.get(statusKey);
+    if (known) return known;
+    let status = readStatus(await this.o.store.get(statusKey));
+    if (!status) {
+      await updateEntry(this.o.store, statusKey, (cur) => (cur ? { keep: true } : { put: JSON.stringify({ since: now, nextTick: 0, runs: 0 }) }));
+      status = readStatus(await this.o.store.get(statusKey))!;
+    }
+    this.statuses.set(statusKey, status);
+    return status;
+  }
+
+  /** Writes a status record from what the store holds, and keeps what was written. */
+  private async writeStatus(statusKey: string, change: (cur: WorkflowStatus | undefined) => WorkflowStatus): Promise<void> {
+    let written: WorkflowStatus | undefined;
+    await updateEntry(this.o.store, statusKey, (cur) => {
+      written = change(readStatus(cur));
+      return { put: JSON.stringify(written) };
+    });
+    if (written) this.statuses.set(statusKey, written);
   }
 
   private run(key: string, r: WorkflowRecord, trigger?: VampEvent, why?: string): void {
@@ -140,9 +160,7 @@ export class WorkflowRunner {
       .then(async ({ ok, error }) => {
         const last = { at: started, ms: Date.now() - started, ok, ...(error ? { error } : {}) };
         this.o.log({ event: "workflow-ended", workflow: name, ...last });
-        await updateEntry(this.o.store, statusKey, (cur) => ({
-          put: JSON.stringify({ since: started, nextTick: 0, runs: 0, ...readStatus(cur), last }),
-        }));
+        await this.writeStatus(statusKey, (cur) => ({ since: started, nextTick: 0, runs: 0, ...cur, last }));
       })
       .catch((e) => this.o.log({ event: "workflow-error", workflow: name, message: messageOf(e) }))
       .finally(() => {
