@@ -63,7 +63,7 @@ export interface ReleaseRecord {
   driver: ReleaseDriver;
   state?: ReleaseState;
   /**
-   * Who drives the release and until when. A driver renews it every second; when it lapses (the
+   * Who drives the release and until when. A driver renews it every third of its lifetime, beside its work; when it lapses (the
    * laptop running `pulumi up` closed), the workflow agent takes the release back to stable.
    */
   lease?: { holder: string; expiresAt: number };

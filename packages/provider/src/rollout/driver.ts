@@ -1,5 +1,5 @@
 /**
- * Drives one canary release to its end: every tick it renews its lease, reads the live counts of
+ * Drives one canary release to its end: every tick it reads its record (an operator's command; its lease is kept beside, rollout/lease.ts), the live counts of
  * the two routes from every agent, asks the judge, and moves the weights; an operator's command
  * or an interruption overrides the judge. The same function runs inside `pulumi up` (the
  * `CanaryRelease` resource) and in the workflow agent (from the record), so both decide alike.
@@ -21,7 +21,8 @@ import { agentWindows } from "./agents";
 import { confirmDrained, type Confirmation } from "./confirm";
 import { callHooks, type HookPayload } from "./hooks";
 import { askLogChecks } from "./log-checks";
-import { renewLease, updateRelease } from "./records";
+import { keepLease, type LeaseKeeper } from "./lease";
+import { updateRelease } from "./records";
 import { decisionLine, releaseEvent, startLine, type EventSink, type ReleaseEventKind } from "./report";
 import { readWeights, releaseOwner, writeWeights } from "./weights";
 
@@ -39,7 +40,7 @@ export interface DriverOptions {
   halt?: AbortSignal;
   /** How often to look, ms (default 500). */
   tickMs?: number;
-  /** The lease's lifetime, renewed every tick (default 2,500 ms). */
+  /** The lease's lifetime, renewed every third of it beside the driver's work (default 2,500 ms). */
   leaseTtlMs?: number;
   /** Consecutive failed reads of the metrics before the release fails (default 10); until then the weights freeze. */
   metricErrorLimit?: number;
@@ -95,6 +96,15 @@ function validated(rec: ReleaseRecord): Canary {
  */
 export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Promise<ReleaseOutcome> {
   const c = validated(claimed);
+  const lease = keepLease(o.store, o.tenant, claimed.name, o.holder, o.leaseTtlMs ?? 2500);
+  try {
+    return await drive(claimed, c, o, lease);
+  } finally {
+    lease.stop();
+  }
+}
+
+async function drive(claimed: ReleaseRecord, c: Canary, o: DriverOptions, lease: LeaseKeeper): Promise<ReleaseOutcome> {
   const name = claimed.name;
   const say = o.say ?? (() => undefined);
   const emit = (kind: ReleaseEventKind, value: unknown) => o.events?.push(releaseEvent(o.tenant, name, c, kind, o.holder, value));
@@ -115,18 +125,18 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
   say(state.phase === "progressing" ? startLine(name, c, state, claimed.state !== undefined) : `${name}: ${state.phase}: ${state.reason}`);
   const look = { metricErrors: 0 };
   let lastSaid = 0;
-  let seen: LookEntry | undefined;
   while (state.phase === "progressing") {
     await tick(o.tickMs ?? 500, o.signal);
     if (o.halt?.aborted)
       throw new VampError("unavailable", `release ${name}: halted at step ${state.step + 1} (${String(o.halt.reason ?? "")}); it resumes when driven again`);
-    // The renewal carries the previous look: the page sees the step's analysis without a write of its own.
-    const rec = await renewLease(o.store, o.tenant, name, o.holder, o.leaseTtlMs ?? 2500, seen);
+    const rec = await lease.current();
     const now = Date.now();
     const { decision, evidence, approvedBy } = await lookAt(o, c, state, rec, now, look, emit);
     const { next, decided } = await step(c, name, approvedBy ? approve(state, approvedBy, now) : state, decision, now, evidence);
-    seen = { at: now, step: state.step, action: decided.action, reason: decided.reason, report: decided.report };
+    const seen: LookEntry = { at: now, step: state.step, action: decided.action, reason: decided.reason, report: decided.report };
     const moved = next.step !== state.step || next.phase !== state.phase;
+    // The renewals carry the step's latest look; a step that moved starts its analysis afresh.
+    lease.look = moved ? undefined : seen;
     if (next !== state || now - lastSaid >= 5000) {
       say(decisionLine(name, c, state, next, decided));
       lastSaid = now;
@@ -138,8 +148,6 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
     const kind = !moved ? "gate" : next.phase === "progressing" ? "step" : (next.phase as ReleaseEventKind);
     emit(kind, { reason: decided.reason, report: decided.report, weights: next.weights, gate: next.gate });
     state = next;
-    // The next step's analysis starts afresh.
-    if (moved) seen = undefined;
   }
   return finish(o, c, name, state, say, emit);
 }

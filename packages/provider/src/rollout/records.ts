@@ -1,5 +1,5 @@
 /**
- * Release records in the store: claimed with a lease, renewed every tick, written with
+ * Release records in the store: claimed with a lease, renewed beside the driver's work (rollout/lease.ts), written with
  * compare-and-swap so an operator's command (`vamp release promote|abort`) written between two
  * ticks is never lost.
  */
