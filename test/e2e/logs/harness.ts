@@ -9,6 +9,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Worker } from "node:worker_threads";
 import { HaproxyMaster } from "../../../packages/provider/src/haproxy/master";
 import type { Tenant } from "../../../packages/provider/src/model/tenant";
 import { gatewayKey } from "../../../packages/provider/src/record/keys";
@@ -100,17 +101,16 @@ export interface Sample {
   at: number;
 }
 
-/** Sends `paths` (one request each) over `concurrency` keep-alive connections; every answer measured. */
-export async function measure(base: string, paths: string[], concurrency = 8): Promise<Sample[]> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const out: Sample[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) out.push(await once(base + paths[next++], agent));
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  agent.destroy();
-  return out;
+/**
+ * Sends `paths` (one request each) over `concurrency` keep-alive connections; every answer
+ * measured, by a client on its own thread (test/support/measure-worker.js).
+ */
+export function measure(base: string, paths: string[], concurrency = 8): Promise<Sample[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, "../../support/measure-worker.js"), { workerData: { base, paths, concurrency } });
+    worker.once("message", (samples: Sample[]) => resolve(samples));
+    worker.once("error", reject);
+  });
 }
 
 /** One GET, measured; a failure is status 0. */

@@ -100,7 +100,7 @@ export async function driveRelease(claimed: ReleaseRecord, o: DriverOptions): Pr
   try {
     return await drive(claimed, c, o, lease);
   } finally {
-    lease.stop();
+    await lease.stop();
   }
 }
 
@@ -149,7 +149,7 @@ async function drive(claimed: ReleaseRecord, c: Canary, o: DriverOptions, lease:
     emit(kind, { reason: decided.reason, report: decided.report, weights: next.weights, gate: next.gate });
     state = next;
   }
-  return finish(o, c, name, state, say, emit);
+  return finish(o, c, name, state, lease, say, emit);
 }
 
 /** A release with log checks needs the search cluster: refused at its start rather than failed at its first step. */
@@ -227,11 +227,12 @@ async function finish(
   c: Canary,
   name: string,
   state: ReleaseState,
+  lease: LeaseKeeper,
   say: (l: string) => void,
   emit: (k: ReleaseEventKind, v: unknown) => void,
 ) {
   if (state.phase !== "rolledback") {
-    await dropLease(o, name);
+    await dropLease(o, name, lease);
     return { state };
   }
   const confirmed = await confirmDrained(o.store, o.tenant, c.gateway, c.canary, { timeoutMs: o.confirmTimeoutMs });
@@ -244,7 +245,7 @@ async function finish(
   }
   const done = { ...state, confirmedAt: Date.now() };
   await save(o, name, done);
-  await dropLease(o, name);
+  await dropLease(o, name, lease);
   return { state: done, confirmed };
 }
 
@@ -260,11 +261,14 @@ async function save(o: DriverOptions, name: string, state: ReleaseState, d?: Rel
   return rec!;
 }
 
-async function dropLease(o: DriverOptions, name: string): Promise<void> {
+/** The keeper stopped first: a renewal landing after the drop would give the ended release its lease (and look) back. */
+async function dropLease(o: DriverOptions, name: string, lease: LeaseKeeper): Promise<void> {
+  await lease.stop();
   await updateRelease(o.store, o.tenant, name, (cur) => {
     if (!cur || cur.lease?.holder !== o.holder) return undefined;
     const next = { ...cur };
     delete next.lease;
+    delete next.look;
     return next;
   });
 }

@@ -1,4 +1,5 @@
 import { MemoryStore } from "../store/memory";
+import type { ExpectedRevision } from "../store/types";
 import { keepLease } from "./lease";
 import { claimRelease, readRelease, updateRelease } from "./records";
 
@@ -18,7 +19,7 @@ describe("the driver's lease, kept beside its work", () => {
       const rec = (await readRelease(store, tenant, "r"))!;
       if (rec.lease!.expiresAt < Date.now()) lapsed.push(Date.now());
     }
-    lease.stop();
+    await lease.stop();
     expect(lapsed).toEqual([]);
     expect((await readRelease(store, tenant, "r"))!.look?.reason).toBe("holding the step");
     // Stopped (the process gone): it lapses.
@@ -35,10 +36,28 @@ describe("the driver's lease, kept beside its work", () => {
     await expect(lease.current()).rejects.toThrow("release r: workflow-agent/wf-0 took it over");
     await sleep(400); // a renewal meanwhile does not take it back
     expect((await readRelease(store, tenant, "r"))!.lease!.holder).toBe("workflow-agent/wf-0");
-    lease.stop();
+    await lease.stop();
     await store.delete("/vamp/acme/prod/releases/r");
     const other = keepLease(store, tenant, "r", "me", 900);
     await expect(other.current()).rejects.toThrow("release r: its record was deleted from the store");
-    other.stop();
+    await other.stop();
+  });
+
+  it("stopped, it lets a renewal in flight land first: a lease dropped after stop() stays dropped", async () => {
+    // A store slow to write leases: the renewal is still in flight when the driver ends.
+    class SlowLeases extends MemoryStore {
+      override async put(key: string, value: string, expect?: ExpectedRevision): Promise<string> {
+        if (value.includes('"lease"')) await sleep(300);
+        return super.put(key, value, expect);
+      }
+    }
+    const store = new SlowLeases();
+    await claimRelease(store, tenant, "r", spec, "me", 300);
+    const lease = keepLease(store, tenant, "r", "me", 300);
+    await sleep(150); // the first renewal (at 100 ms) is writing
+    await lease.stop();
+    await updateRelease(store, tenant, "r", (cur) => ({ ...cur!, lease: undefined }));
+    await sleep(700);
+    expect((await readRelease(store, tenant, "r"))!.lease).toBeUndefined();
   });
 });

@@ -15,7 +15,8 @@ export interface LeaseKeeper {
   look?: LookEntry;
   /** The record as it is now; throws when another driver took the release or its record is gone. */
   current(): Promise<ReleaseRecord>;
-  stop(): void;
+  /** No more renewals; resolves once a renewal in flight has landed, so a lease dropped after it stays dropped. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -23,12 +24,13 @@ export interface LeaseKeeper {
  *
  * @example
  * const lease = keepLease(store, tenant, "shop-v2", "pulumi/…", 2500);
- * try { const rec = await lease.current(); … } finally { lease.stop(); }
+ * try { const rec = await lease.current(); … } finally { await lease.stop(); }
  */
 export function keepLease(store: KeyValueStore, tenant: Tenant, name: string, holder: string, ttlMs: number): LeaseKeeper {
   let lost: unknown;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve();
   const keeper: LeaseKeeper = {
     async current() {
       if (lost) throw lost;
@@ -37,20 +39,24 @@ export function keepLease(store: KeyValueStore, tenant: Tenant, name: string, ho
       if (rec.lease && rec.lease.holder !== holder) throw new VampError("conflict", `release ${name}: ${rec.lease.holder} took it over`);
       return rec;
     },
-    stop() {
+    async stop() {
       stopped = true;
       clearTimeout(timer);
+      await inFlight;
     },
   };
-  const renew = async () => {
+  async function renew(): Promise<void> {
     try {
       await renewLease(store, tenant, name, holder, ttlMs, keeper.look);
     } catch (e) {
       // Taken over or deleted: the driver stops at its next look. A store away: the next renewal tries again.
       if (e instanceof VampError && (e.code === "conflict" || e.code === "not-found")) lost = e;
     }
-    if (!stopped && !lost) timer = setTimeout(() => void renew(), ttlMs / 3);
-  };
-  timer = setTimeout(() => void renew(), ttlMs / 3);
+    if (!stopped && !lost) schedule();
+  }
+  function schedule(): void {
+    timer = setTimeout(() => (inFlight = renew()), ttlMs / 3);
+  }
+  schedule();
   return keeper;
 }
