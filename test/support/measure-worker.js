@@ -1,9 +1,10 @@
-// The client of measure() (test/e2e/logs/harness.ts) on a thread of its own: the backends and the
-// test's other callbacks share the test's event loop, and under load they would hold up the
-// client's reading of answers, adding their wait to the latency the client measures.
+// The suites' measuring client. On a worker thread it is measure()'s (test/e2e/logs/harness.ts):
+// the backends and the test's other callbacks share the test's event loop, and under load they
+// would hold up the client's reading of answers, adding their wait to the latency it measures.
+// Required on the main thread, it gives once() (typed in measure-worker.d.ts).
 const http = require("node:http");
 const { performance } = require("node:perf_hooks");
-const { parentPort, workerData } = require("node:worker_threads");
+const { isMainThread, parentPort, workerData } = require("node:worker_threads");
 
 /** One GET, measured; a failure is status 0. */
 function once(url, agent) {
@@ -33,4 +34,5 @@ async function main() {
   parentPort.postMessage(out);
 }
 
-void main();
+module.exports = { once };
+if (!isMainThread) void main();

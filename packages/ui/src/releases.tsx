@@ -90,7 +90,8 @@ function ReleaseCard({ tenant, r, token, readOnly }: { tenant: Tenant; r: Releas
           {!token && <span class="muted">changes need the token</span>}
         </div>
       )}
-      {message && (
+      {/* "asked" is news only while the release runs; once it ended, its phase and reason say what the driver did. */}
+      {message && (running || !message.ok) && (
         <p role="status" class={message.ok ? "ok" : "error"}>
           {message.text}
         </p>

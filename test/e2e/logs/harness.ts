@@ -17,6 +17,9 @@ import { REPO_ROOT, testbedEnv } from "../../support/testbed";
 import { openTestStore } from "../../support/testbed";
 import { freePort, openLoopAgent, serve, type Backend } from "../../support/traffic";
 import { until, writeGateway } from "../agent/harness";
+import { once, type Sample } from "../../support/measure-worker";
+
+export { once, type Sample };
 
 export type Flavor = "opensearch" | "elasticsearch";
 
@@ -93,14 +96,6 @@ export function untilLogs(agent: AgentProcess, cond: (logs: any) => boolean, tim
   return until(async () => cond((await agent.status()).logs), timeoutMs, what);
 }
 
-/** One answer as the client saw it. */
-export interface Sample {
-  backend: string;
-  status: number;
-  ms: number;
-  at: number;
-}
-
 /**
  * Sends `paths` (one request each) over `concurrency` keep-alive connections; every answer
  * measured, by a client on its own thread (test/support/measure-worker.js).
@@ -110,21 +105,6 @@ export function measure(base: string, paths: string[], concurrency = 8): Promise
     const worker = new Worker(path.join(__dirname, "../../support/measure-worker.js"), { workerData: { base, paths, concurrency } });
     worker.once("message", (samples: Sample[]) => resolve(samples));
     worker.once("error", reject);
-  });
-}
-
-/** One GET, measured; a failure is status 0. */
-export function once(url: string, agent: http.Agent): Promise<Sample> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent, timeout: 10_000 }, (res) => {
-      res.resume();
-      res.on("end", () =>
-        resolve({ backend: String(res.headers["x-backend"] ?? ""), status: res.statusCode ?? 0, ms: performance.now() - t0, at: Date.now() }),
-      );
-    });
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", () => resolve({ backend: "", status: 0, ms: performance.now() - t0, at: Date.now() }));
   });
 }
 

@@ -14,7 +14,9 @@ import { freePort, sendRequests, startBackend, startCallingBackend, type Backend
 import { spawnSync, type ChildProcess } from "node:child_process";
 import { REPO_ROOT } from "../../support/testbed";
 import { LoadClient, shares } from "../../support/traffic";
-import { startAgent, startReconciler, until, type AgentUnderTest } from "../agent/harness";
+import { startReconciler, until } from "../agent/harness";
+import { startAgentProcess, type AgentProcess } from "../logs/harness";
+import { readRelease } from "../../../packages/provider/src/rollout/records";
 
 jest.setTimeout(600_000);
 
@@ -34,7 +36,7 @@ const LOOPBACK = {
 };
 
 let store: KeyValueStore;
-let agent: AgentUnderTest;
+let agent: AgentProcess;
 let t: TestStack;
 let reconciler: ChildProcess | undefined;
 let load: LoadClient | undefined;
@@ -105,7 +107,7 @@ async function diagnose(url: string, pods: Pod[]): Promise<string> {
     ["shop/web/http", "shop/api/http", `shop/${ports.external}`].map(async (g) => `${g}: ${(await store.get(keyOf(g)))?.value ?? "none"}`),
   );
   const podLines = pods.map((p) => `${p.metadata.name} ${p.status.podIP ?? "-"} ${JSON.stringify(p.spec.containers[0].ports)}`);
-  return `requests: ${JSON.stringify(tally.errors)}\npods:\n${podLines.join("\n")}\nrecords:\n${records.join("\n")}\nagent: ${JSON.stringify(agent.agent.getStatus()).slice(0, 1500)}`;
+  return `requests: ${JSON.stringify(tally.errors)}\npods:\n${podLines.join("\n")}\nrecords:\n${records.join("\n")}\nagent: ${JSON.stringify(await agent.status()).slice(0, 1500)}`;
 }
 
 // The plugin may still be building beside the suites before this one (npm test).
@@ -115,7 +117,8 @@ beforeAll(async () => {
   await requireServices("etcd", "kubernetes");
   store = openTestStore("etcd");
   ports = { web: await freePort(), api: await freePort(), external: await freePort(), webGateway: await freePort(), apiGateway: await freePort() };
-  agent = await startAgent(openTestStore("etcd"), { organization, environment });
+  // A process, as in a cluster: its presence and per-route live counts serve the release driver.
+  agent = await startAgentProcess({ organization, environment }, ["--agent-id", "dep"]);
   t = await newTestStack(path.join(__dirname, "..", "programs", "deployment"), {
     kubeconfig: { value: testbedEnv().VAMP_KUBECONFIG },
     organization: { value: organization },
@@ -193,7 +196,7 @@ async function upAndApplied(config: Record<string, string>): Promise<void> {
   expect(changesOf((await t.stack.refresh()).summary.resourceChanges)).toEqual([]);
   await playPods();
   const rev = (await store.get(keyOf("shop/api/http")))!.revision;
-  await until(() => agent.agent.getStatus().revisions["shop/api/http"] === rev, 10_000, "agent applied shop/api/http");
+  await until(async () => (await agent.status()).revisions["shop/api/http"] === rev, 10_000, "agent applied shop/api/http");
 }
 
 it("merge: api:2 deployed beside api:1 gets a route at 0% (0 of 1,000 requests), api:1 keeps its traffic", async () => {
@@ -270,7 +273,7 @@ it("a scale change: the replicas in the API server and the gateway's instances f
   expect(d!.spec.replicas).toBe(3);
   await until(async () => ((await apiRecord()).discovered?.routes["(api_2)"] ?? []).length === 3, 15_000, "three api:2 instances discovered");
   const rev = (await store.get(keyOf("shop/api/http")))!.revision;
-  await until(() => agent.agent.getStatus().revisions["shop/api/http"] === rev, 10_000, "agent applied");
+  await until(async () => (await agent.status()).revisions["shop/api/http"] === rev, 10_000, "agent applied");
   expect((await sendRequests(`http://127.0.0.1:${ports.external}/`, 300)).failed).toBe(0);
   const outputs = await t.stack.outputs();
   expect(outputs.services.value).toContainEqual({
@@ -304,6 +307,46 @@ it("vamp status reads each version's intention and phase from the cluster, and t
   };
   expect(both.deployments).toHaveLength(2);
   expect(both.store.gateways.find((g) => g.name === "shop/api/http")?.routes.map((r) => r.route)).toContain("(api_2)");
+});
+
+it("a CanaryRelease steps api:3, merged beside api:2, through its analysis to 100% under traffic: 0 failed, the decisions kept", async () => {
+  // The Route on (api_2) let go: its weight stays, and is drift to the gateway until the next up.
+  await t.stack.removeConfig("canary");
+  expect((await t.stack.up()).summary.result).toBe("succeeded");
+  // api:3 merged at 0; the release owns both weights from its start.
+  await upAndApplied({
+    blueprint: JSON.stringify(
+      blueprint([
+        ["2", 3],
+        ["3", 1],
+      ]),
+    ),
+  });
+  await until(async () => ((await apiRecord()).discovered?.routes["(api_3)"] ?? []).length === 1, 15_000, "the api:3 instance discovered");
+  expect((await apiRecord()).spec.routes["(api_3)"]).toEqual({ weight: 0 });
+  const users = new LoadClient(`http://127.0.0.1:${ports.external}/`, 2).start();
+  const lines: string[] = [];
+  await t.stack.setConfig("release", { value: JSON.stringify({ stable: "(api_2)", canary: "(api_3)" }) });
+  const r = await t.stack.up({ onOutput: (o) => lines.push(o) });
+  const tally = await users.stop();
+  console.log(
+    `[deployment e2e] release (api_2) → (api_3): ${tally.total} requests, ${tally.failed} failed\n${lines
+      .join("")
+      .split("\n")
+      .filter((l) => l.includes("api-release:"))
+      .join("\n")}`,
+  );
+  expect(r.summary.result).toBe("succeeded");
+  expect(r.outputs.releasePhase.value).toBe("promoted");
+  expect(tally.failed).toBe(0);
+  expect(tally.byBackend["web_1>api_3"]).toBeGreaterThan(0);
+  const routes = (await apiRecord()).spec.routes;
+  expect([routes["(api_2)"].weight, routes["(api_3)"].weight]).toEqual([0, 100]);
+  const stored = (await readRelease(store, { organization, environment }, "api-release"))!;
+  expect(stored.decisions.map((d) => [d.step, d.action])).toEqual([[0, "advance"]]);
+  expect(stored.decisions[0].report!.samples.canary).toBeGreaterThanOrEqual(10);
+  const after = await sendRequests(`http://127.0.0.1:${ports.external}/`, 300);
+  expect(after).toMatchObject({ failed: 0, byBackend: { "web_1>api_3": 300 } });
 });
 
 it("destroy leaves nothing in the namespace or the store", async () => {

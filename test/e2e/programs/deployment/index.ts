@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment, Environment, Organization } from "@vamp-pulumi/components";
-import { Route, type StoreConnection } from "@vamp-pulumi/provider";
+import { CanaryRelease, Route, type StoreConnection } from "@vamp-pulumi/provider";
 
 const config = new pulumi.Config();
 const kubeconfig = config.require("kubeconfig");
@@ -42,3 +42,24 @@ if (canary) {
     { dependsOn: Object.values(shop.gateways) },
   );
 }
+
+// A canary release between two versions the deployment merged into its internal gateway.
+const release = config.getObject<{ stable: string; canary: string }>("release");
+export const releasePhase = release
+  ? new CanaryRelease(
+      "api-release",
+      {
+        store: config.requireObject<StoreConnection>("store"),
+        organization: env.organization,
+        environment: env.name,
+        gateway: "shop/api/http",
+        stable: release.stable,
+        canary: release.canary,
+        steps: { weights: [50] },
+        interval: "2s",
+        minSamples: 10,
+        noTrafficDeadline: "30s",
+      },
+      { dependsOn: Object.values(shop.gateways) },
+    ).phase
+  : undefined;
