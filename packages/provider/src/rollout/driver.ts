@@ -232,7 +232,7 @@ async function finish(
   emit: (k: ReleaseEventKind, v: unknown) => void,
 ) {
   if (state.phase !== "rolledback") {
-    await dropLease(o, name, lease);
+    await lease.release();
     return { state };
   }
   const confirmed = await confirmDrained(o.store, o.tenant, c.gateway, c.canary, { timeoutMs: o.confirmTimeoutMs });
@@ -245,7 +245,7 @@ async function finish(
   }
   const done = { ...state, confirmedAt: Date.now() };
   await save(o, name, done);
-  await dropLease(o, name, lease);
+  await lease.release();
   return { state: done, confirmed };
 }
 
@@ -259,16 +259,4 @@ async function save(o: DriverOptions, name: string, state: ReleaseState, d?: Rel
     return d ? withDecision(next, d) : next;
   });
   return rec!;
-}
-
-/** The keeper stopped first: a renewal landing after the drop would give the ended release its lease (and look) back. */
-async function dropLease(o: DriverOptions, name: string, lease: LeaseKeeper): Promise<void> {
-  await lease.stop();
-  await updateRelease(o.store, o.tenant, name, (cur) => {
-    if (!cur || cur.lease?.holder !== o.holder) return undefined;
-    const next = { ...cur };
-    delete next.lease;
-    delete next.look;
-    return next;
-  });
 }

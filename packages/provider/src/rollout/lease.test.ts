@@ -55,8 +55,7 @@ describe("the driver's lease, kept beside its work", () => {
     await claimRelease(store, tenant, "r", spec, "me", 300);
     const lease = keepLease(store, tenant, "r", "me", 300);
     await sleep(150); // the first renewal (at 100 ms) is writing
-    await lease.stop();
-    await updateRelease(store, tenant, "r", (cur) => ({ ...cur!, lease: undefined }));
+    await lease.release();
     await sleep(700);
     expect((await readRelease(store, tenant, "r"))!.lease).toBeUndefined();
   });

@@ -8,7 +8,7 @@ import { VampError } from "../model/problem";
 import type { LookEntry, ReleaseRecord } from "../model/release";
 import type { Tenant } from "../model/tenant";
 import type { KeyValueStore } from "../store/types";
-import { readRelease, renewLease } from "./records";
+import { readRelease, renewLease, updateRelease } from "./records";
 
 export interface LeaseKeeper {
   /** The driver's latest look, written with the next renewal (the page shows the step's analysis without a write of its own). */
@@ -17,6 +17,8 @@ export interface LeaseKeeper {
   current(): Promise<ReleaseRecord>;
   /** No more renewals; resolves once a renewal in flight has landed, so a lease dropped after it stays dropped. */
   stop(): Promise<void>;
+  /** Stops, then removes the lease (and the look) from the record if it is still this holder's: the release has ended. */
+  release(): Promise<void>;
 }
 
 /**
@@ -43,6 +45,16 @@ export function keepLease(store: KeyValueStore, tenant: Tenant, name: string, ho
       stopped = true;
       clearTimeout(timer);
       await inFlight;
+    },
+    async release() {
+      await keeper.stop();
+      await updateRelease(store, tenant, name, (cur) => {
+        if (!cur || cur.lease?.holder !== holder) return undefined;
+        const next = { ...cur };
+        delete next.lease;
+        delete next.look;
+        return next;
+      });
     },
   };
   async function renew(): Promise<void> {
